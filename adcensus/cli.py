@@ -90,6 +90,12 @@ def main(
 # ---- end of estimate command ---------------------------------------------------------------
 
 
+# ---- synth and evaluate commands: see adcensus/synth.py, adcensus/evaluate.py --------------
+
+
+# ---- end of synth and evaluate commands ----------------------------------------------------
+
+
 if __name__ == "__main__":  # pragma: no cover
     app(prog_name="adcensus")
     sys.exit(0)

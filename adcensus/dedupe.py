@@ -1,0 +1,245 @@
+"""The dedupe pipeline: read → normalize → block → compare → cluster → summarise.
+
+`dedupe_table` is the whole job on an already-read table; `dedupe` reads files
+first. Both return a `DedupeResult` that `write.write_outputs` turns into the
+files of the output contract (ads.csv, persons.csv, pairs.csv, summary.json).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from adcensus import __version__
+from adcensus import columns as col
+from adcensus.link import candidate_pairs, cluster_persons, group_networks, score_pairs
+from adcensus.link.cluster import stable_ids
+from adcensus.normalize import prepare
+from adcensus.read import AdTable, read_ads
+from adcensus.settings import Settings
+from adcensus.write import prepare_out_dir, write_csv, write_json
+
+Progress = Callable[[str], None]
+
+DECISIONS = ("link", "doubtful", "conflict", "agency")
+
+
+@dataclass(frozen=True)
+class DedupeResult:
+    """Everything a dedupe run produces, as tables a Python user can work with."""
+
+    ads: pd.DataFrame
+    persons: pd.DataFrame
+    pairs: pd.DataFrame
+    summary: dict[str, Any]
+
+
+def dedupe(
+    paths: Sequence[str | Path],
+    settings: Settings | None = None,
+    columns: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    stdin: BinaryIO | None = None,
+) -> DedupeResult:
+    """Read ad files and find the persons behind them (see `dedupe_table`)."""
+    note = progress or (lambda _stage: None)
+    note("read")
+    table = read_ads(paths, columns, stdin=stdin)
+    return dedupe_table(table, settings or Settings(), progress)
+
+
+def dedupe_table(
+    table: AdTable, settings: Settings, progress: Progress | None = None
+) -> DedupeResult:
+    """Link the ads of `table` into persons and networks; every input row is kept, in order."""
+    note = progress or (lambda _stage: None)
+    features = prepare(table, settings, note)
+    note("block")
+    candidates = candidate_pairs(features, settings.block_window)
+    note("compare")
+    scored = score_pairs(features, candidates, settings)
+    note("cluster")
+    labels, outcome = cluster_persons(features, scored, settings)
+    networks = group_networks(features, labels, scored, settings)
+    keys = features["key"].astype(object).to_numpy()
+    person_ids = stable_ids(labels, keys, "P")
+    network_ids = stable_ids(networks, keys, "N")
+    note("write")
+    scored = scored.assign(outcome=outcome)
+    ads = _ads_table(table, features, scored, person_ids, network_ids)
+    persons = _persons_table(table, features, person_ids, network_ids)
+    pairs = _pairs_table(features, scored, labels, settings)
+    summary = _summary(table, ads, persons, pairs, settings, features)
+    return DedupeResult(ads=ads, persons=persons, pairs=pairs, summary=summary)
+
+
+def _ads_table(
+    table: AdTable,
+    features: pd.DataFrame,
+    scored: pd.DataFrame,
+    person_ids: np.ndarray,
+    network_ids: np.ndarray,
+) -> pd.DataFrame:
+    n = len(features)
+    reason = np.full(n, "alone", dtype=object)
+    joined = scored[scored["outcome"].isin(["joined", "same"])]
+    if len(joined):
+        both = pd.concat(
+            [
+                joined[["a", "score", "evidence"]].rename(columns={"a": "ad"}),
+                joined[["b", "score", "evidence"]].rename(columns={"b": "ad"}),
+            ]
+        )
+        best = both.sort_values(["ad", "score"], ascending=[True, False]).drop_duplicates("ad")
+        reason[best["ad"].to_numpy()] = best["evidence"].to_numpy()
+    flags = [
+        ";".join(part for part in (r, p) if part)
+        for r, p in zip(table.flags.fillna("").astype(str), features["phone_flags"], strict=True)
+    ]
+    out = table.frame.copy()
+    added = {
+        col.PERSON_ID: person_ids,
+        col.NETWORK_ID: network_ids,
+        col.PHONES: [";".join(p) for p in features["phones"]],
+        col.LINK_REASON: reason,
+        col.AD_KEY: features["key"].to_numpy(),
+        col.FLAGS: flags,
+    }
+    for name, values in added.items():
+        # An input column with the same name is kept; ours gets a prefix.
+        target = name if name not in table.frame.columns else f"adcensus_{name}"
+        out[target] = values
+    return out
+
+
+def _joined(values: pd.Series) -> str:
+    items = sorted({str(v).strip() for v in values if isinstance(v, str) and str(v).strip()})
+    return ";".join(items)
+
+
+def _persons_table(
+    table: AdTable, features: pd.DataFrame, person_ids: np.ndarray, network_ids: np.ndarray
+) -> pd.DataFrame:
+    def original(role: str) -> pd.Series:
+        header = table.roles.get(role)
+        if header is None:
+            return pd.Series([None] * len(features), dtype=object)
+        return table.frame[header].astype(object)
+
+    frame = pd.DataFrame(
+        {
+            "person_id": person_ids,
+            "network_id": network_ids,
+            "site": original(col.SITE).to_numpy(),
+            "city": original(col.CITY).to_numpy(),
+            "date": features["date"].to_numpy(),
+            "name": original(col.NAME).to_numpy(),
+            "phones": [";".join(p) for p in features["phones"]],
+        }
+    )
+    grouped = frame.groupby("person_id", sort=True)
+    persons = pd.DataFrame(
+        {
+            "network_id": grouped["network_id"].first(),
+            "ads": grouped.size(),
+            "sites": grouped["site"].agg(_joined),
+            "cities": grouped["city"].agg(_joined),
+            "first_seen": grouped["date"].min().dt.strftime("%Y-%m-%d"),
+            "last_seen": grouped["date"].max().dt.strftime("%Y-%m-%d"),
+            "names": grouped["name"].agg(_joined),
+            "phones": grouped["phones"].agg(
+                lambda v: ";".join(sorted({p for cell in v for p in cell.split(";") if p}))
+            ),
+        }
+    ).reset_index()
+    persons = persons.sort_values(["ads", "person_id"], ascending=[False, True], kind="stable")
+    return persons[list(col.PERSONS_COLUMNS)].reset_index(drop=True).fillna("")
+
+
+def _pairs_table(
+    features: pd.DataFrame, scored: pd.DataFrame, labels: np.ndarray, settings: Settings
+) -> pd.DataFrame:
+    score = scored["score"].to_numpy()
+    thr, margin = settings.link_threshold, settings.doubtful_margin
+    a, b = scored["a"].to_numpy(), scored["b"].to_numpy()
+    same = labels[a] == labels[b]
+    conflict = (score >= thr) & (scored["outcome"].to_numpy() == "conflict") & ~same
+    decision = np.select(
+        [conflict, np.abs(score - thr) < margin, score >= thr, scored["agency_phone"].to_numpy()],
+        ["conflict", "doubtful", "link", "agency"],
+        "",
+    )
+    keys = features["key"].astype(object).to_numpy()
+    ka, kb = keys[a], keys[b]
+    swap = ka > kb
+    pairs = pd.DataFrame(
+        {
+            "ad_a": np.where(swap, kb, ka),
+            "ad_b": np.where(swap, ka, kb),
+            "score": np.round(score, 4),
+            "decision": decision,
+            "evidence": scored["evidence"].to_numpy(),
+            "same_person": same.astype(int),
+        }
+    )
+    pairs = pairs[decision != ""]
+    return pairs.sort_values(["ad_a", "ad_b"], kind="stable").reset_index(drop=True)
+
+
+def _summary(
+    table: AdTable,
+    ads: pd.DataFrame,
+    persons: pd.DataFrame,
+    pairs: pd.DataFrame,
+    settings: Settings,
+    features: pd.DataFrame,
+) -> dict[str, Any]:
+    n_ads, n_persons = len(ads), len(persons)
+    site_header = table.roles.get(col.SITE)
+    per_site: dict[str, int] = {}
+    if site_header is not None:
+        counts = table.frame[site_header].fillna("(none)").astype(str).value_counts()
+        per_site = {
+            str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        }
+    decisions = pairs["decision"].value_counts()
+    return {
+        "ads": n_ads,
+        "persons": n_persons,
+        "doublon_rate": round(1 - n_persons / n_ads, 6) if n_ads else 0.0,
+        "networks": int(persons["network_id"].nunique()),
+        "persons_in_networks": int(
+            persons.groupby("network_id")["person_id"].transform("size").gt(1).sum()
+        ),
+        "sites": len(per_site),
+        "ads_per_site": per_site,
+        "pairs": {d: int(decisions.get(d, 0)) for d in DECISIONS},
+        "flagged_rows": int((ads[col.FLAGS] != "").sum()) if col.FLAGS in ads else 0,
+        "ads_without_phone": int(sum(1 for p in features["phones"] if not p)),
+        "boilerplate_sentences": len(features.attrs.get("boilerplate", [])),
+        "roles": dict(table.roles),
+        "inputs": [{"path": i.path, "rows": i.rows, "sha256": i.sha256} for i in table.inputs],
+        "settings": settings.to_dict(),
+        "version": __version__,
+    }
+
+
+OUTPUT_FILES = ("ads.csv", "persons.csv", "pairs.csv", "summary.json")
+
+
+def write_outputs(
+    result: DedupeResult, out_dir: Path, force: bool = False, delimiter: str = ";"
+) -> list[Path]:
+    """Write the four contract files into `out_dir`; return their paths."""
+    prepare_out_dir(out_dir, force)
+    paths = [out_dir / name for name in OUTPUT_FILES]
+    write_csv(result.ads, paths[0], delimiter)
+    write_csv(result.persons, paths[1], delimiter)
+    write_csv(result.pairs, paths[2], delimiter)
+    write_json(result.summary, paths[3])
+    return paths

@@ -1,0 +1,143 @@
+"""Cluster scored pairs into persons, and persons into networks.
+
+Persons: links are applied strongest first (greedy constrained union), and a
+link is refused when it would put two clearly different pseudonyms, or ages
+further apart than `max_age_span`, into one person. That is what stops a chain
+of plausible links (a shared agency phone, a reused pseudonym) from gluing
+unrelated persons into one giant cluster.
+
+Networks: persons joined by a shared phone or a shared template text, found as
+connected components (scipy) over those pairs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from adcensus.settings import Settings
+
+
+@dataclass
+class _Group:
+    names: set[str]
+    age_min: float
+    age_max: float
+
+
+class _Persons:
+    """Union–find whose roots remember the pseudonyms and age range of their ads."""
+
+    def __init__(self, names: np.ndarray, ages: np.ndarray, settings: Settings) -> None:
+        self.parent = np.arange(len(names))
+        self.groups = [
+            _Group({str(n)} if n else set(), float(a), float(a))
+            for n, a in zip(names, ages, strict=True)
+        ]
+        self.settings = settings
+        self._name_ok: dict[tuple[str, str], bool] = {}
+
+    def find(self, i: int) -> int:
+        root = i
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[i] != root:
+            self.parent[i], i = root, self.parent[i]
+        return int(root)
+
+    def _names_compatible(self, left: set[str], right: set[str]) -> bool:
+        for x in left:
+            for y in right:
+                key = (x, y) if x < y else (y, x)
+                ok = self._name_ok.get(key)
+                if ok is None:
+                    ok = fuzz.ratio(x, y) / 100.0 >= self.settings.name_different
+                    self._name_ok[key] = ok
+                if not ok:
+                    return False
+        return True
+
+    def try_union(self, i: int, j: int) -> str:
+        """Join the persons of ads i and j: "joined", "same", or "conflict" (refused)."""
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return "same"
+        gi, gj = self.groups[ri], self.groups[rj]
+        lo = np.nanmin([gi.age_min, gj.age_min])
+        hi = np.nanmax([gi.age_max, gj.age_max])
+        if hi - lo > self.settings.max_age_span or not self._names_compatible(gi.names, gj.names):
+            return "conflict"
+        if len(gi.names) < len(gj.names):
+            ri, rj, gi, gj = rj, ri, gj, gi
+        self.parent[rj] = ri
+        gi.names |= gj.names
+        gi.age_min, gi.age_max = lo, hi
+        return "joined"
+
+
+def cluster_persons(
+    features: pd.DataFrame, scored: pd.DataFrame, settings: Settings
+) -> tuple[np.ndarray, np.ndarray]:
+    """(person label per ad, outcome per scored pair: "joined"/"same"/"conflict"/"").
+
+    Only pairs scoring at least `link_threshold` are applied, strongest first;
+    ties are broken by the ads' content keys so that row order never matters.
+    """
+    n = len(features)
+    names = features["name"].astype(object).to_numpy()
+    ages = features["age"].to_numpy(dtype=float)
+    persons = _Persons(names, ages, settings)
+    outcome = np.full(len(scored), "", dtype=object)
+    keys = features["key"].astype(object).to_numpy()
+    linked = scored.index[scored["score"].to_numpy() >= settings.link_threshold]
+    if len(linked):
+        sub = scored.loc[linked]
+        ka, kb = keys[sub["a"].to_numpy()], keys[sub["b"].to_numpy()]
+        lo = np.where(ka < kb, ka, kb)
+        hi = np.where(ka < kb, kb, ka)
+        order = np.lexsort((hi, lo, -sub["score"].to_numpy()))
+        positions = scored.index.get_indexer(linked[order])
+        for pos, i, j in zip(
+            positions, sub["a"].to_numpy()[order], sub["b"].to_numpy()[order], strict=True
+        ):
+            outcome[pos] = persons.try_union(int(i), int(j))
+    roots = np.array([persons.find(i) for i in range(n)], dtype=np.int64)
+    _, labels = np.unique(roots, return_inverse=True)
+    return labels.astype(np.int64), outcome
+
+
+def group_networks(
+    features: pd.DataFrame, labels: np.ndarray, scored: pd.DataFrame, settings: Settings
+) -> np.ndarray:
+    """Network label per ad: persons joined by a shared phone or a near-identical text."""
+    n = len(features)
+    joins = (scored["shared_phone"].to_numpy() != "") | (
+        np.nan_to_num(scored["text_sim"].to_numpy(dtype=float)) >= settings.text_same
+    )
+    rows = [scored["a"].to_numpy()[joins]]
+    cols = [scored["b"].to_numpy()[joins]]
+    # Each ad is joined to the first ad of its person, so persons stay whole.
+    first = pd.Series(np.arange(n)).groupby(labels).transform("min").to_numpy()
+    rows.append(np.arange(n))
+    cols.append(first)
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    graph = coo_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
+    _, network = connected_components(graph, directed=False)
+    return network.astype(np.int64)
+
+
+def stable_ids(labels: np.ndarray, keys: np.ndarray, prefix: str) -> np.ndarray:
+    """Ids from content: prefix + hash of the smallest ad key in each group."""
+    frame = pd.DataFrame({"label": labels, "key": keys.astype(str)})
+    smallest = frame.groupby("label")["key"].min()
+    ids = {
+        label: prefix + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+        for label, key in smallest.items()
+    }
+    return np.array([ids[label] for label in labels], dtype=object)

@@ -1,0 +1,158 @@
+"""Compare candidate pairs: per-field evidence, a weight in bits, a score, an explanation.
+
+Every comparison is vectorised over all pairs (rapidfuzz's `cpdist` for strings,
+numpy for the rest). Each pair keeps its evidence as readable text, e.g.
+`phone +33639981234; name 1.00; age 24/25; text 0.93`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+
+from adcensus.settings import Settings
+
+MAX_PHONES_PER_AD = 4
+
+
+def phone_codes(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(matrix of phone codes per ad, -1 padded; the E.164 string of each code)."""
+    exploded = features["phones"].explode()
+    exploded = exploded[exploded.notna()]
+    codes, uniques = pd.factorize(exploded, sort=True)
+    matrix = np.full((len(features), MAX_PHONES_PER_AD), -1, dtype=np.int64)
+    slot = exploded.groupby(level=0).cumcount().to_numpy()
+    keep = slot < MAX_PHONES_PER_AD
+    matrix[exploded.index.to_numpy()[keep], slot[keep]] = codes[keep]
+    return matrix, np.asarray(uniques, dtype=object)
+
+
+def _similar(a: list[str], b: list[str]) -> np.ndarray:
+    return cpdist(a, b, scorer=fuzz.ratio, workers=-1) / 100.0
+
+
+def agency_phones(features: pd.DataFrame, settings: Settings) -> set[str]:
+    """Phones whose ads carry several clearly different pseudonyms: an agency's booking line."""
+    exploded = features[["phones", "name"]].explode("phones")
+    exploded = exploded[exploded["phones"].notna() & (exploded["name"].str.len() > 0)]
+    names_per_phone = exploded.drop_duplicates().groupby("phones")["name"].agg(list)
+    agencies: set[str] = set()
+    for phone, names in names_per_phone[names_per_phone.str.len() >= 2].items():
+        distinct: list[str] = []
+        for name in sorted(names):
+            if all(fuzz.ratio(name, d) / 100.0 < settings.name_similar for d in distinct):
+                distinct.append(name)
+        if len(distinct) >= settings.agency_min_names:
+            agencies.add(str(phone))
+    return agencies
+
+
+def common_names(features: pd.DataFrame, settings: Settings) -> set[str]:
+    """Pseudonyms seen with at least `common_name_phones` different phones."""
+    exploded = features[["phones", "name"]].explode("phones")
+    exploded = exploded[exploded["phones"].notna() & (exploded["name"].str.len() > 0)]
+    phones_per_name = exploded.drop_duplicates().groupby("name")["phones"].size()
+    return set(phones_per_name[phones_per_name >= settings.common_name_phones].index)
+
+
+def score_pairs(features: pd.DataFrame, pairs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Evidence, weight (bits), score (0..1) and explanation for each candidate pair."""
+    a = pairs["a"].to_numpy(dtype=np.int64)
+    b = pairs["b"].to_numpy(dtype=np.int64)
+    out = pairs.copy()
+
+    matrix, phone_text = phone_codes(features)
+    agencies = agency_phones(features, settings)
+    is_agency = np.array([p in agencies for p in phone_text], dtype=bool)
+    pa, pb = matrix[a], matrix[b]
+    shared_code = np.full(len(a), -1, dtype=np.int64)
+    shared_private = np.zeros(len(a), dtype=bool)
+    for i in range(MAX_PHONES_PER_AD):
+        for j in range(MAX_PHONES_PER_AD):
+            hit = (pa[:, i] == pb[:, j]) & (pa[:, i] >= 0)
+            shared_code = np.where(hit & (shared_code < 0), pa[:, i], shared_code)
+            if len(is_agency):
+                shared_private |= hit & ~is_agency[np.maximum(pa[:, i], 0)]
+    shared = shared_code >= 0
+    disjoint = ~shared & (pa[:, 0] >= 0) & (pb[:, 0] >= 0)
+
+    names = features["name"].astype(object).to_numpy()
+    na, nb = names[a], names[b]
+    has_names = (pd.Series(na).str.len().to_numpy() > 0) & (pd.Series(nb).str.len().to_numpy() > 0)
+    name_sim = np.where(has_names, _similar(list(na), list(nb)), np.nan)
+    common = pd.Series(na).isin(common_names(features, settings)).to_numpy(dtype=bool)
+
+    ages = features["age"].to_numpy(dtype=float)
+    age_gap = np.abs(ages[a] - ages[b])
+
+    texts = features["text"].astype(object).to_numpy()
+    ta, tb = texts[a], texts[b]
+    has_text = (pd.Series(ta).str.len().to_numpy() > 0) & (pd.Series(tb).str.len().to_numpy() > 0)
+    text_sim = np.where(
+        has_text,
+        cpdist(list(ta), list(tb), scorer=fuzz.token_sort_ratio, workers=-1) / 100.0,
+        np.nan,
+    )
+    photos = features["photo"].astype(object).to_numpy()
+    photo_same = (photos[a] == photos[b]) & (pd.Series(photos[a]).str.len().to_numpy() > 0)
+
+    s = settings
+    weight = np.zeros(len(a))
+    weight += np.where(
+        shared_private, s.w_phone_shared, np.where(shared, s.w_phone_shared_agency, 0.0)
+    )
+    weight += np.where(disjoint, s.w_phone_disjoint, 0.0)
+    exact = name_sim >= 1.0
+    weight += np.select(
+        [exact & ~common, exact & common, name_sim >= s.name_similar, name_sim < s.name_different],
+        [s.w_name_exact, s.w_name_exact_common, s.w_name_similar, s.w_name_different],
+        0.0,
+    )
+    weight += np.select(
+        [age_gap <= 1, age_gap <= s.max_age_span, age_gap > s.max_age_span],
+        [s.w_age_close, s.w_age_near, s.w_age_far],
+        0.0,
+    )
+    weight += np.select(
+        [text_sim >= s.text_same, text_sim >= s.text_close, text_sim < s.text_different],
+        [s.w_text_same, s.w_text_close, s.w_text_different],
+        0.0,
+    )
+    weight += np.where(photo_same, s.w_photo_same, 0.0)
+
+    out["shared_phone"] = np.where(
+        shared, phone_text[np.maximum(shared_code, 0)] if len(phone_text) else "", ""
+    )
+    out["agency_phone"] = shared & ~shared_private
+    out["phone_disjoint"] = disjoint
+    out["name_sim"] = name_sim
+    out["age_gap"] = age_gap
+    out["text_sim"] = text_sim
+    out["photo_same"] = photo_same
+    out["weight"] = weight
+    out["score"] = 1.0 / (1.0 + np.exp2(-weight))
+    out["evidence"] = explain(out, ages[a], ages[b])
+    return out
+
+
+def explain(scored: pd.DataFrame, age_a: np.ndarray, age_b: np.ndarray) -> list[str]:
+    """One readable line of evidence per pair, strongest fields first."""
+    lines = []
+    for row, aa, ab in zip(scored.itertuples(index=False), age_a, age_b, strict=True):
+        parts = []
+        if row.shared_phone:
+            parts.append(("agency phone " if row.agency_phone else "phone ") + row.shared_phone)
+        elif row.phone_disjoint:
+            parts.append("different phones")
+        if row.photo_same:
+            parts.append("same photo")
+        if not np.isnan(row.name_sim):
+            parts.append(f"name {row.name_sim:.2f}")
+        if not np.isnan(row.text_sim):
+            parts.append(f"text {row.text_sim:.2f}")
+        if not (np.isnan(aa) or np.isnan(ab)):
+            parts.append(f"age {aa:g}/{ab:g}")
+        lines.append("; ".join(parts) if parts else "no evidence")
+    return lines

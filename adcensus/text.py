@@ -1,0 +1,84 @@
+"""Text folding for comparison: Unicode, case, accents, symbols, urls, boilerplate.
+
+All functions work on whole pandas columns at once (pyarrow string kernels), so a
+million ads fold in seconds. Folding never changes the values written back to
+ads.csv: it only builds the strings that are compared.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+ARROW_STR = pd.StringDtype("pyarrow")
+
+URL_PATTERN = (
+    r"(?i)(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|fr|net|org|be|ch|eu|io|test|example)\b\S*"
+)
+EMAIL_PATTERN = r"\S+@\S+\.\w+"
+# Sentences end at . ! ? … or a line break; ads rarely punctuate more carefully.
+SENTENCE_SPLIT = r"[.!?…\n\r]+"
+
+
+def fold(values: pd.Series) -> pd.Series:
+    """Fold text for comparison: NFKC, casefold, no accents, letters and digits only.
+
+    Emoji, symbols and punctuation become single spaces; runs of space collapse.
+    Missing values become "". Letters of every script are kept (a Cyrillic or
+    Arabic pseudonym folds to itself, lower-cased).
+    """
+    text = values.astype(ARROW_STR).fillna("")
+    text = text.str.normalize("NFKD").str.casefold()
+    text = text.str.replace(r"\p{M}+", "", regex=True)
+    text = text.str.replace(r"[^\p{L}\p{N}]+", " ", regex=True)
+    return text.str.strip()
+
+
+def remove_urls(values: pd.Series) -> pd.Series:
+    """Remove urls, bare domains and e-mail addresses (they identify a site, not a person)."""
+    text = values.astype(ARROW_STR).fillna("")
+    text = text.str.replace(URL_PATTERN, " ", regex=True)
+    return text.str.replace(EMAIL_PATTERN, " ", regex=True)
+
+
+def fold_name(values: pd.Series) -> pd.Series:
+    """Fold a pseudonym: letters only ("Léa ❤️ 23" → "lea"), "" when none."""
+    folded = fold(values)
+    folded = folded.str.replace(r"[\p{N}]+", " ", regex=True)
+    return folded.str.replace(r"\s+", " ", regex=True).str.strip()
+
+
+def split_sentences(folded_source: pd.Series) -> pd.DataFrame:
+    """One row per (ad, sentence): columns `ad` (position) and `sentence` (folded)."""
+    text = folded_source.astype(ARROW_STR).fillna("")
+    parts = text.str.split(SENTENCE_SPLIT, regex=True)
+    exploded = parts.explode()
+    frame = pd.DataFrame(
+        {"ad": exploded.index.to_numpy(), "sentence": fold(exploded.astype(ARROW_STR)).to_numpy()}
+    )
+    return frame[frame["sentence"].str.len() > 0].reset_index(drop=True)
+
+
+def find_boilerplate(sentences: pd.DataFrame, owners: pd.Series, min_owners: int) -> set[str]:
+    """Sentences that appear under at least `min_owners` distinct owners.
+
+    `sentences` comes from `split_sentences`; `owners` gives, per ad position, who
+    posted it as far as we can tell before linking (its first phone, else its
+    pseudonym, else the ad itself). A site's disclaimer or a stock phrase shared
+    by many unrelated posters carries no evidence about who wrote the ad; a
+    template shared by one agency's persons (one phone) is kept, because it is
+    evidence of the agency.
+    """
+    if sentences.empty:
+        return set()
+    frame = sentences.assign(owner=owners.to_numpy()[sentences["ad"].to_numpy()])
+    counts = frame.drop_duplicates(["sentence", "owner"])["sentence"].value_counts()
+    return set(counts[counts >= min_owners].index)
+
+
+def comparison_text(sentences: pd.DataFrame, n_ads: int, boilerplate: set[str]) -> pd.Series:
+    """Per ad, its folded sentences minus boilerplate, joined by spaces ("" when none)."""
+    kept = sentences[~sentences["sentence"].isin(boilerplate)]
+    joined = kept.groupby("ad", sort=True)["sentence"].agg(" ".join)
+    out = pd.Series([""] * n_ads, dtype=ARROW_STR)
+    out.iloc[joined.index.to_numpy()] = joined.to_numpy()
+    return out

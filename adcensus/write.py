@@ -1,0 +1,89 @@
+"""Write outputs atomically: each file goes to a temporary name, then is renamed.
+
+CSV files are written for spreadsheets first, because that is where analysts
+open them: UTF-8 with a byte-order mark (so Excel detects UTF-8 and accents
+survive) and `;` as delimiter (so Excel with a French locale splits the columns
+on a double-click; `,` is the decimal separator there). Pandas reads them back
+with `pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str)`. Cells that a
+spreadsheet would run as a formula are neutralised (see privacy.safe_cell).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from adcensus.errors import OutputError, UsageError
+from adcensus.privacy import neutralize_formulas
+
+CSV_DELIMITER = ";"
+CSV_ENCODING = "utf-8-sig"
+
+
+def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Call `write` on a temporary file beside `path`, then rename it over `path`.
+
+    A crash, a full disk or Ctrl-C leaves either the old file or the new one,
+    never half a file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(
+            f"{path}: cannot write ({exc.strerror or exc}); check free space and permissions"
+        ) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def csv_bytes(frame: pd.DataFrame, delimiter: str = CSV_DELIMITER) -> bytes:
+    """`frame` as spreadsheet-safe CSV bytes (BOM, delimiter, neutralised formulas)."""
+    safe = neutralize_formulas(frame)
+    text = safe.to_csv(index=False, sep=delimiter, lineterminator="\r\n")
+    return text.encode(CSV_ENCODING)
+
+
+def write_csv(frame: pd.DataFrame, path: Path, delimiter: str = CSV_DELIMITER) -> None:
+    """Write `frame` atomically as spreadsheet-safe CSV."""
+    data = csv_bytes(frame, delimiter)
+    atomic_write(path, lambda handle: handle.write(data))
+
+
+def json_text(data: Any) -> str:
+    """Stable, readable JSON (the same data always gives the same bytes)."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def write_json(data: Any, path: Path) -> None:
+    """Write `data` atomically as JSON."""
+    payload = json_text(data).encode("utf-8")
+    atomic_write(path, lambda handle: handle.write(payload))
+
+
+def prepare_out_dir(out_dir: Path, force: bool) -> None:
+    """Refuse a non-empty output folder unless `force`; refuse a file in its place."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir}: exists and is not a folder; choose another --out")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+        raise UsageError(
+            f"{out_dir}: folder is not empty; add --force to overwrite it or choose another --out"
+        )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot create the folder ({exc.strerror or exc})") from None

@@ -36,8 +36,8 @@ def fold(values: pd.Series) -> pd.Series:
 def remove_urls(values: pd.Series) -> pd.Series:
     """Remove urls, bare domains and e-mail addresses (they identify a site, not a person)."""
     text = values.astype(ARROW_STR).fillna("")
-    text = text.str.replace(URL_PATTERN, " ", regex=True)
-    return text.str.replace(EMAIL_PATTERN, " ", regex=True)
+    text = text.str.replace(EMAIL_PATTERN, " ", regex=True)
+    return text.str.replace(URL_PATTERN, " ", regex=True)
 
 
 def fold_name(values: pd.Series) -> pd.Series:

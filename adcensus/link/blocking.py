@@ -78,7 +78,9 @@ def _text_keys(texts: pd.Series, shingle: int = 3, keep: int = 6) -> pd.DataFram
     grams = words
     for step in range(1, shingle):
         nxt = words.shift(-step)
-        same_ad = np.r_[ads[step:] == ads[:-step], np.zeros(step, dtype=bool)]
+        same_ad = np.zeros(len(ads), dtype=bool)
+        if len(ads) > step:
+            same_ad[:-step] = ads[step:] == ads[:-step]
         grams = grams + " " + nxt.where(same_ad, "")
     grams = grams.str.strip()
     hashes = pd.util.hash_array(grams.to_numpy(dtype=object), categorize=True)

@@ -1,0 +1,115 @@
+import numpy as np
+import pandas as pd
+
+from adcensus.link import candidate_pairs, cluster_persons, group_networks, score_pairs
+from adcensus.link.blocking import pairs_within_groups
+from adcensus.link.cluster import stable_ids
+from adcensus.settings import Settings
+
+AGENCY = "+33639980001"
+TEMPLATE = "agence elite hotes charmantes rendez vous discret en hotel centre ville"
+
+
+def ad(key, phones=(), name="", age=np.nan, text="", city="arras"):
+    return {
+        "key": key, "phones": tuple(phones), "phone_flags": "", "name": name, "age": age,
+        "city": city, "date": pd.Timestamp("2018-10-01"), "site": "s", "text": text, "photo": "",
+    }  # fmt: skip
+
+
+def persons_of(features, settings=None):
+    settings = settings or Settings()
+    scored = score_pairs(features, candidate_pairs(features, settings.block_window), settings)
+    labels, _ = cluster_persons(features, scored, settings)
+    networks = group_networks(features, labels, scored, settings)
+    keys = features["key"].to_numpy()
+    return (
+        {frozenset(keys[labels == label]) for label in np.unique(labels)},
+        {frozenset(keys[networks == n]) for n in np.unique(networks)},
+        scored,
+    )
+
+
+CENSUS = pd.DataFrame(
+    [
+        # One person reposting with the same phone, different wording.
+        ad("a1", ["+33639981001"], "lea", 24, "nouvelle sur arras douce et discrete"),
+        ad("a2", ["+33639981001"], "lea", 25, "douce et discrete nouvelle a calais", "calais"),
+        # The same person after a phone change: same pseudonym, same text.
+        ad("a3", ["+33639981002"], "lea", 25, "douce et discrete nouvelle a calais", "calais"),
+        # An agency: one booking phone, a shared template, different persons.
+        ad("g1", [AGENCY], "sofia", 22, TEMPLATE + " sofia bresilienne"),
+        ad("g2", [AGENCY], "nina", 30, TEMPLATE + " nina italienne"),
+        ad("g3", [AGENCY], "sofia", 22, TEMPLATE + " sofia bresilienne 22 ans"),
+        # Strangers sharing a very common pseudonym, each with her own phone.
+        ad("s1", ["+33639981010"], "jessica", 21, "premiere fois dans la region appelle moi"),
+        ad("s2", ["+33639981011"], "jessica", 34, "femme mure experimentee pour messieurs"),
+        ad("s3", ["+33639981012"], "jessica", 27, "etudiante souriante week end seulement"),
+    ]
+)
+
+
+def test_persons_and_networks_on_a_small_census():
+    persons, networks, _ = persons_of(CENSUS)
+    assert persons == {
+        frozenset({"a1", "a2", "a3"}),
+        frozenset({"g1", "g3"}),
+        frozenset({"g2"}),
+        frozenset({"s1"}),
+        frozenset({"s2"}),
+        frozenset({"s3"}),
+    }
+    assert frozenset({"g1", "g2", "g3"}) in networks
+    assert frozenset({"s1"}) in networks
+
+
+def test_every_pair_keeps_its_evidence():
+    _, _, scored = persons_of(CENSUS)
+    keys = CENSUS["key"].to_numpy()
+    row = scored[(keys[scored["a"]] == "a1") & (keys[scored["b"]] == "a2")].iloc[0]
+    assert row["evidence"].startswith("phone +33639981001; name 1.00; text ")
+    agency = scored[(keys[scored["a"]] == "g1") & (keys[scored["b"]] == "g2")].iloc[0]
+    assert "agency phone" in agency["evidence"]
+    assert agency["score"] < 0.5
+
+
+def test_row_order_does_not_change_persons():
+    shuffled = CENSUS.sample(frac=1, random_state=7).reset_index(drop=True)
+    assert persons_of(shuffled)[0] == persons_of(CENSUS)[0]
+
+
+def test_a_different_pseudonym_is_never_merged_through_a_chain():
+    # x1–x2 share a phone, x2–x3 share a phone, but x1 and x3 are named differently:
+    # a chain of links must not glue "sofia" and "nina" into one person.
+    features = pd.DataFrame(
+        [
+            ad("x1", ["+33639981101"], "sofia", 22),
+            ad("x2", ["+33639981101", "+33639981102"], "", 22),
+            ad("x3", ["+33639981102"], "nina", 22),
+        ]
+    )
+    persons, _, _ = persons_of(features)
+    assert frozenset({"x1", "x2", "x3"}) not in persons
+    assert len(persons) == 2
+
+
+def test_ages_far_apart_are_not_one_person():
+    features = pd.DataFrame(
+        [ad("y1", ["+33639981201"], "", 20), ad("y2", ["+33639981201"], "", 45)]
+    )
+    assert len(persons_of(features)[0]) == 2
+
+
+def test_big_groups_are_compared_within_a_window_only():
+    n = 500
+    ads = np.arange(n)
+    pairs = pairs_within_groups(ads, np.zeros(n, dtype=np.int64), ads, window=5)
+    assert len(pairs) == sum(min(5, n - 1 - i) for i in range(n))
+    small = pairs_within_groups(np.arange(4), np.zeros(4, dtype=np.int64), np.arange(4), 5)
+    assert len(small) == 6
+
+
+def test_stable_ids_come_from_content():
+    ids = stable_ids(np.array([0, 0, 1]), np.array(["b", "a", "c"]), "P")
+    assert ids[0] == ids[1] != ids[2]
+    assert ids[0] == stable_ids(np.array([5]), np.array(["a"]), "P")[0]

@@ -1,0 +1,44 @@
+import pytest
+
+from adcensus.errors import InputError
+from adcensus.settings import Settings, load_settings
+
+
+def test_defaults_without_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert load_settings() == Settings()
+
+
+def test_link_table_overrides_defaults(tmp_path):
+    path = tmp_path / "adcensus.toml"
+    path.write_text("[link]\nlink_threshold = 0.9\nblock_window = 10\nregion = 'BE'\n")
+    settings = load_settings(path)
+    assert (settings.link_threshold, settings.block_window, settings.region) == (0.9, 10, "BE")
+
+
+def test_int_is_accepted_for_a_float_setting(tmp_path):
+    path = tmp_path / "a.toml"
+    path.write_text("[link]\nw_phone_shared = 5\n")
+    assert load_settings(path).w_phone_shared == 5.0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[link]\nthreshold = 0.9\n", "unknown setting 'threshold'"),
+        ("[link]\nblock_window = 'ten'\n", "must be a int"),
+        ("[link\n", "not a valid TOML file"),
+    ],
+)
+def test_bad_settings_files_say_what_is_wrong(tmp_path, content, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(content)
+    with pytest.raises(InputError, match=message):
+        load_settings(path)
+
+
+def test_with_overrides_ignores_none_and_rejects_unknown():
+    assert Settings().with_overrides(link_threshold=None) == Settings()
+    assert Settings().with_overrides(link_threshold=0.5).link_threshold == 0.5
+    with pytest.raises(InputError):
+        Settings().with_overrides(nope=1)

@@ -90,12 +90,20 @@ def _text_keys(texts: pd.Series, shingle: int = 3, keep: int = 6) -> pd.DataFram
     return pd.DataFrame({"ad": frame["ad"].to_numpy(), "key": frame["hash"].to_numpy()})
 
 
+KEY_KINDS = ("phone", "name", "text", "photo")
+
+
 def candidate_pairs(features: pd.DataFrame, window: int) -> pd.DataFrame:
-    """Candidate pairs (`a` < `b`, positions into features) and the key kinds behind them."""
+    """Candidate pairs (`a` < `b`, positions into features) and the key kinds behind them.
+
+    `via` names the kinds of key the two ads share, `+`-joined (e.g. "phone+text").
+    """
+    n = len(features)
     order_rank = _codes(features["key"].astype(object))
     age = features["age"].fillna(-1).to_numpy()
-    found: list[pd.DataFrame] = []
-    for kind, members in key_memberships(features).items():
+    codes: list[np.ndarray] = []
+    kinds: list[np.ndarray] = []
+    for bit, (kind, members) in enumerate(key_memberships(features).items()):
         if members.empty:
             continue
         ads = members["ad"].to_numpy(dtype=np.int64)
@@ -103,10 +111,20 @@ def candidate_pairs(features: pd.DataFrame, window: int) -> pd.DataFrame:
         # Neighbours in a big name group should be of similar age; elsewhere content order.
         order = (age[ads] * 1e7 + order_rank[ads]) if kind == "name" else order_rank[ads]
         pairs = pairs_within_groups(ads, groups, order, window)
-        if len(pairs):
-            found.append(pd.DataFrame({"a": pairs[:, 0], "b": pairs[:, 1], "via": kind}))
-    if not found:
+        codes.append(pairs[:, 0] * n + pairs[:, 1])
+        kinds.append(np.full(len(pairs), 1 << bit, dtype=np.int64))
+    if not codes:
         return pd.DataFrame({"a": np.empty(0, np.int64), "b": np.empty(0, np.int64), "via": []})
-    allpairs = pd.concat(found, ignore_index=True)
-    merged = allpairs.groupby(["a", "b"], sort=True)["via"].agg(lambda v: "+".join(sorted(set(v))))
-    return merged.reset_index()
+    code, kind = np.concatenate(codes), np.concatenate(kinds)
+    sort = np.argsort(code, kind="stable")
+    code, kind = code[sort], kind[sort]
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    unique, mask = code[starts], np.bitwise_or.reduceat(kind, starts)
+    names = np.array(
+        [
+            "+".join(k for b, k in enumerate(KEY_KINDS) if m >> b & 1)
+            for m in range(1 << len(KEY_KINDS))
+        ],
+        dtype=object,
+    )
+    return pd.DataFrame({"a": unique // n, "b": unique % n, "via": names[mask]})

@@ -133,7 +133,13 @@ def score_pairs(features: pd.DataFrame, pairs: pd.DataFrame, settings: Settings)
     out["photo_same"] = photo_same
     out["weight"] = weight
     out["score"] = 1.0 / (1.0 + np.exp2(-weight))
-    out["evidence"] = explain(out, ages[a], ages[b])
+    # Evidence is written for the pairs anybody will read: links, near misses, agencies.
+    wanted = (out["score"].to_numpy() >= s.link_threshold - s.doubtful_margin) | out[
+        "agency_phone"
+    ].to_numpy()
+    evidence = np.full(len(out), "", dtype=object)
+    evidence[wanted] = explain(out[wanted], ages[a][wanted], ages[b][wanted])
+    out["evidence"] = evidence
     return out
 
 

@@ -13,6 +13,7 @@ connected components (scipy) over those pairs.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,15 @@ class _Group:
     names: set[str]
     age_min: float
     age_max: float
+
+
+def _nan_safe(pick: Callable[[float, float], float], x: float, y: float) -> float:
+    """`pick(x, y)` ignoring a missing (NaN) side; NaN when both are missing."""
+    if x != x:
+        return y
+    if y != y:
+        return x
+    return pick(x, y)
 
 
 class _Persons:
@@ -69,8 +79,8 @@ class _Persons:
         if ri == rj:
             return "same"
         gi, gj = self.groups[ri], self.groups[rj]
-        lo = np.nanmin([gi.age_min, gj.age_min])
-        hi = np.nanmax([gi.age_max, gj.age_max])
+        lo = _nan_safe(min, gi.age_min, gj.age_min)
+        hi = _nan_safe(max, gi.age_max, gj.age_max)
         if hi - lo > self.settings.max_age_span or not self._names_compatible(gi.names, gj.names):
             return "conflict"
         if len(gi.names) < len(gj.names):

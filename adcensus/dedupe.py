@@ -22,6 +22,7 @@ from adcensus.link.cluster import stable_ids
 from adcensus.normalize import prepare
 from adcensus.read import AdTable, read_ads
 from adcensus.settings import Settings
+from adcensus.text import join_groups
 from adcensus.write import prepare_out_dir, write_csv, write_json
 
 Progress = Callable[[str], None]
@@ -72,7 +73,7 @@ def dedupe_table(
     note("write")
     scored = scored.assign(outcome=outcome)
     ads = _ads_table(table, features, scored, person_ids, network_ids)
-    persons = _persons_table(table, features, person_ids, network_ids)
+    persons = _persons_table(table, features, labels, person_ids, network_ids)
     pairs = _pairs_table(features, scored, labels, settings)
     summary = _summary(table, ads, persons, pairs, settings, features)
     return DedupeResult(ads=ads, persons=persons, pairs=pairs, summary=summary)
@@ -117,46 +118,46 @@ def _ads_table(
     return out
 
 
-def _joined(values: pd.Series) -> str:
-    items = sorted({str(v).strip() for v in values if isinstance(v, str) and str(v).strip()})
-    return ";".join(items)
+def _distinct_joined(labels: np.ndarray, values: pd.Series, n_groups: int) -> np.ndarray:
+    """Per label, its distinct non-empty values, sorted and `;`-joined."""
+    frame = pd.DataFrame({"label": labels, "value": values.astype(object).to_numpy()})
+    frame = frame[frame["value"].notna()]
+    frame["value"] = frame["value"].astype(str).str.strip()
+    frame = frame[frame["value"] != ""].drop_duplicates().sort_values(["label", "value"])
+    return join_groups(frame["label"].to_numpy(), frame["value"].to_numpy(), n_groups, ";")
 
 
 def _persons_table(
-    table: AdTable, features: pd.DataFrame, person_ids: np.ndarray, network_ids: np.ndarray
+    table: AdTable,
+    features: pd.DataFrame,
+    labels: np.ndarray,
+    person_ids: np.ndarray,
+    network_ids: np.ndarray,
 ) -> pd.DataFrame:
     def original(role: str) -> pd.Series:
         header = table.roles.get(role)
         if header is None:
             return pd.Series([None] * len(features), dtype=object)
-        return table.frame[header].astype(object)
+        return table.frame[header]
 
-    frame = pd.DataFrame(
-        {
-            "person_id": person_ids,
-            "network_id": network_ids,
-            "site": original(col.SITE).to_numpy(),
-            "city": original(col.CITY).to_numpy(),
-            "date": features["date"].to_numpy(),
-            "name": original(col.NAME).to_numpy(),
-            "phones": [";".join(p) for p in features["phones"]],
-        }
-    )
-    grouped = frame.groupby("person_id", sort=True)
+    n = int(labels.max()) + 1 if len(labels) else 0
+    phones = features["phones"].explode()
+    phone_labels = labels[phones.index.to_numpy()]
+    dates = pd.Series(features["date"].to_numpy()).groupby(labels)
+    first_ad = pd.Series(np.arange(len(labels))).groupby(labels).min().to_numpy()
     persons = pd.DataFrame(
         {
-            "network_id": grouped["network_id"].first(),
-            "ads": grouped.size(),
-            "sites": grouped["site"].agg(_joined),
-            "cities": grouped["city"].agg(_joined),
-            "first_seen": grouped["date"].min().dt.strftime("%Y-%m-%d"),
-            "last_seen": grouped["date"].max().dt.strftime("%Y-%m-%d"),
-            "names": grouped["name"].agg(_joined),
-            "phones": grouped["phones"].agg(
-                lambda v: ";".join(sorted({p for cell in v for p in cell.split(";") if p}))
-            ),
+            "person_id": person_ids[first_ad],
+            "network_id": network_ids[first_ad],
+            "ads": np.bincount(labels, minlength=n),
+            "sites": _distinct_joined(labels, original(col.SITE), n),
+            "cities": _distinct_joined(labels, original(col.CITY), n),
+            "first_seen": dates.min().dt.strftime("%Y-%m-%d").to_numpy(),
+            "last_seen": dates.max().dt.strftime("%Y-%m-%d").to_numpy(),
+            "names": _distinct_joined(labels, original(col.NAME), n),
+            "phones": _distinct_joined(phone_labels, pd.Series(phones.to_numpy()), n),
         }
-    ).reset_index()
+    )
     persons = persons.sort_values(["ads", "person_id"], ascending=[False, True], kind="stable")
     return persons[list(col.PERSONS_COLUMNS)].reset_index(drop=True).fillna("")
 
@@ -191,6 +192,17 @@ def _pairs_table(
     return pairs.sort_values(["ad_a", "ad_b"], kind="stable").reset_index(drop=True)
 
 
+def _phone_counts(features: pd.DataFrame) -> dict[str, int]:
+    """Distinct phone numbers found, by status (valid, fictional, unallocated)."""
+    statuses: dict[str, str] = {}
+    for phones, found in zip(features["phones"], features["phone_statuses"], strict=True):
+        statuses.update(zip(phones, found, strict=True))
+    counts = {"distinct": len(statuses), "valid": 0, "fictional": 0, "unallocated": 0}
+    for status in statuses.values():
+        counts[status] += 1
+    return counts
+
+
 def _summary(
     table: AdTable,
     ads: pd.DataFrame,
@@ -219,8 +231,9 @@ def _summary(
         "sites": len(per_site),
         "ads_per_site": per_site,
         "pairs": {d: int(decisions.get(d, 0)) for d in DECISIONS},
-        "flagged_rows": int((ads[col.FLAGS] != "").sum()) if col.FLAGS in ads else 0,
+        "flagged_rows": int((table.flags.fillna("").astype(str) != "").sum()),
         "ads_without_phone": int(sum(1 for p in features["phones"] if not p)),
+        "phones": _phone_counts(features),
         "boilerplate_sentences": len(features.attrs.get("boilerplate", [])),
         "roles": dict(table.roles),
         "inputs": [{"path": i.path, "rows": i.rows, "sha256": i.sha256} for i in table.inputs],

@@ -67,6 +67,29 @@ def _column(table: AdTable, role: str) -> pd.Series:
     return table.frame[header].astype(textmod.ARROW_STR)
 
 
+def infer_names(names: pd.Series, folded_text: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Fill empty pseudonyms from the ad's own text, when it names exactly one known pseudonym.
+
+    Known pseudonyms are those the file's name column uses (three letters or
+    more), so a word of the text counts only when some ad is signed with it.
+    Returns the completed names and a mask of the ads whose name was inferred.
+    """
+    names = names.astype(object)
+    empty = (names.str.len() == 0).to_numpy()
+    known = set(names[~empty & (names.str.len() >= 3).to_numpy()])
+    inferred = np.zeros(len(names), dtype=bool)
+    if not known or not empty.any():
+        return names, inferred
+    words = folded_text[empty].astype(object).str.split().explode()
+    words = words[words.isin(known)]
+    found = words.groupby(level=0).agg(lambda v: sorted(set(v)))
+    single = found[found.str.len() == 1]
+    completed = names.copy()
+    completed.iloc[single.index.to_numpy()] = [v[0] for v in single]
+    inferred[single.index.to_numpy()] = True
+    return completed, inferred
+
+
 def _merge_phones(*found: list[Phone]) -> list[Phone]:
     seen: dict[str, Phone] = {}
     for phones in found:
@@ -97,6 +120,7 @@ def prepare(
     cleaned = textmod.remove_urls(pd.Series(stripped, dtype=textmod.ARROW_STR))
     sentences = textmod.split_sentences(cleaned)
     names = textmod.fold_name(_column(table, col.NAME))
+    names, inferred = infer_names(names, textmod.fold(cleaned))
     owners = (
         pd.Series([p[0].e164 if p else "" for p in phones], dtype=object)
         .where(lambda s: s != "", names.astype(object))
@@ -107,11 +131,13 @@ def prepare(
         {
             "key": ad_keys(table).to_numpy(),
             "phones": [tuple(p.e164 for p in found) for found in phones],
+            "phone_statuses": [tuple(p.status for p in found) for found in phones],
             "phone_flags": [
                 ";".join(sorted({f"{p.status}_phone" for p in found if p.status != "valid"}))
                 for found in phones
             ],
             "name": names.to_numpy(),
+            "name_from_text": inferred,
             "age": parse_ages(_column(table, col.AGE)).to_numpy(dtype=float),
             "city": textmod.fold(_column(table, col.CITY)).to_numpy(),
             "date": parse_dates(_column(table, col.DATE)).to_numpy(),

@@ -35,9 +35,10 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     for name in out.columns:
         column = out[name]
         if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
-            text = column.astype(object)
-            risky = text.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
+            starts = column.astype(pd.StringDtype("pyarrow")).str.startswith(_FORMULA_START)
+            risky = starts.fillna(False).to_numpy(dtype=bool)
             if risky.any():
+                text = column.astype(object)
                 out[name] = text.where(~risky, text[risky].map(safe_cell))
     return out
 

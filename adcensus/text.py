@@ -7,6 +7,7 @@ ads.csv: it only builds the strings that are compared.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 ARROW_STR = pd.StringDtype("pyarrow")
@@ -75,10 +76,25 @@ def find_boilerplate(sentences: pd.DataFrame, owners: pd.Series, min_owners: int
     return set(counts[counts >= min_owners].index)
 
 
+def join_groups(groups: np.ndarray, values: np.ndarray, n: int, sep: str = " ") -> np.ndarray:
+    """Join `values` by integer group (0..n-1), keeping their order; "" for empty groups.
+
+    A numpy split plus str.join per group: pandas' groupby-agg costs far more
+    per group, which matters at a million ads.
+    """
+    out = np.full(n, "", dtype=object)
+    if len(groups) == 0:
+        return out
+    order = np.argsort(groups, kind="stable")
+    groups, values = groups[order], np.asarray(values, dtype=object)[order]
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    for group, chunk in zip(groups[starts], np.split(values, starts[1:]), strict=True):
+        out[group] = sep.join(chunk)
+    return out
+
+
 def comparison_text(sentences: pd.DataFrame, n_ads: int, boilerplate: set[str]) -> pd.Series:
     """Per ad, its folded sentences minus boilerplate, joined by spaces ("" when none)."""
     kept = sentences[~sentences["sentence"].isin(boilerplate)]
-    joined = kept.groupby("ad", sort=True)["sentence"].agg(" ".join)
-    out = pd.Series([""] * n_ads, dtype=ARROW_STR)
-    out.iloc[joined.index.to_numpy()] = joined.to_numpy()
-    return out
+    joined = join_groups(kept["ad"].to_numpy(), kept["sentence"].to_numpy(dtype=object), n_ads)
+    return pd.Series(joined, dtype=ARROW_STR)

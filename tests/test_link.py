@@ -12,7 +12,7 @@ TEMPLATE = "agence elite hotes charmantes rendez vous discret en hotel centre vi
 
 def ad(key, phones=(), name="", age=np.nan, text="", city="arras"):
     return {
-        "key": key, "phones": tuple(phones), "phone_flags": "", "name": name, "age": age,
+        "key": key, "phones": tuple(phones), "phone_statuses": ("fictional",) * len(phones), "phone_flags": "", "name": name, "age": age,
         "city": city, "date": pd.Timestamp("2018-10-01"), "site": "s", "text": text, "photo": "",
     }  # fmt: skip
 

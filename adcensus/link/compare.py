@@ -7,6 +7,8 @@ numpy for the rest). Each pair keeps its evidence as readable text, e.g.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
@@ -33,27 +35,34 @@ def _similar(a: list[str], b: list[str]) -> np.ndarray:
     return cpdist(a, b, scorer=fuzz.ratio, workers=-1) / 100.0
 
 
+def _phone_names(features: pd.DataFrame) -> pd.DataFrame:
+    """Distinct (phone, folded name) pairs over all ads with both."""
+    exploded = features[["phones", "name"]].explode("phones")
+    has_both = exploded["phones"].notna() & (exploded["name"].str.len() > 0)
+    return exploded[has_both].drop_duplicates().sort_values(["phones", "name"])
+
+
 def agency_phones(features: pd.DataFrame, settings: Settings) -> set[str]:
     """Phones whose ads carry several clearly different pseudonyms: an agency's booking line."""
-    exploded = features[["phones", "name"]].explode("phones")
-    exploded = exploded[exploded["phones"].notna() & (exploded["name"].str.len() > 0)]
-    names_per_phone = exploded.drop_duplicates().groupby("phones")["name"].agg(list)
+    pairs = _phone_names(features)
+    pairs = pairs[pairs.groupby("phones")["name"].transform("size") >= 2]
+    phones = pairs["phones"].to_numpy(dtype=object)
+    names = pairs["name"].to_numpy(dtype=object)
+    bounds = np.flatnonzero(np.r_[True, phones[1:] != phones[:-1], True]) if len(phones) else []
     agencies: set[str] = set()
-    for phone, names in names_per_phone[names_per_phone.str.len() >= 2].items():
+    for start, stop in itertools.pairwise(bounds):
         distinct: list[str] = []
-        for name in sorted(names):
+        for name in names[start:stop]:
             if all(fuzz.ratio(name, d) / 100.0 < settings.name_similar for d in distinct):
                 distinct.append(name)
         if len(distinct) >= settings.agency_min_names:
-            agencies.add(str(phone))
+            agencies.add(str(phones[start]))
     return agencies
 
 
 def common_names(features: pd.DataFrame, settings: Settings) -> set[str]:
     """Pseudonyms seen with at least `common_name_phones` different phones."""
-    exploded = features[["phones", "name"]].explode("phones")
-    exploded = exploded[exploded["phones"].notna() & (exploded["name"].str.len() > 0)]
-    phones_per_name = exploded.drop_duplicates().groupby("name")["phones"].size()
+    phones_per_name = _phone_names(features).groupby("name")["phones"].size()
     return set(phones_per_name[phones_per_name >= settings.common_name_phones].index)
 
 
@@ -128,6 +137,11 @@ def score_pairs(features: pd.DataFrame, pairs: pd.DataFrame, settings: Settings)
     out["agency_phone"] = shared & ~shared_private
     out["phone_disjoint"] = disjoint
     out["name_sim"] = name_sim
+    if "name_from_text" in features:
+        from_text = features["name_from_text"].to_numpy(dtype=bool)
+        out["name_from_text"] = from_text[a] | from_text[b]
+    else:
+        out["name_from_text"] = False
     out["age_gap"] = age_gap
     out["text_sim"] = text_sim
     out["photo_same"] = photo_same
@@ -155,7 +169,9 @@ def explain(scored: pd.DataFrame, age_a: np.ndarray, age_b: np.ndarray) -> list[
         if row.photo_same:
             parts.append("same photo")
         if not np.isnan(row.name_sim):
-            parts.append(f"name {row.name_sim:.2f}")
+            parts.append(
+                f"name {row.name_sim:.2f}" + (" (from text)" if row.name_from_text else "")
+            )
         if not np.isnan(row.text_sim):
             parts.append(f"text {row.text_sim:.2f}")
         if not (np.isnan(aa) or np.isnan(ab)):

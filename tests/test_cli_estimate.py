@@ -1,0 +1,156 @@
+"""`adcensus estimate` through the CLI: data on stdout, explanations on stderr, exit codes."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from adcensus.cli import app, err_console
+
+DATA = Path(__file__).parent / "data"
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["estimate", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_issue_example_prints_273_and_the_formula() -> None:
+    code, out, err = run("--ads", "699", "--doublon-rate", "0.61")
+    assert code == 0
+    assert out == "273\n"
+    assert "699 × (1 − 0.61) = 272.61 → 273 (rounded half up)" in err
+
+
+def test_json_is_the_documented_object() -> None:
+    code, out, _ = run("--ads", "699", "--doublon-rate", "61%", "--json")
+    assert code == 0
+    assert json.loads(out) == {"ads": 699, "doublon_rate": 0.61, "persons": 273}
+
+
+def test_french_decimal_comma_and_spaced_percent() -> None:
+    code, out, _ = run("--ads", "699", "--doublon-rate", "61,5 %")
+    assert (code, out) == (0, "269\n")  # 699 × 0.385 = 269.115
+
+
+def test_the_inverse_prints_the_rate() -> None:
+    code, out, err = run("--ads", "699", "--persons", "273")
+    assert (code, out) == (0, "0.609442\n")
+    assert "60.9 %" in err
+
+
+def test_a_reviewed_sample_adds_interval_fields() -> None:
+    code, out, err = run("--ads", "699", "--reviewed-sample", "25/40", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["persons"] == 262
+    assert data["persons_low"] < 262 < data["persons_high"]
+    assert "95% interval (Wilson)" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--ads", "699", "--doublon-rate", "1.2"],
+        ["--ads", "699", "--doublon-rate", "100%"],
+        ["--ads", "699", "--reviewed-sample", "41/40"],
+        ["--ads", "0", "--doublon-rate", "0.5"],
+        ["--ads", "699"],
+        ["--doublon-rate", "0.5"],
+        [],
+        [str(DATA / "estimate" / "small"), "--ads", "10", "--doublon-rate", "0.5"],
+        ["--ads", "699", "--doublon-rate", "0.6", "--hidden"],
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args: list[str]) -> None:
+    code, out, err = run(*args)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_a_dedupe_output_gives_persons_and_a_range() -> None:
+    code, out, err = run(str(DATA / "estimate" / "small"))
+    assert (code, out) == (0, "7\n")
+    assert "persons at threshold 0.85 (stricter)" in err
+    assert "No review.jsonl" in err
+
+
+def test_a_dedupe_output_with_review_and_hidden_total_as_json() -> None:
+    folder = DATA / "estimate" / "reviewed"
+    code, out, _ = run(str(folder), "--lists", "month", "--bootstrap", "50", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["review"]["precision"] == 0.75
+    assert data["review"]["replicates"] == 50
+    assert data["hidden"]["method"] == "two lists: Chapman"
+    assert data["hidden"]["lists"] == ["2024-01", "2024-02"]
+
+
+def test_a_published_table_of_overlaps_can_be_estimated_directly() -> None:
+    code, out, err = run("--histories", str(DATA / "mse" / "Korea.csv"))
+    assert (code, out) == (0, "157\n")
+    assert "main effects + b×c, c×d" in err
+
+
+def test_the_uk_procedure_of_bales_hesketh_and_silverman_from_the_command_line() -> None:
+    code, out, _ = run(
+        "--histories", str(DATA / "mse" / "UKdat_5.csv"), "--criterion", "aic",
+        "--search", "stepwise", "--p-threshold", "0.05", "--json",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == 0
+    assert (data["total"], data["total_low"], data["total_high"]) == (11313, 9889, 13063)
+
+
+def test_a_real_subprocess_run() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "adcensus", "estimate", "--ads", "699", "--doublon-rate", "61%"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert done.stdout == "273\n"
+
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def console_examples(page: str) -> list[tuple[str, str]]:
+    """(command, expected output) for each runnable `$ adcensus estimate` example of a page."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    examples = []
+    for block in text.split("```console\n")[1:]:
+        lines = block.split("```")[0].splitlines()
+        if lines[0].startswith("$ adcensus estimate") and not lines[1].startswith("$"):
+            examples.append((lines[0][2:], "\n".join(lines[1:])))
+    return examples
+
+
+def test_both_methodology_pages_show_the_same_examples() -> None:
+    assert console_examples("methodology.md") == console_examples("methodologie.md")
+    assert len(console_examples("methodology.md")) == 6
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    console_examples("methodology.md"),
+    ids=[command for command, _ in console_examples("methodology.md")],
+)
+def test_documented_examples_print_what_the_docs_show(
+    command: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(err_console, "width", 80)  # the docs were made on an 80-column screen
+    monkeypatch.chdir(Path(__file__).parent.parent)
+    result = runner.invoke(app, shlex.split(command)[1:])
+    assert result.exit_code == 0
+    shown = "\n".join(line.rstrip() for line in result.output.splitlines())
+    assert shown == expected

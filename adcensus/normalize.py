@@ -118,9 +118,16 @@ def prepare(
         strip_phones(t, found) if found else t for t, found in zip(raw_text, in_text, strict=True)
     ]
     cleaned = textmod.remove_urls(pd.Series(stripped, dtype=textmod.ARROW_STR))
-    sentences = textmod.split_sentences(cleaned)
     names = textmod.fold_name(_column(table, col.NAME))
     names, inferred = infer_names(names, textmod.fold(cleaned))
+    cities = textmod.fold(_column(table, col.CITY))
+    # Pseudonyms and cities are compared on their own; left in the text they would
+    # count twice, and hide that "X vous attend à Y" is one template for everybody.
+    sentences = textmod.split_sentences(cleaned)
+    sentences["sentence"] = textmod.mask_words(
+        sentences["sentence"], set(names[names.str.len() >= 3]) | set(cities[cities.str.len() >= 3])
+    )
+    sentences = sentences[sentences["sentence"].str.len() > 0].reset_index(drop=True)
     owners = (
         pd.Series([p[0].e164 if p else "" for p in phones], dtype=object)
         .where(lambda s: s != "", names.astype(object))
@@ -139,7 +146,7 @@ def prepare(
             "name": names.to_numpy(),
             "name_from_text": inferred,
             "age": parse_ages(_column(table, col.AGE)).to_numpy(dtype=float),
-            "city": textmod.fold(_column(table, col.CITY)).to_numpy(),
+            "city": cities.to_numpy(),
             "date": parse_dates(_column(table, col.DATE)).to_numpy(),
             "site": textmod.fold(_column(table, col.SITE)).to_numpy(),
             "text": textmod.comparison_text(sentences, n, boilerplate).to_numpy(),

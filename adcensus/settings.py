@@ -42,7 +42,7 @@ class Settings:
     w_photo_same: float = 6.0
     # Similarity cut-offs (0..1) that decide which weight applies.
     name_similar: float = 0.85
-    name_different: float = 0.6
+    name_different: float = 0.8
     text_same: float = 0.9
     text_close: float = 0.8
     text_different: float = 0.65

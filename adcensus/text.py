@@ -7,6 +7,8 @@ ads.csv: it only builds the strings that are compared.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -57,6 +59,17 @@ def split_sentences(folded_source: pd.Series) -> pd.DataFrame:
         {"ad": exploded.index.to_numpy(), "sentence": fold(exploded.astype(ARROW_STR)).to_numpy()}
     )
     return frame[frame["sentence"].str.len() > 0].reset_index(drop=True)
+
+
+def mask_words(folded: pd.Series, words: set[str]) -> pd.Series:
+    """Remove whole folded words or phrases (pseudonyms, cities) from folded text."""
+    if not words:
+        return folded
+    # Longest first, so that "boulogne sur mer" goes before "boulogne".
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    pattern = rf"(?:^|\s)(?:{alternatives})(?:\s(?:{alternatives}))*(?:$|\s)"
+    masked = folded.astype(ARROW_STR).str.replace(pattern, " ", regex=True)
+    return masked.str.replace(r"\s+", " ", regex=True).str.strip()
 
 
 def find_boilerplate(sentences: pd.DataFrame, owners: pd.Series, min_owners: int) -> set[str]:

@@ -115,7 +115,9 @@ def score_pairs(features: pd.DataFrame, pairs: pd.DataFrame, settings: Settings)
     weight += np.where(disjoint, s.w_phone_disjoint, 0.0)
     exact = name_sim >= 1.0
     weight += np.select(
-        [exact & ~common, exact & common, name_sim >= s.name_similar, name_sim < s.name_different],
+        # A common pseudonym is weak evidence across phones, but behind one shared
+        # phone (an agency's) it is exactly what tells its persons apart.
+        [exact & (~common | shared), exact, name_sim >= s.name_similar, name_sim < s.name_different],
         [s.w_name_exact, s.w_name_exact_common, s.w_name_similar, s.w_name_different],
         0.0,
     )

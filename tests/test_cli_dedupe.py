@@ -1,0 +1,120 @@
+"""`adcensus dedupe` through Typer's CliRunner, and once as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from adcensus.cli import app
+
+runner = CliRunner()
+
+SMALL = (
+    "Réf;Téléphone;Pseudo;Âge;Texte\n"
+    "A1;06 39 98 10 01;Léa;24;Nouvelle sur Arras, douce\n"
+    "A2;0639981001;LEA;24;Douce et discrète\n"
+    "A3;06 39 98 20 02;Sofia;31;Sofia sur Lens\n"
+)
+
+
+def write_small(tmp_path):
+    path = tmp_path / "ads.csv"
+    path.write_text(SMALL, encoding="utf-8")
+    return path
+
+
+def test_json_summary_on_stdout_and_files_written(tmp_path):
+    path = write_small(tmp_path)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["dedupe", str(path), "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["ads"], summary["persons"]) == (3, 2)
+    assert summary["doublon_rate"] == round(1 - 2 / 3, 6)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ads.csv", "pairs.csv", "persons.csv", "summary.json"
+    ]  # fmt: skip
+    ads = pd.read_csv(out / "ads.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    assert ads["Réf"].tolist() == ["A1", "A2", "A3"]
+
+
+def test_default_output_folder_is_named_after_the_input(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_small(tmp_path)
+    result = runner.invoke(app, ["dedupe", "ads.csv"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "ads-adcensus" / "summary.json").is_file()
+
+
+def test_non_empty_output_folder_needs_force(tmp_path):
+    path = write_small(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("x")
+    result = runner.invoke(app, ["dedupe", str(path), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "--force" in result.stderr
+    assert runner.invoke(app, ["dedupe", str(path), "-o", str(out), "--force"]).exit_code == 0
+
+
+def test_missing_file_is_one_line_exit_2(tmp_path):
+    result = runner.invoke(app, ["dedupe", str(tmp_path / "nope.csv")])
+    assert result.exit_code == 2
+    assert "nope.csv" in result.stderr
+    assert "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_column_override_and_comma_output(tmp_path):
+    path = tmp_path / "ads.csv"
+    path.write_text("ref,numero appel,blabla\nA1,0639981001,x\nA2,06 39 98 10 01,y\n")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["dedupe", str(path), "-o", str(out), "--col", "phone=numero appel", "-d", ","]
+    )
+    assert result.exit_code == 0, result.output
+    assert "phone ← 'numero appel'" in result.stderr
+    ads = pd.read_csv(out / "ads.csv", encoding="utf-8-sig", dtype=str)
+    assert ads["person_id"].nunique() == 1
+
+
+def test_bad_option_values_exit_2(tmp_path):
+    path = write_small(tmp_path)
+    assert runner.invoke(app, ["dedupe", str(path), "--col", "nonsense"]).exit_code == 2
+    assert runner.invoke(app, ["dedupe", str(path), "-d", ";;"]).exit_code == 2
+    assert runner.invoke(app, ["dedupe", str(path), "--threshold", "2"]).exit_code == 2
+
+
+def test_stdin_is_read_as_csv(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["dedupe", "-", "--json"], input=SMALL.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["persons"] == 2
+    assert (tmp_path / "stdin-adcensus" / "ads.csv").is_file()
+
+
+def test_console_output_masks_phone_numbers(tmp_path):
+    path = write_small(tmp_path)
+    result = runner.invoke(app, ["dedupe", str(path), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0
+    assert "0639981001" not in result.output and "+33639981001" not in result.output
+
+
+def test_real_subprocess_on_the_sample(tmp_path, sample_dir):
+    out = tmp_path / "sample-out"
+    completed = subprocess.run(
+        [sys.executable, "-m", "adcensus", "dedupe", str(sample_dir / "ads.csv"), "-o", str(out), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    summary = json.loads(completed.stdout)
+    assert summary["ads"] == 699
+    assert 0.55 < summary["doublon_rate"] < 0.67
+    assert "persons" in completed.stderr

@@ -16,7 +16,7 @@ import pandas as pd
 from adcensus import columns as col
 from adcensus import text as textmod
 from adcensus.phones import Phone, extract_phones_many, strip_phones
-from adcensus.read import AdTable, parse_ages, parse_dates
+from adcensus.read import EXTRA_COLUMN, AdTable, parse_ages, parse_dates
 from adcensus.settings import Settings
 
 FEATURE_COLUMNS = (
@@ -51,7 +51,12 @@ def ad_keys(table: AdTable) -> pd.Series:
                 prefixed = frame[col.SOURCE_FILE].astype(textmod.ARROW_STR) + ":" + ids
                 if prefixed.is_unique:
                     return prefixed.astype(object)
-    rows = frame.astype(textmod.ARROW_STR).fillna("\x00").agg("\x1f".join, axis=1)
+    # Where a row came from, and overflow of ragged rows, are not the ad's content.
+    content = frame.drop(columns=[c for c in (col.SOURCE_FILE, EXTRA_COLUMN) if c in frame])
+    cells = [content[c].astype(textmod.ARROW_STR).fillna("\x00") for c in content.columns]
+    rows = cells[0] if cells else pd.Series([""] * len(frame), dtype=textmod.ARROW_STR)
+    for cell in cells[1:]:
+        rows = rows + "\x1f" + cell
     digests = pd.Series(
         ["h" + hashlib.sha256(r.encode("utf-8")).hexdigest()[:12] for r in rows], dtype=object
     )

@@ -219,17 +219,17 @@ def _pairs(digits: str) -> list[str]:
 
 def format_phone(digits: str, style: int) -> str:
     """Write a 10-digit national number as ads do: spaced, dotted, +33, compact, dashed."""
-    p = _pairs(digits)
+    a, b, c, d, e = digits[0:2], digits[2:4], digits[4:6], digits[6:8], digits[8:10]
     if style == 0:
-        return " ".join(p)
+        return f"{a} {b} {c} {d} {e}"
     if style == 1:
-        return ".".join(p)
+        return f"{a}.{b}.{c}.{d}.{e}"
     if style == 2:
-        return f"+33 {digits[1]} {' '.join(p[1:])}"
+        return f"+33 {digits[1]} {b} {c} {d} {e}"
     if style == 3:
         return digits
     if style == 4:
-        return "-".join(p)
+        return f"{a}-{b}-{c}-{d}-{e}"
     return f"+33{digits[1:]}"
 
 

@@ -118,14 +118,20 @@ def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
     table.add_row("doublon rate", f"{summary['doublon_rate']:.1%}")
     table.add_row("networks", f"{summary['networks']:,}")
     table.add_row("ads without a phone", f"{summary['ads_without_phone']:,}")
-    table.add_row("flagged rows", f"{summary['flagged_rows']:,}")
+    phones = summary["phones"]
+    table.add_row(
+        "phone numbers",
+        f"{phones['distinct']:,} ({phones['fictional']:,} fictional, "
+        f"{phones['unallocated']:,} unallocated)",
+    )
+    table.add_row("rows flagged while reading", f"{summary['flagged_rows']:,}")
     pairs = summary["pairs"]
     table.add_row("doubtful links to review", f"{pairs['doubtful'] + pairs['conflict']:,}")
     err_console.print(table)
     per_site = summary.get("ads_per_site") or {}
     if per_site:
-        sites = Table(title=f"ads per site ({len(per_site)} sites)", title_justify="left")
-        sites.add_column("site")
+        sites = Table()
+        sites.add_column(f"site ({len(per_site)})")
         sites.add_column("ads", justify="right")
         shown = list(per_site.items())
         for name, count in shown[:10]:
@@ -153,7 +159,7 @@ def dedupe(
         help="Ad files (CSV/TSV, XLSX, JSON lines or array, Parquet); - reads CSV from stdin.",
     ),
     out: Path | None = typer.Option(
-        None, "--out", "-o", help="Output folder [default: <first input name>-adcensus/]."
+        None, "--out", "-o", help="Output folder (default: <first input name>-adcensus/)."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite a non-empty output folder."),
     col_specs: list[str] = typer.Option(
@@ -163,30 +169,38 @@ def dedupe(
         help="Give a column its role, e.g. --col phone='N° tel'. Repeatable.",
     ),
     region: str | None = typer.Option(
-        None, "--region", help="Country for numbers written without +CC [default: FR]."
+        None, "--region", help="Country for numbers written without +CC (default: FR)."
     ),
     threshold: float | None = typer.Option(
         None,
         "--threshold",
         min=0.0,
         max=1.0,
-        help="Link pairs scoring at least this [default: 0.8].",
+        help="Link pairs scoring at least this (default: 0.8).",
     ),
     config: Path | None = typer.Option(
-        None, "--config", help="Settings file [default: ./adcensus.toml when present]."
+        None, "--config", help="Settings file (default: ./adcensus.toml when present)."
     ),
-    delimiter: str = typer.Option(
+    delimiter: str | None = typer.Option(
+        None, "--delimiter", "-d", help="Delimiter of CSV inputs (default: detected; 'tab' for tabs)."
+    ),
+    encoding: str | None = typer.Option(
+        None, "--encoding", "-e", help="Encoding of CSV inputs, e.g. cp1252 (default: detected)."
+    ),
+    sheet: str | None = typer.Option(
+        None, "--sheet", help="XLSX sheet, by name or 1-based number (default: first non-empty)."
+    ),
+    out_delimiter: str = typer.Option(
         ";",
-        "--delimiter",
-        "-d",
+        "--out-delimiter",
         help="Delimiter of the CSV outputs (; for Excel in French, , for scripts).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json on stdout."),
 ) -> None:
     """Find the distinct persons behind ad files, and write ads, persons, pairs and a summary."""
     columns = dict(parse_role_override(spec) for spec in col_specs)
-    if len(delimiter) != 1:
-        raise UsageError(f"--delimiter must be one character, got {delimiter!r}")
+    if len(out_delimiter) != 1 or out_delimiter in "\"\r\n":
+        raise UsageError(f"--out-delimiter must be one character, got {out_delimiter!r}")
     settings = load_settings(config).with_overrides(
         region=region.upper() if region else None, link_threshold=threshold
     )
@@ -194,10 +208,12 @@ def dedupe(
     out_dir = out or Path(("stdin" if first == "-" else Path(first).stem) + "-adcensus")
     prepare_out_dir(out_dir, force)
     with contextlib.contextmanager(_progress)() as progress:
-        table = read_ads(inputs, columns)
+        table = read_ads(inputs, columns, sheet=sheet, delimiter=delimiter, encoding=encoding)
+        for note in table.notes:
+            err_console.print(note, highlight=False, markup=False)
         _show_roles(table.roles)
         result = dedupe_table(table, settings, progress)
-        write_outputs(result, out_dir, force=True, delimiter=delimiter)
+        write_outputs(result, out_dir, force=True, delimiter=out_delimiter)
     _show_summary(result.summary, out_dir)
     if as_json:
         typer.echo(json_text(result.summary), nl=False)
@@ -206,13 +222,324 @@ def dedupe(
 # ---- estimate command: see adcensus/estimate.py -------------------------------------------
 
 
+@app.command()
+@reports_errors
+def estimate(
+    directory: Path | None = typer.Argument(
+        None, metavar="DIR", help="A folder written by `adcensus dedupe`."
+    ),
+    ads: int | None = typer.Option(
+        None, "--ads", help="Number of ads, with --doublon-rate, --persons or --reviewed-sample."
+    ),
+    doublon_rate: str | None = typer.Option(
+        None, "--doublon-rate", help="Share of ads repeating a person: 0.61, 61% or '61,5 %'."
+    ),
+    persons: int | None = typer.Option(
+        None, "--persons", help="Number of persons: gives the doublon rate."
+    ),
+    reviewed_sample: str | None = typer.Option(
+        None,
+        "--reviewed-sample",
+        metavar="K/N",
+        help="K duplicates found among N ads checked by hand: the rate with an interval.",
+    ),
+    confidence: float = typer.Option(0.95, "--confidence", help="Confidence level of intervals."),
+    delta: float = typer.Option(
+        0.05, "--delta", help="With DIR: re-link at the link threshold ± this."
+    ),
+    hidden: bool = typer.Option(
+        False, "--hidden", help="With DIR: also estimate the persons no list saw."
+    ),
+    lists: str | None = typer.Option(
+        None, "--lists", help="Lists for --hidden: site (default), month, or a column of ads.csv."
+    ),
+    histories: Path | None = typer.Option(
+        None,
+        "--histories",
+        help="Hidden total from a table of list overlaps (0/1 column per list + count).",
+    ),
+    criterion: str = typer.Option(
+        "bic", "--criterion", help="Model choice for 3+ lists: bic or aic."
+    ),
+    search: str = typer.Option(
+        "auto", "--search", help="Models tried: auto, exhaustive or stepwise."
+    ),
+    p_threshold: float | None = typer.Option(
+        None,
+        "--p-threshold",
+        help="Stepwise: add an interaction only if its p-value is at most this.",
+    ),
+    bootstrap: int | None = typer.Option(
+        None,
+        "--bootstrap",
+        min=0,
+        help="Bootstrap draws: review interval [1000]; hidden total, choosing the model again [0].",
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of every random draw."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
+) -> None:
+    """Persons from ads and a doublon rate, or from a dedupe output, with how sure we are."""
+    from adcensus.estimate import (
+        estimate_from_counts,
+        estimate_from_output,
+        parse_reviewed_sample,
+    )
+    from adcensus.mse import estimate_hidden, read_capture_table
+
+    counts_given = any(x is not None for x in (ads, doublon_rate, persons, reviewed_sample))
+    hidden = hidden or lists is not None
+    model: dict[str, Any] = {
+        "criterion": criterion.lower(),
+        "search": search.lower(),
+        "p_threshold": p_threshold,
+    }
+    if sum((directory is not None, counts_given, histories is not None)) != 1:
+        raise UsageError(
+            "give one of: a dedupe output folder (adcensus estimate DIR), --ads with "
+            "--doublon-rate / --persons / --reviewed-sample, or --histories FILE"
+        )
+    if hidden and directory is None:
+        raise UsageError("--hidden and --lists need a dedupe output folder: adcensus estimate DIR")
+    if histories is not None:
+        table = read_capture_table(histories)
+        found = estimate_hidden(table, confidence, **model, bootstrap=bootstrap or 0, seed=seed)
+        data = found.to_dict()
+        _show_hidden(data)
+        _emit(data, as_json, data["total"])
+    elif directory is not None:
+        result = estimate_from_output(
+            directory,
+            confidence,
+            delta,
+            replicates=bootstrap or 1000,
+            seed=seed,
+            hidden_lists=(lists or "site") if hidden else None,
+            hidden_bootstrap=bootstrap or 0,
+            **model,
+        )
+        data = result.to_dict()
+        _show_output(data)
+        _emit(data, as_json, data["persons"])
+    else:
+        if ads is None:
+            raise UsageError("--ads is needed with --doublon-rate, --persons or --reviewed-sample")
+        sample = parse_reviewed_sample(reviewed_sample) if reviewed_sample else None
+        counted = estimate_from_counts(ads, doublon_rate, persons, sample, confidence)
+        data = counted.to_dict()
+        err_console.print(counted.formula, highlight=False, soft_wrap=True)
+        if counted.reviewed is not None:
+            err_console.print(
+                f"{confidence:.0%} interval (Wilson): doublon rate "
+                f"{data['doublon_rate_low']:.1%} to {data['doublon_rate_high']:.1%}, "
+                f"persons {data['persons_low']:,} to {data['persons_high']:,}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        headline = f"{counted.doublon_rate:.6f}" if persons is not None else counted.persons
+        _emit(data, as_json, headline)
+
+
+def _emit(data: dict[str, Any], as_json: bool, headline: object) -> None:
+    """stdout: the JSON result, or the one number that answers the question."""
+    if as_json:
+        typer.echo(json_text(data), nl=False)
+    else:
+        typer.echo(str(headline))
+
+
+def _show_output(data: dict[str, Any]) -> None:
+    table = Table(title="adcensus estimate", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    sens, review = data["sensitivity"], data["review"]
+    table.add_row("ads", f"{data['ads']:,}")
+    table.add_row("persons", f"{data['persons']:,}")
+    table.add_row("doublon rate", f"{data['doublon_rate']:.1%}")
+    table.add_row(
+        f"persons at threshold {sens['stricter_threshold']:.2f} (stricter)",
+        f"{sens['persons_stricter']:,}",
+    )
+    table.add_row(
+        f"persons at threshold {sens['looser_threshold']:.2f} (looser)",
+        f"{sens['persons_looser']:,}",
+    )
+    if review is not None:
+        table.add_row(
+            f"link precision ({review['sampled_links']} links reviewed)",
+            f"{review['precision']:.1%} ({review['precision_low']:.1%}–"
+            f"{review['precision_high']:.1%})",
+        )
+        table.add_row(
+            f"persons, {data['confidence']:.0%} interval from the review",
+            f"{review['persons_low']:,}–{review['persons_high']:,}",
+        )
+    table.add_row("persons, overall range", f"{data['persons_low']:,}–{data['persons_high']:,}")
+    err_console.print(table)
+    for note in data["notes"]:
+        err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
+    if data["hidden"] is not None:
+        _show_hidden(data["hidden"])
+
+
+def _show_hidden(hidden: dict[str, Any]) -> None:
+    table = Table(
+        title=f"hidden total ({hidden['method']})", show_header=False, title_justify="left"
+    )
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    for name, size in hidden["list_sizes"].items():
+        table.add_row(f"persons on {name}", f"{size:,}")
+    table.add_row("persons seen (any list)", f"{hidden['observed']:,}")
+    table.add_row("persons on 2+ lists", f"{hidden['on_several_lists']:,}")
+    if hidden["model"]:
+        table.add_row("model", hidden["model"])
+    high = "no upper limit" if hidden["total_high"] is None else f"{hidden['total_high']:,}"
+    table.add_row("estimated total (seen + unseen)", f"{hidden['total']:,}")
+    table.add_row(
+        f"{hidden['confidence']:.0%} interval ({hidden['interval_method']})",
+        f"{hidden['total_low']:,}–{high}",
+    )
+    if hidden["bootstrap"]:
+        boot = hidden["bootstrap"]
+        table.add_row("bootstrap interval", f"{boot['low']:,}–{boot['high']:,}")
+    err_console.print(table)
+    for note in hidden["notes"]:
+        err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
+    for warning in hidden["warnings"]:
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+
+
 # ---- end of estimate command ---------------------------------------------------------------
 
 
 # ---- synth and evaluate commands: see adcensus/synth.py, adcensus/evaluate.py --------------
+# This section keeps its own imports, so that it can be edited apart from the rest.
+
+from datetime import date  # noqa: E402
+
+from adcensus.evaluate import evaluate_files  # noqa: E402
+from adcensus.synth import CensusSpec, write_census  # noqa: E402
+
+_SPEC = CensusSpec()  # the defaults shown by `adcensus synth --help`
+
+
+def _iso_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} must be a date as YYYY-MM-DD, got {value!r}") from None
+
+
+@app.command()
+@reports_errors
+def synth(
+    out_dir: Path = typer.Argument(
+        ..., metavar="OUT_DIR", help="Folder for ads.csv and truth.csv."
+    ),
+    ads: int = typer.Option(_SPEC.ads, "--ads", help="Number of ads."),
+    persons: int = typer.Option(_SPEC.persons, "--persons", help="Number of true persons."),
+    sites: int = typer.Option(_SPEC.sites, "--sites", help="Number of sites, all used."),
+    start: str = typer.Option(_SPEC.start.isoformat(), "--start", help="First collection day."),
+    end: str = typer.Option(_SPEC.end.isoformat(), "--end", help="Last collection day."),
+    region: str = typer.Option(_SPEC.region, "--region", help="Cities: Pas-de-Calais or Nord."),
+    agency_share: float = typer.Option(
+        _SPEC.agency_share, "--agency-share", help="Share of persons posting through an agency."
+    ),
+    phone_change_rate: float = typer.Option(
+        _SPEC.phone_change_rate, "--phone-change-rate", help="Share of persons who change phone."
+    ),
+    touring_rate: float = typer.Option(
+        _SPEC.touring_rate, "--touring-rate", help="Share of persons posting from 2+ cities."
+    ),
+    common_name_share: float = typer.Option(
+        _SPEC.common_name_share,
+        "--common-name-share",
+        help="Share of persons using a very common pseudonym.",
+    ),
+    obfuscation_rate: float = typer.Option(
+        _SPEC.obfuscation_rate,
+        "--obfuscation-rate",
+        help="Share of ads hiding the number in the text (O6, words, emoji…).",
+    ),
+    missing_rate: float = typer.Option(
+        _SPEC.missing_rate, "--missing-rate", help="Share of empty cells per optional column."
+    ),
+    edit_rate: float = typer.Option(
+        _SPEC.edit_rate, "--edit-rate", help="Share of reposts whose text is edited."
+    ),
+    seed: int = typer.Option(_SPEC.seed, "--seed", help="Random seed: same seed, same files."),
+    force: bool = typer.Option(False, "--force", help="Overwrite a non-empty OUT_DIR."),
+) -> None:
+    """Write a synthetic census with known truth: ads.csv (as analysts keep it) and truth.csv."""
+    spec = CensusSpec(
+        ads=ads,
+        persons=persons,
+        sites=sites,
+        start=_iso_date(start, "--start"),
+        end=_iso_date(end, "--end"),
+        region=region,
+        agency_share=agency_share,
+        phone_change_rate=phone_change_rate,
+        touring_rate=touring_rate,
+        common_name_share=common_name_share,
+        obfuscation_rate=obfuscation_rate,
+        missing_rate=missing_rate,
+        edit_rate=edit_rate,
+        seed=seed,
+    )
+    ads_path, truth_path = write_census(spec, out_dir, force=force)
+    err_console.print(
+        f"wrote {spec.ads:,} ads by {spec.persons:,} persons on {spec.sites} sites to "
+        f"[bold]{ads_path}[/] and their truth to [bold]{truth_path}[/] (all numbers fictional)",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@app.command()
+@reports_errors
+def evaluate(
+    pred: Path = typer.Argument(
+        ..., metavar="PRED", help="A dedupe output folder, or an ads.csv with person_id."
+    ),
+    truth: Path = typer.Argument(..., metavar="TRUTH", help="truth.csv with ad_id, person_id."),
+    key: str | None = typer.Option(
+        None, "--key", help="Ad id column of PRED [default: the column whose role is ad_id]."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON on stdout."),
+) -> None:
+    """Score a split of ads into persons against the truth: pairwise and B-cubed."""
+    scores = evaluate_files(pred, truth, key=key)
+    table = Table(title="adcensus evaluate", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("ads", f"{scores.ads:,}")
+    table.add_row("persons (true)", f"{scores.persons_true:,}")
+    table.add_row("persons (predicted)", f"{scores.persons_pred:,}")
+    table.add_row("persons error", f"{scores.persons_error:+.1%}")
+    for measure in ("pairwise", "bcubed"):
+        label = "B-cubed" if measure == "bcubed" else measure
+        for part in ("precision", "recall", "f1"):
+            value = getattr(scores, f"{measure}_{part}")
+            table.add_row(f"{label} {'F1' if part == 'f1' else part}", f"{value:.4f}")
+    err_console.print(table)
+    if as_json:
+        typer.echo(json_text(scores.to_dict()), nl=False)
 
 
 # ---- end of synth and evaluate commands ----------------------------------------------------
+
+
+# ---- store and tally commands: see adcensus/store.py, adcensus/tally.py --------------------
+
+
+# ---- end of store and tally commands -------------------------------------------------------
+
+
+# ---- report command: see adcensus/report/ --------------------------------------------------
+
+
+# ---- end of report command -----------------------------------------------------------------
 
 
 if __name__ == "__main__":  # pragma: no cover

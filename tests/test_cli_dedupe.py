@@ -74,7 +74,17 @@ def test_column_override_and_comma_output(tmp_path):
     path.write_text("ref,numero appel,blabla\nA1,0639981001,x\nA2,06 39 98 10 01,y\n")
     out = tmp_path / "out"
     result = runner.invoke(
-        app, ["dedupe", str(path), "-o", str(out), "--col", "phone=numero appel", "-d", ","]
+        app,
+        [
+            "dedupe",
+            str(path),
+            "-o",
+            str(out),
+            "--col",
+            "phone=numero appel",
+            "--out-delimiter",
+            ",",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "phone ← 'numero appel'" in result.stderr
@@ -85,8 +95,20 @@ def test_column_override_and_comma_output(tmp_path):
 def test_bad_option_values_exit_2(tmp_path):
     path = write_small(tmp_path)
     assert runner.invoke(app, ["dedupe", str(path), "--col", "nonsense"]).exit_code == 2
-    assert runner.invoke(app, ["dedupe", str(path), "-d", ";;"]).exit_code == 2
+    assert runner.invoke(app, ["dedupe", str(path), "--out-delimiter", ";;"]).exit_code == 2
     assert runner.invoke(app, ["dedupe", str(path), "--threshold", "2"]).exit_code == 2
+
+
+def test_input_delimiter_and_encoding_can_be_forced(tmp_path):
+    path = tmp_path / "ads.txt"
+    path.write_bytes("tel|pseudo\n0639981001|Hélène\n06 39 98 10 01|Helene\n".encode("cp1252"))
+    out = tmp_path / "out"
+    args = ["dedupe", str(path), "-o", str(out), "-d", "|", "-e", "cp1252", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["persons"] == 1
+    ads = pd.read_csv(out / "ads.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    assert ads["pseudo"].tolist() == ["Hélène", "Helene"]
 
 
 def test_stdin_is_read_as_csv(tmp_path, monkeypatch):
@@ -107,7 +129,16 @@ def test_console_output_masks_phone_numbers(tmp_path):
 def test_real_subprocess_on_the_sample(tmp_path, sample_dir):
     out = tmp_path / "sample-out"
     completed = subprocess.run(
-        [sys.executable, "-m", "adcensus", "dedupe", str(sample_dir / "ads.csv"), "-o", str(out), "--json"],
+        [
+            sys.executable,
+            "-m",
+            "adcensus",
+            "dedupe",
+            str(sample_dir / "ads.csv"),
+            "-o",
+            str(out),
+            "--json",
+        ],
         capture_output=True,
         text=True,
         check=False,

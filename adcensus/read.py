@@ -43,6 +43,7 @@ from pandas.api.extensions import ExtensionArray
 
 from adcensus.columns import (
     AD_ID,
+    ADS_OUTPUT_COLUMNS,
     AGE,
     CITY,
     DATE,
@@ -94,7 +95,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     PHOTO_HASH: ("photo_hash", "image_hash", "phash"),
 }
 # Too generic inside longer headers ("Adresse e-mail", "Ville de l'annonce"): exact match only.
-_EXACT_ONLY = {"annonce", "contact", "source", "adresse"}
+# "id" and "link" likewise: "person_id" is not an ad id, "link_reason" is not a url.
+_EXACT_ONLY = {"annonce", "contact", "source", "adresse", "id", "link"}
 _VETO_WORDS = {"naissance", "birth", "email", "mail", "courriel"}
 _STOPWORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "en", "sur", "par"}
 _STOPWORDS |= {"of", "the", "at", "on", "in", "by", "for", "n", "no", "nr"}
@@ -833,7 +835,8 @@ def detect_roles(
     one column per role (the first best match), one role per column.
     """
     roles = _resolve_overrides(overrides or {}, headers, "the input")
-    used = set(roles.values())
+    # The columns adcensus itself adds (re-reading a dedupe output) never take a role.
+    used = set(roles.values()) | (set(headers) & set(ADS_OUTPUT_COLUMNS))
     exact = {" ".join(_fold(s)): role for role, syns in _SYNONYMS.items() for s in syns}
     for header in headers:
         role = exact.get(" ".join(_fold(header)))

@@ -490,3 +490,9 @@ def test_csv_like_text_reads_or_raises_input_error(tmp_path, rows):
         assert str(exc).startswith(f"{path}: ")
     else:
         assert len(table.frame) == len(table.flags) > 0
+
+
+def test_adcensus_output_columns_never_take_a_role():
+    headers = ["Réf", "Téléphone", "person_id", "network_id", "phones", "link_reason", "ad_key"]
+    assert detect_roles(headers) == {"ad_id": "Réf", "phone": "Téléphone"}
+    assert detect_roles(["person_id", "tel"]) == {"phone": "tel"}

@@ -61,7 +61,7 @@ def dedupe_table(
     note = progress or (lambda _stage: None)
     features = prepare(table, settings, note)
     note("block")
-    candidates = candidate_pairs(features, settings.block_window)
+    candidates = candidate_pairs(features, settings)
     note("compare")
     scored = score_pairs(features, candidates, settings)
     note("cluster")

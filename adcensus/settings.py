@@ -54,6 +54,8 @@ class Settings:
     agency_min_names: int = 2
     # Blocking: groups larger than this are compared within a sliding window only.
     block_window: int = 40
+    # A text shingle found in more ads than this is a stock phrase, not a blocking key.
+    text_key_max_ads: int = 100
     # A sentence in at least this many ads with distinct phones is boilerplate.
     boilerplate_min_ads: int = 5
 

@@ -19,7 +19,7 @@ def ad(key, phones=(), name="", age=np.nan, text="", city="arras"):
 
 def persons_of(features, settings=None):
     settings = settings or Settings()
-    scored = score_pairs(features, candidate_pairs(features, settings.block_window), settings)
+    scored = score_pairs(features, candidate_pairs(features, settings), settings)
     labels, _ = cluster_persons(features, scored, settings)
     networks = group_networks(features, labels, scored, settings)
     keys = features["key"].to_numpy()

@@ -12,6 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from adcensus.link.compare import common_names
+from adcensus.settings import Settings
+
 
 def pairs_within_groups(
     ads: np.ndarray, groups: np.ndarray, order: np.ndarray, window: int
@@ -44,31 +47,38 @@ def _codes(values: pd.Series) -> np.ndarray:
     return codes.astype(np.int64)
 
 
-def key_memberships(features: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Per blocking key kind, a frame of (ad, key) memberships; empty keys dropped."""
+def key_memberships(features: pd.DataFrame, settings: Settings) -> dict[str, pd.DataFrame]:
+    """Per blocking key kind, a frame of (ad, key) memberships; empty keys dropped.
+
+    A pseudonym seen with many phones (see `common_names`) is not a key: its ads
+    could only link on similar text, which the text keys already propose.
+    """
     n = len(features)
     positions = np.arange(n)
     phones = features["phones"].explode()
     phones = phones[phones.notna()]
     names = features["name"].astype(object)
-    name_mask = names.str.len() >= 2
+    name_mask = (names.str.len() >= 2) & ~names.isin(common_names(features, settings))
     photo = features["photo"].astype(object)
     photo_mask = photo.str.len() > 0
     return {
         "phone": pd.DataFrame({"ad": phones.index.to_numpy(), "key": phones.to_numpy()}),
         "name": pd.DataFrame({"ad": positions[name_mask], "key": names[name_mask].to_numpy()}),
-        "text": _text_keys(features["text"]),
+        "text": _text_keys(features["text"], max_ads=settings.text_key_max_ads),
         "photo": pd.DataFrame({"ad": positions[photo_mask], "key": photo[photo_mask].to_numpy()}),
     }
 
 
-def _text_keys(texts: pd.Series, shingle: int = 3, keep: int = 6) -> pd.DataFrame:
+def _text_keys(
+    texts: pd.Series, max_ads: int, shingle: int = 3, keep: int = 6
+) -> pd.DataFrame:
     """Min-hash keys from text: the `keep` smallest hashes of each ad's word `shingle`-grams.
 
     Comparison text is already folded and stripped of boilerplate, so shared
     word runs are evidence. Two texts whose shingle sets overlap with Jaccard
     similarity J share each bottom hash with probability about J, so reposts
-    with edits meet in a block while a text pays for only `keep` keys.
+    with edits meet in a block while a text pays for only `keep` keys. Shingles
+    found in more than `max_ads` ads are stock phrases, not keys.
     """
     tokens = texts.astype(object).str.split()
     exploded = tokens.explode()
@@ -85,6 +95,7 @@ def _text_keys(texts: pd.Series, shingle: int = 3, keep: int = 6) -> pd.DataFram
     grams = grams.str.strip()
     hashes = pd.util.hash_array(grams.to_numpy(dtype=object), categorize=True)
     frame = pd.DataFrame({"ad": ads, "hash": hashes}).drop_duplicates()
+    frame = frame[frame.groupby("hash")["ad"].transform("size") <= max_ads]
     frame = frame.sort_values(["ad", "hash"], kind="stable")
     frame = frame[frame.groupby("ad").cumcount() < keep]
     return pd.DataFrame({"ad": frame["ad"].to_numpy(), "key": frame["hash"].to_numpy()})
@@ -93,7 +104,7 @@ def _text_keys(texts: pd.Series, shingle: int = 3, keep: int = 6) -> pd.DataFram
 KEY_KINDS = ("phone", "name", "text", "photo")
 
 
-def candidate_pairs(features: pd.DataFrame, window: int) -> pd.DataFrame:
+def candidate_pairs(features: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Candidate pairs (`a` < `b`, positions into features) and the key kinds behind them.
 
     `via` names the kinds of key the two ads share, `+`-joined (e.g. "phone+text").
@@ -103,7 +114,8 @@ def candidate_pairs(features: pd.DataFrame, window: int) -> pd.DataFrame:
     age = features["age"].fillna(-1).to_numpy()
     codes: list[np.ndarray] = []
     kinds: list[np.ndarray] = []
-    for bit, (kind, members) in enumerate(key_memberships(features).items()):
+    window = settings.block_window
+    for bit, (kind, members) in enumerate(key_memberships(features, settings).items()):
         if members.empty:
             continue
         ads = members["ad"].to_numpy(dtype=np.int64)

@@ -16,6 +16,14 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from adcensus import __version__
@@ -91,22 +99,38 @@ def main(
     _state["debug"] = debug
 
 
+STAGES = {
+    "read": "Reading ads",
+    "phones": "Finding phone numbers",
+    "text": "Folding text",
+    "block": "Finding candidate pairs",
+    "compare": "Comparing pairs",
+    "cluster": "Clustering persons",
+    "write": "Writing outputs",
+}
+
+
 def _progress() -> Iterator[Callable[[str], None]]:
-    """A stage reporter: a rich status line on a terminal, nothing otherwise."""
-    labels = {
-        "read": "Reading ads",
-        "phones": "Finding phone numbers",
-        "text": "Folding text",
-        "block": "Finding candidate pairs",
-        "compare": "Comparing pairs",
-        "cluster": "Clustering persons",
-        "write": "Preparing outputs",
-    }
+    """A stage reporter: a rich progress bar on a terminal, nothing otherwise."""
     if not err_console.is_terminal:
         yield lambda _stage: None
         return
-    with err_console.status("Starting") as status:
-        yield lambda stage: status.update(labels.get(stage, stage) + "…")
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("Starting", total=len(STAGES))
+        order = list(STAGES)
+
+        def advance(stage: str) -> None:
+            done = order.index(stage) if stage in order else 0
+            bar.update(task, description=STAGES.get(stage, stage) + "…", completed=done)
+
+        yield advance
 
 
 def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
@@ -208,18 +232,20 @@ def dedupe(
     out_dir = out or Path(("stdin" if first == "-" else Path(first).stem) + "-adcensus")
     prepare_out_dir(out_dir, force)
     with contextlib.contextmanager(_progress)() as progress:
+        progress("read")
         table = read_ads(inputs, columns, sheet=sheet, delimiter=delimiter, encoding=encoding)
         for note in table.notes:
             err_console.print(note, highlight=False, markup=False)
         _show_roles(table.roles)
         result = dedupe_table(table, settings, progress)
+        progress("write")
         write_outputs(result, out_dir, force=True, delimiter=out_delimiter)
     _show_summary(result.summary, out_dir)
     if as_json:
         typer.echo(json_text(result.summary), nl=False)
 
 
-# ---- estimate command: see adcensus/estimate.py -------------------------------------------
+# ---- estimate command: see adcensus/estimate/ and adcensus/mse/ ----------------------------
 
 
 @app.command()

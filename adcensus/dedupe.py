@@ -70,7 +70,6 @@ def dedupe_table(
     keys = features["key"].astype(object).to_numpy()
     person_ids = stable_ids(labels, keys, "P")
     network_ids = stable_ids(networks, keys, "N")
-    note("write")
     scored = scored.assign(outcome=outcome)
     ads = _ads_table(table, features, scored, person_ids, network_ids)
     persons = _persons_table(table, features, labels, person_ids, network_ids)

@@ -530,7 +530,7 @@ def evaluate(
     ),
     truth: Path = typer.Argument(..., metavar="TRUTH", help="truth.csv with ad_id, person_id."),
     key: str | None = typer.Option(
-        None, "--key", help="Ad id column of PRED [default: the column whose role is ad_id]."
+        None, "--key", help="Ad id column of PRED (default: the column whose role is ad_id)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON on stdout."),
 ) -> None:

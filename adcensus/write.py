@@ -32,7 +32,7 @@ def _current_umask() -> int:
     return mask
 
 
-def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+def atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
     """Call `write` on a temporary file beside `path`, then rename it over `path`.
 
     A crash, a full disk or Ctrl-C leaves either the old file or the new one,

@@ -127,11 +127,11 @@ def candidate_pairs(features: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         kinds.append(np.full(len(pairs), 1 << bit, dtype=np.int64))
     if not codes:
         return pd.DataFrame({"a": np.empty(0, np.int64), "b": np.empty(0, np.int64), "via": []})
-    code, kind = np.concatenate(codes), np.concatenate(kinds)
+    code, kinds_of = np.concatenate(codes), np.concatenate(kinds)
     sort = np.argsort(code, kind="stable")
-    code, kind = code[sort], kind[sort]
+    code, kinds_of = code[sort], kinds_of[sort]
     starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-    unique, mask = code[starts], np.bitwise_or.reduceat(kind, starts)
+    unique, mask = code[starts], np.bitwise_or.reduceat(kinds_of, starts)
     names = np.array(
         [
             "+".join(k for b, k in enumerate(KEY_KINDS) if m >> b & 1)

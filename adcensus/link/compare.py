@@ -48,7 +48,9 @@ def agency_phones(features: pd.DataFrame, settings: Settings) -> set[str]:
     pairs = pairs[pairs.groupby("phones")["name"].transform("size") >= 2]
     phones = pairs["phones"].to_numpy(dtype=object)
     names = pairs["name"].to_numpy(dtype=object)
-    bounds = np.flatnonzero(np.r_[True, phones[1:] != phones[:-1], True]) if len(phones) else []
+    bounds: list[int] = []
+    if len(phones):
+        bounds = np.flatnonzero(np.r_[True, phones[1:] != phones[:-1], True]).tolist()
     agencies: set[str] = set()
     for start, stop in itertools.pairwise(bounds):
         distinct: list[str] = []

@@ -1,0 +1,90 @@
+"""Lists for the hidden total: sites, months or any column of a dedupe output's ads.csv.
+
+A person is on list L when one of their ads is; the capture table built from
+these lists is what `adcensus.mse.estimate_hidden` estimates from.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from adcensus import columns as col
+from adcensus.errors import InputError
+from adcensus.estimate.folder import _read_csv, _read_summary
+from adcensus.mse import CaptureTable, capture_table
+
+MAX_LISTS = 6
+OTHER_LIST = "(others)"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _month(value: str) -> str | None:
+    """ "YYYY-MM" from an ISO date (2024-03-12…) or a French one (12/03/2024…), else None."""
+    text = value.strip()
+    iso = re.match(r"(\d{4})[-/.](\d{1,2})(?:\D|$)", text)
+    french = re.match(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\D|$)", text)
+    if iso:
+        year, month = int(iso.group(1)), int(iso.group(2))
+    elif french:
+        year, month = int(french.group(3)), int(french.group(2))
+    else:
+        return None
+    return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
+
+
+def lists_from_output(
+    directory: str | Path, by: str = "site", max_lists: int = MAX_LISTS
+) -> tuple[CaptureTable, list[str]]:
+    """The capture table of a dedupe output: a person is on list L when one of their ads is.
+
+    `by` is "site", "month" (from the date column, ISO or dd/mm/yyyy) or any
+    column of ads.csv (by header or role). Beyond `max_lists` lists, the smallest
+    are merged into one list "(others)". Returns the table and notes in words.
+    """
+    folder = Path(directory)
+    roles = _read_summary(folder).get("roles") or {}
+    ads = _read_csv(folder / "ads.csv")
+    person = f"adcensus_{col.PERSON_ID}" if f"adcensus_{col.PERSON_ID}" in ads else col.PERSON_ID
+    role = col.DATE if by == "month" else by
+    column = roles.get(role, by)
+    if person not in ads.columns:
+        raise InputError(
+            f"{folder / 'ads.csv'}: no {col.PERSON_ID} column; run `adcensus dedupe` again"
+        )
+    if column not in ads.columns:
+        shown = ", ".join(c for c in ads.columns if c not in col.ADS_OUTPUT_COLUMNS)
+        raise InputError(
+            f"{folder / 'ads.csv'}: no column for --lists {by!r}; use site, month or one of: {shown}"
+        )
+    values = ads[column].astype(str).str.strip()
+    labels = values.map(_month) if by == "month" else values.where(values != "", None)
+    notes = []
+    unplaced = int(labels.isna().sum())
+    if unplaced:
+        notes.append(f"{_count(unplaced, 'ad')} without a usable {by}: on no list.")
+    placed = pd.DataFrame({"person": ads[person], "list": labels}).dropna()
+    members = placed.groupby("person")["list"].agg(frozenset)
+    missing = ads[person].nunique() - len(members)
+    if missing:
+        notes.append(f"{_count(missing, 'person')} without any {by}: left out of the lists.")
+    sizes = placed.drop_duplicates().groupby("list").size()
+    by_size = sorted(sizes.index, key=lambda name: (-sizes[name], name))
+    order = sorted(sizes.index) if by == "month" else by_size
+    if len(order) > max_lists:
+        kept = set(by_size[: max_lists - 1])
+        merged = [name for name in order if name not in kept]
+        members = members.map(lambda on: frozenset(n if n in kept else OTHER_LIST for n in on))
+        order = [name for name in order if name in kept] + [OTHER_LIST]
+        shown = ", ".join(merged[:10]) + (", …" if len(merged) > 10 else "")
+        notes.append(
+            f"{len(sizes)} values of {by}: the {len(merged)} smallest ({shown}) "
+            f"are merged into one list {OTHER_LIST!r}."
+        )
+    table = capture_table(members.tolist(), order)
+    return table, notes

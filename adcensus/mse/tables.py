@@ -1,0 +1,142 @@
+"""Capture histories: how many persons are on each combination of lists.
+
+A `CaptureTable` is what every estimator of `adcensus.mse` starts from. It is
+built from each person's lists (`capture_table`), from a published table with
+one 0/1 column per list and a count (`capture_table_from_frame`,
+`read_capture_table`), or from another table by merging or dropping lists
+(`regroup_lists`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from adcensus.errors import InputError, UsageError
+
+MAX_LISTS = 12  # 2**12 − 1 combinations of lists; more would not fit in memory for long
+
+
+@dataclass(frozen=True)
+class CaptureTable:
+    """Counts of persons for every observable combination of lists.
+
+    `histories` has one row per combination (2**k − 1 rows, all-zero excluded)
+    and one 0/1 column per list; `counts[i]` persons have history `histories[i]`.
+    """
+
+    lists: tuple[str, ...]
+    histories: np.ndarray
+    counts: np.ndarray
+
+    @property
+    def observed(self) -> int:
+        """Persons seen on at least one list."""
+        return int(self.counts.sum())
+
+    def list_sizes(self) -> dict[str, int]:
+        """Persons on each list."""
+        return {
+            name: int(self.counts[self.histories[:, i] == 1].sum())
+            for i, name in enumerate(self.lists)
+        }
+
+    def overlap(self, i: int, j: int) -> int:
+        """Persons on both list i and list j (whatever other lists they are on)."""
+        both = (self.histories[:, i] == 1) & (self.histories[:, j] == 1)
+        return int(self.counts[both].sum())
+
+    def on_several_lists(self) -> int:
+        """Persons seen on two lists or more: the recaptures everything rests on."""
+        return int(self.counts[self.histories.sum(axis=1) >= 2].sum())
+
+
+def _all_histories(k: int) -> np.ndarray:
+    rows = [h for h in itertools.product((0, 1), repeat=k) if any(h)]
+    rows.sort(key=lambda h: (sum(h), [-x for x in h]))
+    return np.array(rows, dtype=np.int8).reshape(len(rows), k)
+
+
+def capture_table(
+    memberships: Iterable[Iterable[str]], lists: Sequence[str] | None = None
+) -> CaptureTable:
+    """Count persons per combination of lists; one item of `memberships` per person.
+
+    Persons on no list are ignored (they cannot be counted by anyone).
+    """
+    sets = [frozenset(m) for m in memberships]
+    names = tuple(lists) if lists is not None else tuple(sorted(set().union(*sets)))
+    counter = Counter(tuple(int(name in s) for name in names) for s in sets if s & set(names))
+    return _table(names, counter)
+
+
+def _table(names: tuple[str, ...], counter: Counter[tuple[int, ...]]) -> CaptureTable:
+    if len(names) > MAX_LISTS:
+        raise UsageError(
+            f"{len(names)} lists are too many for multiple-systems estimation (at most "
+            f"{MAX_LISTS}); merge the smallest lists into one"
+        )
+    if len(names) < 2:
+        raise UsageError(
+            f"multiple-systems estimation needs at least two lists, got {len(names)}; "
+            "choose a column with several values for --lists"
+        )
+    histories = _all_histories(len(names))
+    counts = np.array([counter.get(tuple(int(x) for x in h), 0) for h in histories], dtype=float)
+    return CaptureTable(names, histories, counts)
+
+
+def capture_table_from_frame(frame: pd.DataFrame, count_column: str = "count") -> CaptureTable:
+    """A table with one 0/1 column per list and a count column (e.g. a published table)."""
+    if count_column not in frame.columns:
+        raise InputError(
+            f"the table has no {count_column!r} column; add one with the number of persons"
+        )
+    names = tuple(str(c) for c in frame.columns if c != count_column)
+    counter: Counter[tuple[int, ...]] = Counter()
+    try:
+        for row, count in zip(
+            frame[list(names)].to_numpy(int), frame[count_column].to_numpy(int), strict=True
+        ):
+            if not set(row.tolist()) <= {0, 1} or count < 0:
+                raise ValueError
+            counter[tuple(row.tolist())] += int(count)
+    except ValueError:
+        raise InputError(
+            "list columns must hold 0 or 1 and the count column whole numbers ≥ 0; check the table"
+        ) from None
+    return _table(names, counter)
+
+
+def read_capture_table(path: str | Path) -> CaptureTable:
+    """Read a capture-history CSV (`,` or `;`); lines starting with # are comments."""
+    try:
+        frame = pd.read_csv(path, sep=None, engine="python", comment="#", encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found; check the path given to --histories") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{path}: not a readable CSV table ({exc})") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return capture_table_from_frame(frame)
+
+
+def regroup_lists(table: CaptureTable, groups: Mapping[str, str | None]) -> CaptureTable:
+    """Merge or drop lists: `groups` maps a list to its new name, or to None to drop it.
+
+    A person is on a merged list when on any of its parts; persons seen only on
+    dropped lists leave the table. E.g. {"PF": "PFNCA", "NCA": "PFNCA"}.
+    """
+    target = [groups.get(name, name) for name in table.lists]
+    names = tuple(dict.fromkeys(t for t in target if t is not None))
+    counter: Counter[tuple[int, ...]] = Counter()
+    for history, count in zip(table.histories, table.counts, strict=True):
+        on = {t for t, x in zip(target, history, strict=True) if x and t is not None}
+        if on:
+            counter[tuple(int(name in on) for name in names)] += int(count)
+    return _table(names, counter)

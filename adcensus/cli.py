@@ -217,14 +217,15 @@ def dedupe(
     out_delimiter: str = typer.Option(
         ";",
         "--out-delimiter",
-        help="Delimiter of the CSV outputs (; for Excel in French, , for scripts).",
+        help="Delimiter of the CSV outputs: ; (Excel in French), , or tab.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json on stdout."),
 ) -> None:
     """Find the distinct persons behind ad files, and write ads, persons, pairs and a summary."""
     columns = dict(parse_role_override(spec) for spec in col_specs)
-    if len(out_delimiter) != 1 or out_delimiter in "\"\r\n":
-        raise UsageError(f"--out-delimiter must be one character, got {out_delimiter!r}")
+    out_delimiter = "\t" if out_delimiter.lower() in ("tab", "\\t") else out_delimiter
+    if out_delimiter not in (";", ",", "\t"):
+        raise UsageError(f"--out-delimiter must be ; , or tab, got {out_delimiter!r}")
     settings = load_settings(config).with_overrides(
         region=region.upper() if region else None, link_threshold=threshold
     )

@@ -96,6 +96,7 @@ def test_bad_option_values_exit_2(tmp_path):
     path = write_small(tmp_path)
     assert runner.invoke(app, ["dedupe", str(path), "--col", "nonsense"]).exit_code == 2
     assert runner.invoke(app, ["dedupe", str(path), "--out-delimiter", ";;"]).exit_code == 2
+    assert runner.invoke(app, ["dedupe", str(path), "--out-delimiter", "|"]).exit_code == 2
     assert runner.invoke(app, ["dedupe", str(path), "--threshold", "2"]).exit_code == 2
 
 

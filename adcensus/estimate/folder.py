@@ -30,7 +30,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
             f"{path}: not found; give the folder written by `adcensus dedupe`"
         ) from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read as a dedupe CSV ({exc})") from None
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{path}: cannot be read as a dedupe CSV ({reason})") from None
 
 
 def _read_summary(directory: Path) -> dict[str, Any]:

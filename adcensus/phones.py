@@ -1,0 +1,493 @@
+"""Find the phone numbers in an ad and write them in E.164.
+
+Ads hide numbers from the sites' filters: ``O6 l2 34 S6 78``, ``06*12*34*56*78``,
+``zéro six douze trente-quatre…``, fullwidth digits, emoji keycaps. A scan is cheap
+enough for millions of ads. First the text is normalised without moving characters: a
+one-to-one table built from NFKC folds exotic digits, spaces and keycap marks; URLs are
+blanked; O, l, I and S in digit tokens become digits; French number words become digits
+(the one step that moves characters, so it keeps a map back to the original text). Then
+one regex finds runs of digit groups, and each run is cut into phones, parsed by
+phonenumbers and cached, so that an age or a price next to a phone is never glued to it.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from itertools import chain, pairwise
+from typing import Literal, NamedTuple
+
+import phonenumbers as pn
+
+from adcensus.errors import InputError
+
+PhoneStatus = Literal["valid", "fictional", "unallocated"]
+
+# ARCEP keeps these blocks of 10,000 numbers for films, series and books: they are never
+# assigned to a subscriber. Source: plan national de numérotation, annexe 1 de la décision
+# Arcep n° 2018-0881 modifiée, § "numéros pour les œuvres audiovisuelles" (2.5.12 in the
+# 2018 version), https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000037263033 .
+# No 08 or 09 block is reserved. Our synthetic sample data uses them, chiefly 06 39 98.
+FICTIONAL_BLOCKS: tuple[str, ...] = (
+    "01 99 00",
+    "02 61 91",
+    "03 53 01",
+    "04 65 71",
+    "05 36 49",
+    "06 39 98",
+)
+_FICTIONAL_E164 = tuple("+33" + block.replace(" ", "")[1:] for block in FICTIONAL_BLOCKS)
+# Overseas departments dial like metropolitan France (0690…, 0692…) with their own
+# country codes, which phonenumbers knows only under their own regions.
+_FR_OVERSEAS = ("GP", "GF", "MQ", "RE", "YT")
+_KEYCAP_MARKS = "\ufe0f\u20e3"
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    """One phone number found in a text.
+
+    `status` is "valid" (allocated per phonenumbers), "fictional" (in an ARCEP block for
+    fiction, see FICTIONAL_BLOCKS) or "unallocated" (right length and shape, not valid
+    today: kept so that a number is not lost when the metadata lags behind).
+    `start`/`end` delimit it in the original text; for obfuscated forms, the whole run.
+    """
+
+    e164: str
+    status: PhoneStatus
+    start: int
+    end: int
+
+
+# --- normalising, offsets kept ----------------------------------------------------------
+
+_URL = re.compile(r"(?i)(?:https?://|www\.)(?!(?:api\.)?wa\.me/|api\.whatsapp\.com/)\S+")
+# Two searches that each start with a character class are faster than one alternation.
+_LETTER_BEFORE_DIGIT = re.compile(r"[OoIlS][0-9]")
+_LETTER_AFTER_DIGIT = re.compile(r"[0-9][ .*_/-]?[OoIlS]")
+# A token of digits and O, l, I, S with one digit at least, or "O"/"OO" next to digit groups.
+_LETTER_TOKEN = re.compile(
+    r"(?<![^\W_])(?:[0-9OoIlS]*[0-9][0-9OoIlS]*"
+    r"|(?<=[0-9Oo][ .*_/-])[Oo]{1,2}|[Oo]{1,2}(?=[ .*_/-][0-9]))(?![^\W_])"
+)
+_LETTER_DIGITS = str.maketrans("OoIlS", "00115")
+
+
+@cache
+def _fold_table() -> dict[int, str]:
+    """Map each exotic character that stands for a digit, a space or a separator to ASCII."""
+    table: dict[int, str] = {}
+    for cp in chain(range(0x80, 0xD800), range(0xE000, 0x10000), range(0x1D400, 0x1D800)):
+        char = chr(cp)
+        decimal = unicodedata.decimal(char, None)
+        folded = unicodedata.normalize("NFKC", char)
+        if decimal is not None:
+            table[cp] = str(decimal)
+        elif char in _KEYCAP_MARKS or char.isspace():
+            table[cp] = " "
+        elif unicodedata.category(char) == "Pd" or char == "\u2212":
+            table[cp] = "-"
+        elif char in "•·∙⋅":
+            table[cp] = "."
+        elif len(folded) == 1 and folded.isascii() and (folded.isalnum() or folded in "+./*_()"):
+            table[cp] = folded
+    return table
+
+
+@cache
+def _exotic() -> re.Pattern[str]:
+    """A character class of the fold table's keys: BMP ranges and one astral block, which
+    `re` compiles to a bitmap, so that a search costs a few microseconds per ad."""
+    ranges: list[list[int]] = []
+    for cp in sorted(cp for cp in _fold_table() if cp < 0x10000):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    bmp = "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges)
+    return re.compile(f"[{bmp}\U0001d400-\U0001d7ff]")
+
+
+def _normalise(text: str) -> str:
+    """Fold exotic characters, blank URLs and read letters as digits, keeping offsets."""
+    if not text.isascii() and _exotic().search(text):
+        text = text.translate(_fold_table())
+    if "http" in text or "www." in text or "HTTP" in text or "WWW." in text:
+        text = _URL.sub(lambda url: "\x00" * len(url.group()), text)  # \x00 breaks runs
+    if _LETTER_BEFORE_DIGIT.search(text) or _LETTER_AFTER_DIGIT.search(text):
+        text = _LETTER_TOKEN.sub(lambda token: token.group().translate(_LETTER_DIGITS), text)
+    return text
+
+
+# --- French number words ----------------------------------------------------------------
+
+_WORD_VALUES = {
+    "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+    "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13,
+    "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30,
+    "quarante": 40, "cinquante": 50, "soixante": 60, "septante": 70, "huitante": 80,
+    "octante": 80, "nonante": 90, "et": 0,
+}  # fmt: skip
+_J = r"[\s-]+"
+# Units after a tens word; "quatre-vingt…" after one is a new number: "vingt quatre-vingts".
+_UNIT = r"(?:un|une|deux|trois|quatre(?!-vingt)|cinq|six|sept|huit|neuf)"
+_TEEN = rf"(?:dix{_J}(?:sept|huit|neuf)|onze|douze|treize|quatorze|quinze|seize|dix)"
+# Only soixante and quatre-vingt take "dix" and the teens (70-79, 90-99): "cinquante dix"
+# is 50 then 10. "Quatre-vingts" with an s is 80 alone: "quatre-vingts quatorze" is 80 14.
+_TENS_TEEN = (
+    rf"quatre{_J}vingts|(?:quatre{_J}vingt|soixante)(?:{_J}(?:et{_J})?(?:{_TEEN}|{_UNIT}))?"
+)
+_TENS = r"(?:vingt|trente|quarante|cinquante|septante|huitante|octante|nonante)"
+_PHRASE_SRC = (
+    rf"\b(?:{_TENS_TEEN}|{_TENS}(?:{_J}(?:et{_J})?{_UNIT})?|{_TEEN}|z[eéè]ro|{_UNIT}|quatre)\b"
+)
+_PHRASE = re.compile(_PHRASE_SRC, re.IGNORECASE)
+# Four numbers or more, words or digits; only matched at an anchor, as a search is slow.
+_WORD_RUN = re.compile(
+    rf"\+?(?:{_PHRASE_SRC}|[0-9]+)(?:[\s.,*_/-]{{1,3}}(?:{_PHRASE_SRC}|[0-9]+)){{3,}}",
+    re.IGNORECASE,
+)
+# The lookahead, the first letters of number words, spares trying them all after "25 ans".
+_WORD_AFTER_DIGIT = re.compile(
+    rf"[0-9][\s.,*_/-]{{1,3}}(?=[cdhnoqstuvz]){_PHRASE_SRC}", re.IGNORECASE
+)
+_DIGITS_BEFORE = re.compile(r"[+0-9][0-9\s.,*_/-]*$")
+_ZERO_WORD = re.compile(r"\bz[eéè]ro\b", re.IGNORECASE)
+# A replaced stretch: (scan_start, scan_end, original_start, original_end).
+_Segment = tuple[int, int, int, int]
+
+
+def _word_anchors(scan: str) -> list[int]:
+    """Where a spelled-out number may start: "zéro six…", or digits then words "06 douze…"."""
+    anchors = []
+    for match in _WORD_AFTER_DIGIT.finditer(scan):
+        before = _DIGITS_BEFORE.search(scan, max(0, match.start() - 30), match.start() + 1)
+        anchors.append(before.start() if before else match.start())  # "06 39 98 douze…"
+    if "zéro" in scan or "zero" in scan or "Zéro" in scan or "Zero" in scan or "ZÉRO" in scan:
+        anchors += [match.start() for match in _ZERO_WORD.finditer(scan)]
+    return sorted(anchors)
+
+
+@lru_cache(maxsize=4096)
+def _phrase_value(phrase: str) -> int:
+    """The value of a French number phrase of 0 to 99: "soixante-dix-huit" -> 78."""
+    words = re.split(_J, phrase.lower().replace("é", "e").replace("è", "e"))
+    if len(words) > 1 and words[0] == "quatre" and words[1].startswith("vingt"):
+        return 80 + sum(_WORD_VALUES[word] for word in words[2:])
+    return sum(_WORD_VALUES[word] for word in words)
+
+
+def _spell_out(scan: str, anchors: list[int]) -> tuple[str, list[_Segment]]:
+    """Write as digits the number words of each run of four numbers or more at `anchors`."""
+    pieces: list[str] = []
+    segments: list[_Segment] = []
+    last = length = 0  # `length` of the scan string built so far
+    for anchor in anchors:
+        run = _WORD_RUN.match(scan, anchor) if anchor >= last else None
+        phrases = list(_PHRASE.finditer(scan, anchor, run.end())) if run else []
+        if not run or not phrases:
+            continue
+        pieces.append(scan[last:anchor])
+        length += anchor - last
+        cursor = anchor
+        for phrase in phrases:
+            digits = str(_phrase_value(phrase.group()))
+            pieces += [scan[cursor : phrase.start()].replace(",", " "), digits]
+            length += phrase.start() - cursor
+            segments.append((length, length + len(digits), phrase.start(), phrase.end()))
+            length += len(digits)
+            cursor = phrase.end()
+        pieces.append(scan[cursor : run.end()].replace(",", " "))
+        length += run.end() - cursor
+        last = run.end()
+    return ("".join([*pieces, scan[last:]]), segments) if segments else (scan, [])
+
+
+def _to_original(pos: int, segments: list[_Segment], *, end: bool) -> int:
+    """Map an offset of the spelled-out scan back to the original text."""
+    shift = 0
+    for scan_start, scan_end, orig_start, orig_end in segments:
+        if scan_start < pos < scan_end or pos == (scan_end if end else scan_start):
+            return orig_end if end else orig_start
+        if scan_end > pos:
+            break
+        shift += (orig_end - orig_start) - (scan_end - scan_start)
+    return pos + shift
+
+
+# --- digit runs, cut into phones --------------------------------------------------------
+
+# Seven digits or more (no phone is shorter), joined by up to three separators.
+_RUN = re.compile(r"[+0-9](?:[ \t.*_/()-]{0,3}+[0-9]){6,}+")
+_GROUP = re.compile(r"[0-9]+")
+_NON_DIGITS = re.compile(r"[^0-9]+")
+_DAY, _MONTH = r"(?:0?[1-9]|[12][0-9]|3[01])", r"(?:0?[1-9]|1[0-2])"
+_DAY_MONTH = re.compile(rf"{_DAY}/{_MONTH}")
+# A date inside a run needs a four-digit year to be sure: "03 53 01/12/34" is a phone.
+_YEAR_DATE = re.compile(
+    rf"(?<![0-9])(?<![0-9][./-])(?:{_DAY}([./-]){_MONTH}\1(?:19|20)[0-9]{{2}}"
+    rf"|(?:19|20)[0-9]{{2}}([./-]){_MONTH}\2{_DAY})(?![0-9]|[./-][0-9])"
+)
+_INTL_LINKS = ("wa.me/", "phone=")
+
+
+class _Region(NamedTuple):
+    code: str
+    country_code: str
+    trunk: str  # national prefix, "" where there is none (ES, IT)
+    national_lengths: frozenset[int]  # digits of a national form, trunk included
+
+
+@cache
+def _region(region: str) -> _Region:
+    code = region.upper()
+    metadata = pn.PhoneMetadata.metadata_for_region(code)
+    if metadata is None:
+        raise InputError(f"Unknown phone region {region!r}: give a two-letter code such as FR.")
+    trunk = metadata.national_prefix or ""
+    described = metadata.general_desc.possible_length if metadata.general_desc else ()
+    lengths = frozenset(len(trunk) + n for n in described)
+    return _Region(code, str(metadata.country_code), trunk, lengths)
+
+
+def _judge(number: pn.PhoneNumber) -> tuple[str, PhoneStatus] | None:
+    e164 = pn.format_number(number, pn.PhoneNumberFormat.E164)
+    if is_fictional(e164):
+        return e164, "fictional"
+    if pn.is_valid_number(number):
+        return e164, "valid"
+    if pn.is_possible_number_with_reason(number) == pn.ValidationResult.IS_POSSIBLE:
+        return e164, "unallocated"
+    return None
+
+
+@lru_cache(maxsize=1 << 18)
+def _classify(digits: str, form: str, region_code: str) -> tuple[str, PhoneStatus] | None:
+    """E.164 and status of `digits` written in `form` (intl, national, bare_cc), or None."""
+    region = _region(region_code)
+    try:
+        if form == "national" and region.trunk:
+            rest = int(digits[len(region.trunk) :])
+            number = pn.PhoneNumber(country_code=int(region.country_code), national_number=rest)
+        else:
+            number = pn.parse(digits if form == "national" else "+" + digits, region.code)
+    except pn.NumberParseException:
+        return None
+    found = _judge(number)
+    if found is not None and found[1] != "unallocated":
+        return found
+    if number.country_code == 33:  # also "+33 6 92…", written for "+262 692…"
+        national = "0" + pn.national_significant_number(number)
+        for overseas in _FR_OVERSEAS:
+            number = pn.parse(national, overseas)
+            if pn.is_valid_number(number):
+                return pn.format_number(number, pn.PhoneNumberFormat.E164), "valid"
+    # Without a trunk prefix or a +, only a number that is allocated is unambiguous.
+    strict = form == "bare_cc" or (form == "national" and not region.trunk)
+    return None if strict else found
+
+
+def _window(digits: str, first_intl: bool, region: _Region) -> tuple[str, PhoneStatus] | None:
+    """Classify the digits of consecutive groups, after cheap checks of their shape."""
+    size = len(digits)
+    if first_intl:
+        return _classify(digits, "intl", region.code) if 7 <= size <= 15 else None
+    if digits.startswith("00"):
+        return _classify(digits[2:], "intl", region.code) if 9 <= size <= 17 else None
+    if size in region.national_lengths and digits.startswith(region.trunk):
+        return _classify(digits, "national", region.code)
+    cc = region.country_code
+    if digits.startswith(cc) and size - len(cc) + len(region.trunk) in region.national_lengths:
+        return _classify(digits, "bare_cc", region.code)
+    return None
+
+
+def _cut_run(scan: str, start: int, end: int, region: _Region) -> list[Phone]:
+    """The phones in one digit run, as spans of `scan`.
+
+    Most runs are one number, tried first. Otherwise a dynamic programme over the run's
+    digit groups picks the cut with, in order: most allocated or fictional phones, most
+    phones, most signs of a phone; on a tie, the leftmost and longest phones.
+    """
+    if _YEAR_DATE.fullmatch(scan, start, end):
+        return []
+    run = scan[start:end]
+    intl = run[0] == "+" or scan.endswith(_INTL_LINKS, 0, start)
+    found = _window(_NON_DIGITS.sub("", run), intl, region)
+    if found and found[1] != "unallocated" and (intl or len(set(_NON_DIGITS.findall(run))) < 2):
+        return [Phone(found[0], found[1], start, end)]
+    groups = [(m.group(), m.start(), m.end()) for m in _GROUP.finditer(scan, start, end)]
+    count = len(groups)
+    opening = (region.trunk or "0", region.country_code)  # "0" also opens 00CC
+    if not intl and not any(group[0].startswith(opening) for group in groups):
+        return []
+    dates = {
+        k
+        for date in _YEAR_DATE.finditer(scan, start, end)
+        for k in range(count)
+        if date.start() <= groups[k][1] < date.end()
+    }
+    raw = [scan[a[2] : b[1]] for a, b in pairwise(groups)]
+    if count > 2 and raw[:2] == ["/", " "] and _DAY_MONTH.fullmatch(scan, start, groups[1][2]):
+        dates.update((0, 1))  # "le 06/01 06 12 34 56 78"
+    seps = [sep.strip() or " " for sep in raw]  # "06 - 12 -  34" has one separator
+    spaced = [True, *(sep != sep.strip() for sep in raw), True]  # space before group k
+    best = [(0, 0, 0)] * (count + 1)
+    choice: list[tuple[int, str, PhoneStatus] | None] = [None] * (count + 1)
+    for i in range(count - 1, -1, -1):
+        best[i], digits, uniform, tidy, odd = best[i + 1], "", True, True, False
+        for j in range(i, count):
+            digits += groups[j][0]
+            if len(digits) > 17 or j in dates:
+                break
+            size = len(groups[j][0])
+            odd = odd or (size > 2 and size % 2 == 1)
+            if j > i:
+                uniform = uniform and seps[j - 1] == seps[i]
+                tidy = tidy and (j == i + 1 or size == len(groups[j - 1][0]))
+            if odd and not (uniform or tidy or (intl and i == 0)):
+                continue  # "06/01 75011 7": pieces of other numbers
+            found = _window(digits, intl and i == 0, region)
+            if found is None:
+                continue
+            # Signs of a phone: a leading + (which outweighs the others), one separator,
+            # groups after the first of one size, spaces or the run's ends around it.
+            signs = 4 * (intl and i == 0) + uniform + tidy + (spaced[i] and spaced[j + 1])
+            tail = best[j + 1]
+            score = (tail[0] + (found[1] != "unallocated"), tail[1] + 1, tail[2] + signs)
+            if score >= best[i]:
+                best[i], choice[i] = score, (j, *found)
+    phones, i = [], 0
+    while i < count:
+        picked = choice[i]
+        if picked is None:
+            i += 1
+            continue
+        j, e164, status = picked
+        begin = start if i == 0 and intl else groups[i][1]
+        phones.append(Phone(e164, status, begin, groups[j][2]))
+        i = j + 1
+    return phones
+
+
+def _scan(text: str, region: _Region) -> list[Phone]:
+    scan = _normalise(text)
+    segments: list[_Segment] = []
+    anchors = _word_anchors(scan)
+    if anchors:
+        scan, segments = _spell_out(scan, anchors)
+    phones: dict[str, Phone] = {}
+    for run in _RUN.finditer(scan):
+        for phone in _cut_run(scan, run.start(), run.end(), region):
+            if phone.e164 in phones:
+                continue
+            begin, end = phone.start, phone.end
+            if segments:
+                begin = _to_original(begin, segments, end=False)
+                end = _to_original(end, segments, end=True)
+            while end < len(text) and text[end] in _KEYCAP_MARKS:
+                end += 1
+            phones[phone.e164] = Phone(phone.e164, phone.status, begin, end)
+    return list(phones.values()) or _whole_cell(text, region)
+
+
+def _whole_cell(text: str, region: _Region) -> list[Phone]:
+    """A cell holding only a national number whose leading 0 a spreadsheet dropped."""
+    digits = text.strip()
+    national = region.trunk + digits
+    if not (digits.isascii() and digits.isdigit() and region.trunk) or digits[0] == "0":
+        return []
+    if len(national) not in region.national_lengths:
+        return []
+    found = _classify(national, "national", region.code)
+    if not found or found[1] == "unallocated":
+        return []
+    start = text.index(digits)
+    return [Phone(found[0], found[1], start, start + len(digits))]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a bulk scan makes millions of small objects and
+    no cycles, and the collector walking them again and again doubles the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# --- public API -------------------------------------------------------------------------
+
+
+def extract_phones(text: str | None, region: str = "FR") -> list[Phone]:
+    """Every phone number in free text or a phone cell, deduplicated by E.164, in order.
+
+    National numbers are read in `region` (an ISO code, FR by default); numbers written
+    with +CC or 00CC are read from anywhere. None, NaN and empty cells give [].
+    Raises InputError for an unknown region.
+    """
+    info = _region(region)
+    return _scan(text, info) if isinstance(text, str) and text else []
+
+
+def extract_phones_many(texts: Iterable[str | None], region: str = "FR") -> list[list[Phone]]:
+    """`extract_phones` for each text, in order, fast for large files.
+
+    Identical texts (reposts) are scanned once, and the garbage collector is paused
+    meanwhile. Each result is a list of its own, safe to modify.
+    """
+    info = _region(region)
+    seen: dict[str, list[Phone]] = {}
+    results: list[list[Phone]] = []
+    with _gc_paused():
+        for text in texts:
+            if not isinstance(text, str) or not text:
+                results.append([])
+                continue
+            phones = seen.get(text)
+            if phones is None:
+                phones = seen[text] = _scan(text, info)
+            results.append(list(phones))
+    return results
+
+
+def is_fictional(e164: str) -> bool:
+    """True for a French number in a block ARCEP reserves for fiction (FICTIONAL_BLOCKS)."""
+    return len(e164) == 12 and e164.startswith(_FICTIONAL_E164)
+
+
+def mask_phone(e164: str) -> str:
+    """Show a number without identifying it: "+33639981234" -> "+33 6 •• •• •• 34".
+
+    Keeps the country code, the first national digit and the last two digits; the other
+    digits become bullets grouped by two. Raises InputError if `e164` is not E.164.
+    """
+    if not re.fullmatch(r"\+[1-9][0-9]{6,14}", e164):
+        raise InputError(f"{e164!r} is not an E.164 phone number such as +33612345678.")
+    try:
+        number = pn.parse(e164)
+    except pn.NumberParseException as error:
+        raise InputError(f"{e164!r} has no known country code: {error}.") from None
+    national = pn.national_significant_number(number)
+    middle = national[1:-2]
+    bullets = ["•" * len(middle[k : k + 2]) for k in range(0, len(middle), 2)]
+    return " ".join([f"+{number.country_code}", national[0], *bullets, national[-2:]])
+
+
+def strip_phones(text: str, phones: list[Phone]) -> str:
+    """`text` without the spans of `phones`; a space stands in where words would touch."""
+    out, last = "", 0
+    for phone in sorted(phones, key=lambda p: p.start):
+        out += text[last : max(phone.start, last)]
+        last = min(max(phone.end, last), len(text))
+        if out and last < len(text) and not out[-1].isspace() and not text[last].isspace():
+            out += " "
+    return out + text[last:]

@@ -1,0 +1,316 @@
+"""Phones: every way an ad writes a number, and the numbers that are not phones."""
+
+from __future__ import annotations
+
+import phonenumbers
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from adcensus.errors import InputError
+from adcensus.phones import (
+    FICTIONAL_BLOCKS,
+    Phone,
+    extract_phones,
+    extract_phones_many,
+    is_fictional,
+    mask_phone,
+    strip_phones,
+)
+
+
+def e164s(text: str | None, region: str = "FR") -> list[str]:
+    return [phone.e164 for phone in extract_phones(text, region)]
+
+
+# ---- the usual ways of writing a number ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "06 12 34 56 78",
+        "06.12.34.56.78",
+        "06-12-34-56-78",
+        "0612345678",
+        "+33 6 12 34 56 78",
+        "+33612345678",
+        "+33 (0)6 12 34 56 78",
+        "(+33) 6 12 34 56 78",
+        "0033 6 12 34 56 78",
+        "0033612345678",
+        "33612345678",  # no + but a French country code and a valid number: unambiguous
+    ],
+)
+def test_usual_formats(written: str) -> None:
+    assert e164s(f"Léa, dispo ce soir au {written} !") == ["+33612345678"]
+
+
+@pytest.mark.parametrize(
+    ("written", "e164"),
+    [
+        ("+32 470 12 34 56", "+32470123456"),
+        ("0032 470 12 34 56", "+32470123456"),
+        ("+41 79 123 45 67", "+41791234567"),
+        ("+34 612 34 56 78", "+34612345678"),
+        ("wa.me/32470123456", "+32470123456"),
+    ],
+)
+def test_numbers_with_a_country_code_are_read_from_anywhere(written: str, e164: str) -> None:
+    assert e164s(f"Nouvelle en ville {written} bisous") == [e164]
+
+
+def test_national_numbers_are_read_in_the_region_given() -> None:
+    assert e164s("0470 12 34 56", region="BE") == ["+32470123456"]
+    assert e164s("079 123 45 67", region="ch") == ["+41791234567"]
+
+
+def test_french_overseas_numbers_get_their_own_country_code() -> None:
+    assert e164s("06 90 12 34 56") == ["+590690123456"]  # Guadeloupe
+    assert e164s("06 92 12 34 56") == ["+262692123456"]  # La Réunion
+
+
+def test_a_phone_cell_whose_leading_zero_a_spreadsheet_dropped() -> None:
+    assert e164s("612345678") == ["+33612345678"]
+
+
+# ---- obfuscations, one each ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("obfuscation", "written"),
+    [
+        ("letter O for zero", "O6 12 34 56 78"),
+        ("O, l, I and S inside digit groups", "O6 l2 34 S6 78"),
+        ("digits spaced one by one", "0 6 1 2 3 4 5 6 7 8"),
+        ("digits joined by dots", "0.6.1.2.3.4.5.6.7.8"),
+        ("pairs joined by stars", "06*12*34*56*78"),
+        ("pairs joined by underscores", "06_12_34_56_78"),
+        ("pairs joined by slashes", "06/12/34/56/78"),
+        ("pairs joined by spaced dashes", "06 - 12 - 34 - 56 - 78"),
+        ("pairs joined by bullets", "06•12•34•56•78"),
+        ("non-breaking spaces", "06\u00a012\u00a034\u00a056\u00a078"),
+        ("number words", "zéro six douze trente-quatre cinquante-six soixante-dix-huit"),
+        (
+            "words without accents or hyphens",
+            "zero six douze trente quatre cinquante six soixante dix huit",
+        ),
+        ("capitalised words", "Zéro Six Douze Trente-Quatre Cinquante-Six Soixante-Dix-Huit"),
+        ("words after commas", "zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit"),
+        ("digits then words", "06 12 34 cinquante-six soixante-dix-huit"),
+        ("fullwidth digits", "０６１２３４５６７８"),
+        ("emoji keycaps", "0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣"),
+        ("mathematical bold digits", "𝟎𝟔𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖"),
+        ("several tricks in one number", "O6.l2*３４ 5️⃣6️⃣_78"),
+    ],
+)
+def test_obfuscations(obfuscation: str, written: str) -> None:
+    assert e164s(f"Appelle-moi au {written} bisous") == ["+33612345678"], obfuscation
+
+
+def test_oo_for_a_pair_of_zeros() -> None:
+    assert e164s("Appelle-moi au O6 39 98 OO 34 bisous") == ["+33639980034"]
+
+
+@pytest.mark.parametrize(
+    ("words", "e164"),
+    [
+        (
+            "zéro un vingt et un soixante et onze quatre-vingts quatre-vingt-dix-neuf",
+            "+33121718099",
+        ),
+        ("zéro six septante huitante nonante-neuf onze", "+33670809911"),  # Belgian and Swiss
+        ("zéro six trente-neuf quatre-vingt-dix-huit cinquante dix", "+33639985010"),
+        ("zéro six trente-neuf quatre-vingt-dix-huit vingt quatre-vingt-quinze", "+33639982095"),
+    ],
+)
+def test_french_numbers_from_0_to_99(words: str, e164: str) -> None:
+    assert e164s(words) == [e164]
+
+
+def test_several_numbers_in_one_text_in_order_of_appearance() -> None:
+    text = "Tél 07 81 23 45 67 ou whatsapp +32 470 12 34 56, sinon 06.12.34.56.78"
+    assert e164s(text) == ["+33781234567", "+32470123456", "+33612345678"]
+
+
+def test_a_number_given_twice_is_kept_once_with_its_first_place() -> None:
+    text = "06 12 34 56 78 ... je répète : 0612345678"
+    assert extract_phones(text) == [Phone("+33612345678", "valid", 0, 14)]
+
+
+# ---- what is not a phone ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "150 roses",
+        "100€ 30min, 200€ 1h",
+        "25 ans",
+        "le 11/12/2018",
+        "dispo 20h-23h",
+        "62000 Arras",
+        "https://www.site.example/annonces/0612345678",
+        "voir www.site.example/a/612345678.html",
+        "réf 1234567890",  # ten digits, but no trunk prefix 0
+        "06 12 34",  # too short
+        "",
+        None,
+    ],
+)
+def test_no_phone_in(text: str | None) -> None:
+    assert e164s(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai 25 ans, 06 12 34 56 78",
+        "25 06 12 34 56 78",
+        "100 0612345678",
+        "06 12 34 56 78 12 ans",
+        "le 11/12/2018 06 12 34 56 78",
+        "le 01/12/18 06 12 34 56 78",
+        "le 06/01 06 12 34 56 78",
+        "2018-01-06 06 12 34 56 78",
+        "Il a 06 12 34 56 78",
+    ],
+)
+def test_short_numbers_are_not_glued_to_a_phone(text: str) -> None:
+    assert e164s(text) == ["+33612345678"]
+
+
+# ---- statuses --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("block", FICTIONAL_BLOCKS)
+def test_fictional_blocks_are_extracted_and_flagged(block: str) -> None:
+    (phone,) = extract_phones(f"Tél : {block} 12 34")
+    assert phone.status == "fictional"
+    assert phone.e164 == "+33" + block.replace(" ", "")[1:] + "1234"
+
+
+def test_allocated_numbers_are_valid() -> None:
+    assert [p.status for p in extract_phones("06 12 34 56 78")] == ["valid"]
+
+
+def test_possible_but_unallocated_numbers_are_kept_and_flagged() -> None:
+    # 07 0x is not allocated to mobiles (yet): phonenumbers says possible, not valid.
+    number = phonenumbers.parse("07 01 23 45 67", "FR")
+    assert phonenumbers.is_possible_number(number)
+    assert not phonenumbers.is_valid_number(number)
+    assert extract_phones("Appelle au 07 01 23 45 67") == [
+        Phone("+33701234567", "unallocated", 11, 25)
+    ]
+
+
+def test_is_fictional() -> None:
+    assert is_fictional("+33639981234")
+    assert is_fictional("+33199001234")
+    assert not is_fictional("+33612345678")
+    assert not is_fictional("+3363998123")  # too short to be a French number
+
+
+# ---- spans -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Tél : 06 12 34 56 78 !", "06 12 34 56 78"),
+        ("Tél : +33 6 12 34 56 78 !", "+33 6 12 34 56 78"),
+        ("Tél : O6 l2 34 S6 78 !", "O6 l2 34 S6 78"),
+        ("Tél : ０６１２３４５６７８ !", "０６１２３４５６７８"),
+        ("Tél : 0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣ !", "0️⃣6️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣"),
+        ("Tél : zéro six douze trente-quatre cinquante-six soixante-dix-huit !",
+         "zéro six douze trente-quatre cinquante-six soixante-dix-huit"),
+    ],
+)  # fmt: skip
+def test_spans_point_into_the_original_text(text: str, span: str) -> None:
+    (phone,) = extract_phones(text)
+    assert text[phone.start : phone.end] == span
+
+
+def test_strip_phones() -> None:
+    text = "Léa 06 12 34 56 78, appelle0639981234vite"
+    assert strip_phones(text, extract_phones(text)) == "Léa , appelle vite"
+    assert strip_phones(text, []) == text
+
+
+# ---- masking ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("e164", "masked"),
+    [
+        ("+33639981234", "+33 6 •• •• •• 34"),
+        ("+32470123456", "+32 4 •• •• •• 56"),
+        ("+41791234567", "+41 7 •• •• •• 67"),
+        ("+4915112345678", "+49 1 •• •• •• •• 78"),
+        ("+590690123456", "+590 6 •• •• •• 56"),
+        ("+3214123456", "+32 1 •• •• • 56"),
+    ],
+)
+def test_mask_phone(e164: str, masked: str) -> None:
+    assert mask_phone(e164) == masked
+
+
+@pytest.mark.parametrize("bad", ["0612345678", "+33 6 12 34 56 78", "", "+999123456789"])
+def test_mask_phone_refuses_what_is_not_e164(bad: str) -> None:
+    with pytest.raises(InputError):
+        mask_phone(bad)
+
+
+# ---- many cells ------------------------------------------------------------------------------
+
+
+def test_extract_phones_many_keeps_the_order_and_the_empty_cells() -> None:
+    cells = ["06 12 34 56 78", None, "", "rien", float("nan"), "06 12 34 56 78"]
+    found = extract_phones_many(cells)  # type: ignore[arg-type]
+    assert [[p.e164 for p in phones] for phones in found] == [
+        ["+33612345678"], [], [], [], [], ["+33612345678"]
+    ]  # fmt: skip
+    found[0].clear()
+    assert found[5], "identical cells get lists of their own"
+
+
+def test_an_unknown_region_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="region"):
+        extract_phones("06 12 34 56 78", region="XX")
+
+
+# ---- properties ------------------------------------------------------------------------------
+
+_PHONE_LIKE = st.text(alphabet="0123456789 +.-*_/()OolIS", max_size=60)
+
+
+@given(st.text() | _PHONE_LIKE)
+@settings(max_examples=300, deadline=None)
+def test_any_text_gives_e164_numbers_within_the_text(text: str) -> None:
+    for phone in extract_phones(text):
+        assert phone.e164.startswith("+") and phone.e164[1:].isdigit()
+        assert phone.status in ("valid", "fictional", "unallocated")
+        assert 0 <= phone.start < phone.end <= len(text)
+
+
+_WORDS = ["Léa", "dispo", "ce soir", "bisous", "25 ans", "100€", "30min", "le 11/12/2018", "75011"]
+
+
+@given(
+    block=st.sampled_from(FICTIONAL_BLOCKS),
+    last=st.integers(0, 9999),
+    separators=st.lists(
+        st.sampled_from([" ", ".", "-", "*", "_", "/", ""]), min_size=4, max_size=4
+    ),
+    before=st.lists(st.sampled_from(_WORDS), max_size=4),
+    after=st.lists(st.sampled_from(_WORDS), max_size=4),
+)
+@settings(max_examples=300, deadline=None)
+def test_any_fictional_number_with_any_separators_is_found_exactly(
+    block: str, last: int, separators: list[str], before: list[str], after: list[str]
+) -> None:
+    digits = block.replace(" ", "") + f"{last:04d}"
+    pairs = [digits[k : k + 2] for k in range(0, 10, 2)]
+    written = pairs[0] + "".join(s + p for s, p in zip(separators, pairs[1:], strict=True))
+    text = " ".join([*before, written, *after])
+    assert [(p.e164, p.status) for p in extract_phones(text)] == [("+33" + digits[1:], "fictional")]

@@ -207,7 +207,6 @@ def test_extracted_phones_are_all_fictional(census: pd.DataFrame) -> None:
 # Forms the extractor reads for any number; for the others (O for 0, French words, half
 # words) it reads most numbers, and the examples below mark what it does not read yet.
 _READ_IN_FULL = (1, 2, 3, 5, 6)
-_GAP = "adcensus.phones does not read this spelling yet"
 
 
 @given(suffix=st.integers(0, 9999), style=st.sampled_from(_READ_IN_FULL))
@@ -227,19 +226,9 @@ def test_obfuscations_are_read_back_by_the_extractor(suffix: int, style: int) ->
         ("zéro six trente-neuf quatre-vingt-dix-huit cinquante dix", "+33639985010"),
         ("zéro six trente-neuf quatre-vingt-dix-huit vingt quatre-vingt-quinze", "+33639982095"),
         ("06 39 98 vingt-quatre cinquante-huit", "+33639982458"),  # half digits, half words
-        pytest.param(
-            "O6 39 98 7O OO", "+33639987000", marks=pytest.mark.xfail(reason=_GAP, strict=False)
-        ),
-        pytest.param(
-            "06 39 98 cinquante-quatre vingt-neuf",  # 54 29, not 50 89
-            "+33639985429",
-            marks=pytest.mark.xfail(reason=_GAP, strict=False),
-        ),
-        pytest.param(
-            "06 39 98 quatre-vingts quatorze",
-            "+33639988014",
-            marks=pytest.mark.xfail(reason=_GAP, strict=False),
-        ),
+        ("O6 39 98 7O OO", "+33639987000"),
+        ("06 39 98 cinquante-quatre vingt-neuf", "+33639985429"),  # 54 29, not 50 89
+        ("06 39 98 quatre-vingts quatorze", "+33639988014"),
     ],
 )
 def test_harder_obfuscations_are_read_back_by_the_extractor(written: str, e164: str) -> None:

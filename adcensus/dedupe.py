@@ -27,7 +27,7 @@ from adcensus.write import prepare_out_dir, write_csv, write_json
 
 Progress = Callable[[str], None]
 
-DECISIONS = ("link", "doubtful", "conflict", "agency")
+DECISIONS = ("link", "doubtful", "conflict", "agency", "confirmed", "rejected")
 
 
 @dataclass(frozen=True)
@@ -46,24 +46,38 @@ def dedupe(
     columns: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     stdin: BinaryIO | None = None,
+    decisions: pd.DataFrame | None = None,
 ) -> DedupeResult:
     """Read ad files and find the persons behind them (see `dedupe_table`)."""
     note = progress or (lambda _stage: None)
     note("read")
     table = read_ads(paths, columns, stdin=stdin)
-    return dedupe_table(table, settings or Settings(), progress)
+    return dedupe_table(table, settings or Settings(), progress, decisions)
 
 
 def dedupe_table(
-    table: AdTable, settings: Settings, progress: Progress | None = None
+    table: AdTable,
+    settings: Settings,
+    progress: Progress | None = None,
+    decisions: pd.DataFrame | None = None,
 ) -> DedupeResult:
-    """Link the ads of `table` into persons and networks; every input row is kept, in order."""
+    """Link the ads of `table` into persons and networks; every input row is kept, in order.
+
+    `decisions` (see adcensus.decisions: `ad_a`, `ad_b` as ad keys, `decision` "y"
+    or "n") bind the clustering: reviewed pairs are always compared and written,
+    "y" joins two ads, "n" keeps them apart.
+    """
     note = progress or (lambda _stage: None)
     features = prepare(table, settings, note)
     note("block")
     candidates = candidate_pairs(features, settings)
+    reviewed = _reviewed_positions(features, decisions)
+    if len(reviewed):
+        candidates = _add_reviewed(candidates, reviewed)
     note("compare")
     scored = score_pairs(features, candidates, settings)
+    if len(reviewed):
+        scored = _apply_reviews(scored, reviewed)
     note("cluster")
     labels, outcome = cluster_persons(features, scored, settings)
     networks = group_networks(features, labels, scored, settings)
@@ -75,7 +89,49 @@ def dedupe_table(
     persons = _persons_table(table, features, labels, person_ids, network_ids)
     pairs = _pairs_table(features, scored, labels, settings)
     summary = _summary(table, ads, persons, pairs, settings, features)
+    if decisions is not None:
+        summary["decisions"] = {"given": len(decisions), "applied": len(reviewed)}
     return DedupeResult(ads=ads, persons=persons, pairs=pairs, summary=summary)
+
+
+def _reviewed_positions(features: pd.DataFrame, decisions: pd.DataFrame | None) -> pd.DataFrame:
+    """Decisions whose two ads are both in this census, as positions (`a` < `b`)."""
+    empty = pd.DataFrame({"a": [], "b": [], "review": []}).astype({"a": np.int64, "b": np.int64})
+    if decisions is None or decisions.empty:
+        return empty
+    position = pd.Series(np.arange(len(features)), index=features["key"].astype(str).to_numpy())
+    a = position.reindex(decisions["ad_a"].astype(str).to_numpy()).to_numpy()
+    b = position.reindex(decisions["ad_b"].astype(str).to_numpy()).to_numpy()
+    known = ~(np.isnan(a) | np.isnan(b)) & (a != b)
+    lo, hi = np.minimum(a[known], b[known]), np.maximum(a[known], b[known])
+    return pd.DataFrame(
+        {
+            "a": lo.astype(np.int64),
+            "b": hi.astype(np.int64),
+            "review": decisions["decision"].to_numpy()[known],
+        }
+    ).drop_duplicates(["a", "b"], keep="last")
+
+
+def _add_reviewed(candidates: pd.DataFrame, reviewed: pd.DataFrame) -> pd.DataFrame:
+    extra = reviewed[["a", "b"]].assign(via="review")
+    merged = pd.concat([candidates, extra], ignore_index=True)
+    merged = merged.drop_duplicates(["a", "b"], keep="first")
+    return merged.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
+
+
+def _apply_reviews(scored: pd.DataFrame, reviewed: pd.DataFrame) -> pd.DataFrame:
+    """A reviewer's answer overrides the score: 1 for "same person", 0 for "different"."""
+    merged = scored.merge(reviewed, on=["a", "b"], how="left")
+    review = merged["review"].fillna("").to_numpy(dtype=object)
+    label = np.select(
+        [review == "y", review == "n"], ["reviewed: same person; ", "reviewed: different; "], ""
+    )
+    return merged.assign(
+        review=review,
+        score=np.select([review == "y", review == "n"], [1.0, 0.0], merged["score"].to_numpy()),
+        evidence=label + merged["evidence"].astype(object).to_numpy(),
+    )
 
 
 def _ads_table(
@@ -169,9 +225,17 @@ def _pairs_table(
     a, b = scored["a"].to_numpy(), scored["b"].to_numpy()
     same = labels[a] == labels[b]
     conflict = (score >= thr) & (scored["outcome"].to_numpy() == "conflict") & ~same
+    review = scored["review"].to_numpy() if "review" in scored else np.full(len(scored), "")
     decision = np.select(
-        [conflict, np.abs(score - thr) < margin, score >= thr, scored["agency_phone"].to_numpy()],
-        ["conflict", "doubtful", "link", "agency"],
+        [
+            review == "y",
+            review == "n",
+            conflict,
+            np.abs(score - thr) < margin,
+            score >= thr,
+            scored["agency_phone"].to_numpy(),
+        ],
+        ["confirmed", "rejected", "conflict", "doubtful", "link", "agency"],
         "",
     )
     keys = features["key"].astype(object).to_numpy()

@@ -69,9 +69,7 @@ def key_memberships(features: pd.DataFrame, settings: Settings) -> dict[str, pd.
     }
 
 
-def _text_keys(
-    texts: pd.Series, max_ads: int, shingle: int = 3, keep: int = 6
-) -> pd.DataFrame:
+def _text_keys(texts: pd.Series, max_ads: int, shingle: int = 3, keep: int = 6) -> pd.DataFrame:
     """Min-hash keys from text: the `keep` smallest hashes of each ad's word `shingle`-grams.
 
     Comparison text is already folded and stripped of boilerplate, so shared

@@ -30,6 +30,7 @@ class _Group:
     names: set[str]
     age_min: float
     age_max: float
+    reviewed: bool = False
 
 
 def _nan_safe(pick: Callable[[float, float], float], x: float, y: float) -> float:
@@ -52,6 +53,20 @@ class _Persons:
         ]
         self.settings = settings
         self._name_ok: dict[tuple[str, str], bool] = {}
+        # Reviewed "different persons" pairs, filed under the root of each side.
+        self.apart: dict[int, list[tuple[int, int]]] = {}
+
+    def keep_apart(self, i: int, j: int) -> None:
+        """Record that ads i and j must never end in one person (a reviewer said so)."""
+        for root in (self.find(i), self.find(j)):
+            self.apart.setdefault(root, []).append((i, j))
+
+    def _kept_apart(self, ri: int, rj: int) -> bool:
+        left, right = self.apart.get(ri, []), self.apart.get(rj, [])
+        for x, y in left if len(left) <= len(right) else right:
+            if {self.find(x), self.find(y)} == {ri, rj}:
+                return True
+        return False
 
     def find(self, i: int) -> int:
         root = i
@@ -62,6 +77,13 @@ class _Persons:
         return int(root)
 
     def _names_compatible(self, left: set[str], right: set[str]) -> bool:
+        """True when either side is unnamed or some pseudonym of one is close to one of the other.
+
+        A person's pseudonyms are spellings of one name ("lea", "leah"), or names a
+        reviewer confirmed as hers; a group sharing none of them is someone else.
+        """
+        if not left or not right:
+            return True
         for x in left:
             for y in right:
                 key = (x, y) if x < y else (y, x)
@@ -69,25 +91,50 @@ class _Persons:
                 if ok is None:
                     ok = fuzz.ratio(x, y) / 100.0 >= self.settings.name_different
                     self._name_ok[key] = ok
-                if not ok:
-                    return False
-        return True
+                if ok:
+                    return True
+        return False
 
-    def try_union(self, i: int, j: int) -> str:
-        """Join the persons of ads i and j: "joined", "same", or "conflict" (refused)."""
+    @staticmethod
+    def _age_gap(gi: _Group, gj: _Group) -> float:
+        """How far apart in age two groups are, as the span a merge would give them.
+
+        A group a reviewer confirmed may hold ages further apart than one person's
+        ads usually drift; there, only the distance between the two ranges counts.
+        """
+        if gi.age_min != gi.age_min or gj.age_min != gj.age_min:
+            return 0.0
+        if gi.reviewed or gj.reviewed:
+            return max(0.0, max(gi.age_min, gj.age_min) - min(gi.age_max, gj.age_max))
+        return max(gi.age_max, gj.age_max) - min(gi.age_min, gj.age_min)
+
+    def try_union(self, i: int, j: int, forced: bool = False) -> str:
+        """Join the persons of ads i and j: "joined", "same", or "conflict" (refused).
+
+        A `forced` union (a reviewer's "same person") skips the pseudonym and age
+        checks but never overrides a reviewer's "different persons".
+        """
         ri, rj = self.find(i), self.find(j)
         if ri == rj:
             return "same"
         gi, gj = self.groups[ri], self.groups[rj]
         lo = _nan_safe(min, gi.age_min, gj.age_min)
         hi = _nan_safe(max, gi.age_max, gj.age_max)
-        if hi - lo > self.settings.max_age_span or not self._names_compatible(gi.names, gj.names):
+        if not forced and (
+            self._age_gap(gi, gj) > self.settings.max_age_span
+            or not self._names_compatible(gi.names, gj.names)
+        ):
+            return "conflict"
+        if self.apart and self._kept_apart(ri, rj):
             return "conflict"
         if len(gi.names) < len(gj.names):
             ri, rj, gi, gj = rj, ri, gj, gi
         self.parent[rj] = ri
         gi.names |= gj.names
         gi.age_min, gi.age_max = lo, hi
+        gi.reviewed = gi.reviewed or gj.reviewed or forced
+        if rj in self.apart:
+            self.apart.setdefault(ri, []).extend(self.apart.pop(rj))
         return "joined"
 
 
@@ -96,8 +143,10 @@ def cluster_persons(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(person label per ad, outcome per scored pair: "joined"/"same"/"conflict"/"").
 
-    Only pairs scoring at least `link_threshold` are applied, strongest first;
-    ties are broken by the ads' content keys so that row order never matters.
+    Reviewed pairs come first when `scored` has a `review` column: "n" pairs are
+    kept apart whatever else links them, "y" pairs are joined. Then pairs scoring
+    at least `link_threshold` are applied, strongest first; ties are broken by
+    the ads' content keys so that row order never matters.
     """
     n = len(features)
     names = features["name"].astype(object).to_numpy()
@@ -105,7 +154,14 @@ def cluster_persons(
     persons = _Persons(names, ages, settings)
     outcome = np.full(len(scored), "", dtype=object)
     keys = features["key"].astype(object).to_numpy()
-    linked = scored.index[scored["score"].to_numpy() >= settings.link_threshold]
+    review = scored["review"].to_numpy() if "review" in scored else np.full(len(scored), "")
+    a_all, b_all = scored["a"].to_numpy(), scored["b"].to_numpy()
+    for pos in np.flatnonzero(review == "n"):
+        persons.keep_apart(int(a_all[pos]), int(b_all[pos]))
+    for pos in np.flatnonzero(review == "y"):
+        outcome[pos] = persons.try_union(int(a_all[pos]), int(b_all[pos]), forced=True)
+    automatic = (scored["score"].to_numpy() >= settings.link_threshold) & (review == "")
+    linked = scored.index[automatic]
     if len(linked):
         sub = scored.loc[linked]
         ka, kb = keys[sub["a"].to_numpy()], keys[sub["b"].to_numpy()]

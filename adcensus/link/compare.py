@@ -119,7 +119,12 @@ def score_pairs(features: pd.DataFrame, pairs: pd.DataFrame, settings: Settings)
     weight += np.select(
         # A common pseudonym is weak evidence across phones, but behind one shared
         # phone (an agency's) it is exactly what tells its persons apart.
-        [exact & (~common | shared), exact, name_sim >= s.name_similar, name_sim < s.name_different],
+        [
+            exact & (~common | shared),
+            exact,
+            name_sim >= s.name_similar,
+            name_sim < s.name_different,
+        ],
         [s.w_name_exact, s.w_name_exact_common, s.w_name_similar, s.w_name_different],
         0.0,
     )

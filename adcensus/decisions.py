@@ -1,0 +1,81 @@
+"""Reviewers' decisions on pairs of ads: an append-only JSON-lines file.
+
+Each line is one decision, written (and flushed to disk) the moment it is made:
+`{"ad_a": "A0001", "ad_b": "A0002", "decision": "y", "mode": "doubtful", "at": "…"}`.
+`decision` is "y" (same person), "n" (different persons) or "s" (skipped, or an
+earlier answer undone). The last line about a pair wins. Ad ids are the `ad_key`
+values of ads.csv (the ids used in pairs.csv).
+
+A dedupe run that is given decisions obeys them: "y" pairs are joined even when
+pseudonyms or ages differ, "n" pairs are never in one person, whatever else
+links them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from adcensus.errors import InputError
+
+DECISIONS_FILE = "review.jsonl"
+VALID = ("y", "n", "s")
+
+
+def append_decision(path: Path, ad_a: str, ad_b: str, decision: str, mode: str) -> None:
+    """Append one decision and flush it to disk, so that a crash loses nothing."""
+    if decision not in VALID:
+        raise InputError(f"decision must be one of {', '.join(VALID)}, got {decision!r}")
+    a, b = sorted((str(ad_a), str(ad_b)))
+    record = {
+        "ad_a": a,
+        "ad_b": b,
+        "decision": decision,
+        "mode": mode,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    line = json.dumps(record, ensure_ascii=False) + "\n"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(line)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def load_decisions(path: Path) -> pd.DataFrame:
+    """The standing decision per pair (`ad_a` < `ad_b`, `decision` "y" or "n").
+
+    A line cut short by a crash (the last one, unterminated) is ignored; any other
+    unreadable line is an InputError naming its number.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: decisions file not found; check the path") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a UTF-8 decisions file (review.jsonl)") from None
+    rows = []
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            a, b = sorted((str(record["ad_a"]), str(record["ad_b"])))
+            decision = str(record["decision"])
+            if decision not in VALID:
+                raise ValueError(decision)
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+            if number == len(lines) and not text.endswith("\n"):
+                continue  # the last line, cut short by a crash while it was written
+            raise InputError(
+                f"{path}, line {number}: not a decision "
+                '({"ad_a", "ad_b", "decision": "y"|"n"|"s"}); fix or delete that line'
+            ) from None
+        rows.append((a, b, decision))
+    frame = pd.DataFrame(rows, columns=["ad_a", "ad_b", "decision"], dtype=object)
+    standing = frame.drop_duplicates(["ad_a", "ad_b"], keep="last")
+    return standing[standing["decision"] != "s"].reset_index(drop=True)

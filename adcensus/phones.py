@@ -28,11 +28,12 @@ from adcensus.errors import InputError
 
 PhoneStatus = Literal["valid", "fictional", "unallocated"]
 
-# ARCEP keeps these blocks of 10,000 numbers for films, series and books: they are never
-# assigned to a subscriber. Source: plan national de numérotation, annexe 1 de la décision
-# Arcep n° 2018-0881 modifiée, § "numéros pour les œuvres audiovisuelles" (2.5.12 in the
-# 2018 version), https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000037263033 .
-# No 08 or 09 block is reserved. Our synthetic sample data uses them, chiefly 06 39 98.
+# ARCEP keeps these blocks of 10,000 numbers for audiovisual works: they are never assigned
+# to a subscriber. Source: plan national de numérotation, annexe 1 de la décision Arcep
+# n° 2018-0881, article 2.5.12 "numéros pour les œuvres audiovisuelles",
+# https://www.legifrance.gouv.fr/jorf/article_jo/JORFARTI000037263033 ; the same six
+# roots in the State's design system, https://www.systeme-de-design.gouv.fr/version-courante/
+# fr/modeles/blocs-fonctionnels/numero-de-telephone . Neither lists an 08 or 09 block.
 FICTIONAL_BLOCKS: tuple[str, ...] = (
     "01 99 00",
     "02 61 91",
@@ -43,8 +44,9 @@ FICTIONAL_BLOCKS: tuple[str, ...] = (
 )
 _FICTIONAL_E164 = tuple("+33" + block.replace(" ", "")[1:] for block in FICTIONAL_BLOCKS)
 # Overseas departments dial like metropolitan France (0690…, 0692…) with their own
-# country codes, which phonenumbers knows only under their own regions.
-_FR_OVERSEAS = ("GP", "GF", "MQ", "RE", "YT")
+# country codes: Guadeloupe (and St-Martin, St-Barthélemy), Guyane, Martinique, Réunion
+# and Mayotte.
+_FR_OVERSEAS = (590, 594, 596, 262)
 _KEYCAP_MARKS = "\ufe0f\u20e3"
 
 
@@ -66,7 +68,9 @@ class Phone:
 
 # --- normalising, offsets kept ----------------------------------------------------------
 
-_URL = re.compile(r"(?i)(?:https?://|www\.)(?!(?:api\.)?wa\.me/|api\.whatsapp\.com/)\S+")
+_URL_SRC = r"(?:https?://|www\.)(?!(?:api\.)?wa\.me/|api\.whatsapp\.com/)\S+"
+_URL = re.compile(_URL_SRC)  # ignoring case would make it five times slower
+_URL_ANY_CASE = re.compile(_URL_SRC, re.IGNORECASE)
 # Two searches that each start with a character class are faster than one alternation.
 _LETTER_BEFORE_DIGIT = re.compile(r"[OoIlS][0-9]")
 _LETTER_AFTER_DIGIT = re.compile(r"[0-9][ .*_/-]?[OoIlS]")
@@ -113,12 +117,18 @@ def _exotic() -> re.Pattern[str]:
     return re.compile(f"[{bmp}\U0001d400-\U0001d7ff]")
 
 
+def _blank(match: re.Match[str]) -> str:
+    return "\x00" * len(match.group())  # neither a digit nor a separator: breaks runs
+
+
 def _normalise(text: str) -> str:
     """Fold exotic characters, blank URLs and read letters as digits, keeping offsets."""
     if not text.isascii() and _exotic().search(text):
         text = text.translate(_fold_table())
-    if "http" in text or "www." in text or "HTTP" in text or "WWW." in text:
-        text = _URL.sub(lambda url: "\x00" * len(url.group()), text)  # \x00 breaks runs
+    if "http" in text or "www." in text:
+        text = _URL.sub(_blank, text)
+    if "HTTP" in text or "Http" in text or "WWW." in text or "Www." in text:
+        text = _URL_ANY_CASE.sub(_blank, text)
     if _LETTER_BEFORE_DIGIT.search(text) or _LETTER_AFTER_DIGIT.search(text):
         text = _LETTER_TOKEN.sub(lambda token: token.group().translate(_LETTER_DIGITS), text)
     return text
@@ -168,7 +178,7 @@ def _word_anchors(scan: str) -> list[int]:
     for match in _WORD_AFTER_DIGIT.finditer(scan):
         before = _DIGITS_BEFORE.search(scan, max(0, match.start() - 30), match.start() + 1)
         anchors.append(before.start() if before else match.start())  # "06 39 98 douze…"
-    if "zéro" in scan or "zero" in scan or "Zéro" in scan or "Zero" in scan or "ZÉRO" in scan:
+    if any(zero in scan for zero in ("zéro", "zero", "Zéro", "Zero", "ZÉRO", "ZERO")):
         anchors += [match.start() for match in _ZERO_WORD.finditer(scan)]
     return sorted(anchors)
 
@@ -282,18 +292,22 @@ def _classify(digits: str, form: str, region_code: str) -> tuple[str, PhoneStatu
     if found is not None and found[1] != "unallocated":
         return found
     if number.country_code == 33:  # also "+33 6 92…", written for "+262 692…"
-        national = "0" + pn.national_significant_number(number)
-        for overseas in _FR_OVERSEAS:
-            number = pn.parse(national, overseas)
-            if pn.is_valid_number(number):
-                return pn.format_number(number, pn.PhoneNumberFormat.E164), "valid"
+        for country_code in _FR_OVERSEAS:
+            overseas = pn.PhoneNumber(
+                country_code=country_code, national_number=number.national_number
+            )
+            if pn.is_valid_number(overseas):
+                return pn.format_number(overseas, pn.PhoneNumberFormat.E164), "valid"
     # Without a trunk prefix or a +, only a number that is allocated is unambiguous.
     strict = form == "bare_cc" or (form == "national" and not region.trunk)
     return None if strict else found
 
 
-def _window(digits: str, first_intl: bool, region: _Region) -> tuple[str, PhoneStatus] | None:
-    """Classify the digits of consecutive groups, after cheap checks of their shape."""
+def _window(
+    digits: str, first: str, first_intl: bool, region: _Region
+) -> tuple[str, PhoneStatus] | None:
+    """Classify the digits of consecutive groups, the `first` of them included, after cheap
+    checks of their shape. A country code without + must stand alone: "33 6…", "336…"."""
     size = len(digits)
     if first_intl:
         return _classify(digits, "intl", region.code) if 7 <= size <= 15 else None
@@ -302,59 +316,67 @@ def _window(digits: str, first_intl: bool, region: _Region) -> tuple[str, PhoneS
     if size in region.national_lengths and digits.startswith(region.trunk):
         return _classify(digits, "national", region.code)
     cc = region.country_code
-    if digits.startswith(cc) and size - len(cc) + len(region.trunk) in region.national_lengths:
-        return _classify(digits, "bare_cc", region.code)
+    if first in (cc, digits) and size - len(cc) + len(region.trunk) in region.national_lengths:
+        return _classify(digits, "bare_cc", region.code) if digits.startswith(cc) else None
     return None
 
 
-def _cut_run(scan: str, start: int, end: int, region: _Region) -> list[Phone]:
-    """The phones in one digit run, as spans of `scan`.
+# A phone found in a run: E.164, status, start and end in the run.
+_Found = tuple[str, PhoneStatus, int, int]
+
+
+@lru_cache(maxsize=1 << 17)
+def _cut_run(run: str, linked: bool, region_code: str) -> tuple[_Found, ...]:
+    """The phones in one digit run; `linked` if it follows "wa.me/" (an implied +).
 
     Most runs are one number, tried first. Otherwise a dynamic programme over the run's
     digit groups picks the cut with, in order: most allocated or fictional phones, most
-    phones, most signs of a phone; on a tie, the leftmost and longest phones.
+    phones, most signs of a phone; on a tie, the leftmost and longest phones. Cached, as
+    the runs of a person's ads repeat.
     """
-    if _YEAR_DATE.fullmatch(scan, start, end):
-        return []
-    run = scan[start:end]
-    intl = run[0] == "+" or scan.endswith(_INTL_LINKS, 0, start)
-    found = _window(_NON_DIGITS.sub("", run), intl, region)
+    region = _region(region_code)
+    if _YEAR_DATE.fullmatch(run):
+        return ()
+    intl = linked or run[0] == "+"
+    digits = _NON_DIGITS.sub("", run)
+    first = _GROUP.search(run)
+    found = _window(digits, first.group() if first else "", intl, region)
     if found and found[1] != "unallocated" and (intl or len(set(_NON_DIGITS.findall(run))) < 2):
-        return [Phone(found[0], found[1], start, end)]
-    groups = [(m.group(), m.start(), m.end()) for m in _GROUP.finditer(scan, start, end)]
+        return ((*found, 0, len(run)),)
+    groups = [(m.group(), m.start(), m.end()) for m in _GROUP.finditer(run)]
     count = len(groups)
     opening = (region.trunk or "0", region.country_code)  # "0" also opens 00CC
     if not intl and not any(group[0].startswith(opening) for group in groups):
-        return []
+        return ()
     dates = {
         k
-        for date in _YEAR_DATE.finditer(scan, start, end)
+        for date in _YEAR_DATE.finditer(run)
         for k in range(count)
         if date.start() <= groups[k][1] < date.end()
     }
-    raw = [scan[a[2] : b[1]] for a, b in pairwise(groups)]
-    if count > 2 and raw[:2] == ["/", " "] and _DAY_MONTH.fullmatch(scan, start, groups[1][2]):
+    raw = [run[a[2] : b[1]] for a, b in pairwise(groups)]
+    if count > 2 and raw[:2] == ["/", " "] and _DAY_MONTH.fullmatch(run, 0, groups[1][2]):
         dates.update((0, 1))  # "le 06/01 06 12 34 56 78"
     seps = [sep.strip() or " " for sep in raw]  # "06 - 12 -  34" has one separator
     spaced = [True, *(sep != sep.strip() for sep in raw), True]  # space before group k
     best = [(0, 0, 0)] * (count + 1)
     choice: list[tuple[int, str, PhoneStatus] | None] = [None] * (count + 1)
     for i in range(count - 1, -1, -1):
-        best[i], digits, uniform, tidy, odd = best[i + 1], "", True, True, False
+        best[i], digits = best[i + 1], ""
         for j in range(i, count):
             digits += groups[j][0]
             if len(digits) > 17 or j in dates:
                 break
-            size = len(groups[j][0])
-            odd = odd or (size > 2 and size % 2 == 1)
-            if j > i:
-                uniform = uniform and seps[j - 1] == seps[i]
-                tidy = tidy and (j == i + 1 or size == len(groups[j - 1][0]))
-            if odd and not (uniform or tidy or (intl and i == 0)):
-                continue  # "06/01 75011 7": pieces of other numbers
-            found = _window(digits, intl and i == 0, region)
+            if len(digits) < 7:
+                continue
+            found = _window(digits, groups[i][0], intl and i == 0, region)
             if found is None:
                 continue
+            sizes = [len(group[0]) for group in groups[i : j + 1]]
+            uniform = len(set(seps[i:j])) < 2
+            tidy = len(set(sizes[1:])) < 2
+            if not (uniform or tidy or (intl and i == 0)) and any(n > 2 and n % 2 for n in sizes):
+                continue  # "06/01 75011 7": pieces of other numbers
             # Signs of a phone: a leading + (which outweighs the others), one separator,
             # groups after the first of one size, spaces or the run's ends around it.
             signs = 4 * (intl and i == 0) + uniform + tidy + (spaced[i] and spaced[j + 1])
@@ -362,17 +384,17 @@ def _cut_run(scan: str, start: int, end: int, region: _Region) -> list[Phone]:
             score = (tail[0] + (found[1] != "unallocated"), tail[1] + 1, tail[2] + signs)
             if score >= best[i]:
                 best[i], choice[i] = score, (j, *found)
-    phones, i = [], 0
+    phones: list[_Found] = []
+    i = 0
     while i < count:
         picked = choice[i]
         if picked is None:
             i += 1
             continue
         j, e164, status = picked
-        begin = start if i == 0 and intl else groups[i][1]
-        phones.append(Phone(e164, status, begin, groups[j][2]))
+        phones.append((e164, status, 0 if i == 0 and intl else groups[i][1], groups[j][2]))
         i = j + 1
-    return phones
+    return tuple(phones)
 
 
 def _scan(text: str, region: _Region) -> list[Phone]:
@@ -383,16 +405,18 @@ def _scan(text: str, region: _Region) -> list[Phone]:
         scan, segments = _spell_out(scan, anchors)
     phones: dict[str, Phone] = {}
     for run in _RUN.finditer(scan):
-        for phone in _cut_run(scan, run.start(), run.end(), region):
-            if phone.e164 in phones:
+        offset = run.start()
+        linked = scan.endswith(_INTL_LINKS, 0, offset)
+        for e164, status, begin, end in _cut_run(run.group(), linked, region.code):
+            if e164 in phones:
                 continue
-            begin, end = phone.start, phone.end
+            begin, end = begin + offset, end + offset
             if segments:
                 begin = _to_original(begin, segments, end=False)
                 end = _to_original(end, segments, end=True)
             while end < len(text) and text[end] in _KEYCAP_MARKS:
                 end += 1
-            phones[phone.e164] = Phone(phone.e164, phone.status, begin, end)
+            phones[e164] = Phone(e164, status, begin, end)
     return list(phones.values()) or _whole_cell(text, region)
 
 

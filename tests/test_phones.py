@@ -154,6 +154,7 @@ def test_a_number_given_twice_is_kept_once_with_its_first_place() -> None:
         "voir www.site.example/a/612345678.html",
         "réf 1234567890",  # ten digits, but no trunk prefix 0
         "06 12 34",  # too short
+        "dispo le 06/01 75011 7j/7",  # a date and a postal code make ten digits
         "",
         None,
     ],
@@ -178,6 +179,10 @@ def test_no_phone_in(text: str | None) -> None:
 )
 def test_short_numbers_are_not_glued_to_a_phone(text: str) -> None:
     assert e164s(text) == ["+33612345678"]
+
+
+def test_a_country_code_without_plus_must_stand_alone() -> None:
+    assert e164s("01 99 00 3310 75011") == ["+33199003310"]  # not 33 10 75 01 1…
 
 
 # ---- statuses --------------------------------------------------------------------------------

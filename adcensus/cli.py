@@ -30,7 +30,7 @@ from adcensus import __version__
 from adcensus.dedupe import dedupe_table, write_outputs
 from adcensus.errors import AdcensusError, UsageError
 from adcensus.read import parse_role_override, read_ads
-from adcensus.settings import load_settings
+from adcensus.settings import load_settings, parse_setting
 from adcensus.write import json_text, prepare_out_dir
 
 app = typer.Typer(
@@ -202,6 +202,12 @@ def dedupe(
         max=1.0,
         help="Link pairs scoring at least this (default: 0.8).",
     ),
+    set_specs: list[str] = typer.Option(
+        [],
+        "--set",
+        metavar="NAME=VALUE",
+        help="Change one linking setting, e.g. --set w_phone_shared=5. Repeatable.",
+    ),
     config: Path | None = typer.Option(
         None, "--config", help="Settings file (default: ./adcensus.toml when present)."
     ),
@@ -220,25 +226,47 @@ def dedupe(
         help="Delimiter of the CSV outputs: ; (Excel in French), , or tab.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json on stdout."),
+    store: Path | None = typer.Option(
+        None,
+        "--store",
+        help="Add the ads to this census store (created if missing); --out then also exports.",
+    ),
+    decisions_file: Path | None = typer.Option(
+        None,
+        "--decisions",
+        help="Reviewed decisions to obey (default: review.jsonl of the output folder, if any).",
+    ),
 ) -> None:
     """Find the distinct persons behind ad files, and write ads, persons, pairs and a summary."""
     columns = dict(parse_role_override(spec) for spec in col_specs)
     out_delimiter = "\t" if out_delimiter.lower() in ("tab", "\\t") else out_delimiter
     if out_delimiter not in (";", ",", "\t"):
         raise UsageError(f"--out-delimiter must be ; , or tab, got {out_delimiter!r}")
-    settings = load_settings(config).with_overrides(
+    settings = load_settings(config).with_overrides(**dict(parse_setting(x) for x in set_specs))
+    settings = settings.with_overrides(
         region=region.upper() if region else None, link_threshold=threshold
     )
+    if store is not None and decisions_file is not None:
+        raise UsageError(
+            "--decisions applies to an --out folder; loads into a store do not take it yet"
+        )
+    if store is not None:
+        read_options = {"sheet": sheet, "delimiter": delimiter, "encoding": encoding}
+        _dedupe_into_store(
+            store, inputs, columns, settings, read_options, out, force, out_delimiter, as_json
+        )
+        return
     first = inputs[0]
     out_dir = out or Path(("stdin" if first == "-" else Path(first).stem) + "-adcensus")
     prepare_out_dir(out_dir, force)
+    decisions = _review_decisions(decisions_file, out_dir)
     with contextlib.contextmanager(_progress)() as progress:
         progress("read")
         table = read_ads(inputs, columns, sheet=sheet, delimiter=delimiter, encoding=encoding)
         for note in table.notes:
             err_console.print(note, highlight=False, markup=False)
         _show_roles(table.roles)
-        result = dedupe_table(table, settings, progress)
+        result = dedupe_table(table, settings, progress, decisions)
         progress("write")
         write_outputs(result, out_dir, force=True, delimiter=out_delimiter)
     _show_summary(result.summary, out_dir)
@@ -557,13 +585,452 @@ def evaluate(
 # ---- end of synth and evaluate commands ----------------------------------------------------
 
 
-# ---- store and tally commands: see adcensus/store.py, adcensus/tally.py --------------------
+# ---- store and tally commands: see adcensus/store/, adcensus/tally.py ----------------------
+# This section keeps its own imports, so that it can be edited apart from the rest.
+
+from rich.console import Console as _Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
+
+from adcensus.settings import Settings  # noqa: E402
+from adcensus.store import LoadResult, export_store, load_into_store, store_info  # noqa: E402
+from adcensus.tally import FORMATS, parse_day, read_source, render  # noqa: E402
+from adcensus.tally import tally as tally_counts  # noqa: E402
+
+store_app = typer.Typer(
+    help="Look into a census store made by `adcensus dedupe --store`, or export it.",
+    no_args_is_help=True,
+)
+app.add_typer(store_app, name="store")
+
+_STORE_STAGES = {
+    "store": "Reading the census store",
+    "reconcile": "Keeping person ids stable",
+    "commit": "Saving the census store",
+}
+
+
+def _dedupe_into_store(
+    store: Path,
+    inputs: list[str],
+    columns: dict[str, str],
+    settings: Settings,
+    read_options: dict[str, str | None],
+    out: Path | None,
+    force: bool,
+    out_delimiter: str,
+    as_json: bool,
+) -> None:
+    """`adcensus dedupe INPUT... --store PATH`: one load into the store; with --out, export."""
+    if out is not None:
+        prepare_out_dir(out, force)  # refuse a non-empty folder before the load, not after
+    with contextlib.contextmanager(_progress)() as progress:
+        loaded = load_into_store(
+            store,
+            inputs,
+            settings,
+            columns,
+            lambda stage: progress(_STORE_STAGES.get(stage, stage)),
+            sheet=read_options["sheet"],
+            delimiter=read_options["delimiter"],
+            encoding=read_options["encoding"],
+        )
+    for note in loaded.notes:
+        err_console.print(note, highlight=False, markup=False)
+    for file in loaded.files:
+        _show_roles(file.roles)
+    _show_load(loaded)
+    if out is not None:
+        export_store(store, out, force=True, delimiter=out_delimiter)
+        err_console.print(
+            f"exported to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, summary.json)"
+        )
+    if as_json:
+        typer.echo(json_text({**loaded.summary, "load": loaded.to_dict()}), nl=False)
+
+
+def _show_load(loaded: LoadResult) -> None:
+    files = Table(title=f"adcensus dedupe → {escape(str(loaded.store))}", title_justify="left")
+    for name in ("file", "rows", "added", "already in the store"):
+        files.add_column(name, justify="left" if name == "file" else "right")
+    for file in loaded.files:
+        files.add_row(
+            escape(file.path), f"{file.rows:,}", f"{file.added:,}", f"{file.duplicates:,}"
+        )
+    err_console.print(files)
+    if loaded.load_id is None:
+        err_console.print(
+            f"nothing added: every row is already in {loaded.store}", markup=False, highlight=False
+        )
+        return
+    table = Table(title=f"load {loaded.load_id}", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("ads in the store", f"{loaded.ads:,}")
+    table.add_row("persons", f"{loaded.persons:,}")
+    table.add_row("new persons", f"{loaded.persons_new:,}")
+    table.add_row("merges of known persons", f"{loaded.merges:,}")
+    table.add_row("splits of known persons", f"{loaded.splits:,}")
+    table.add_row("stored ads moved to another person", f"{loaded.ads_moved:,}")
+    err_console.print(table)
+
+
+@store_app.command("info")
+@reports_errors
+def store_info_command(
+    store: Path = typer.Argument(..., metavar="STORE", help="A census store file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the description as JSON on stdout."),
+) -> None:
+    """What a census store holds: ads, persons, merges, splits, dates and each load."""
+    info = store_info(store)
+    table = Table(
+        title=f"adcensus store {escape(str(store))}", show_header=False, title_justify="left"
+    )
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    for label, key in (
+        ("ads", "ads"),
+        ("persons", "persons"),
+        ("person ids given", "person_ids_given"),
+        ("person ids merged into another", "person_ids_merged"),
+        ("networks", "networks"),
+        ("merges", "merges"),
+        ("splits", "splits"),
+        ("ads without a date", "ads_without_date"),
+    ):
+        table.add_row(label, f"{info[key]:,}")
+    table.add_row("doublon rate", f"{info['doublon_rate']:.1%}")
+    table.add_row("ads dated", f"{info['first_ad_date']} to {info['last_ad_date']}")
+    table.add_row("created", f"{info['created_at']} ({info['created_by']})")
+    table.add_row("size", f"{info['size_bytes'] / 1e6:,.1f} MB")
+    err_console.print(table)
+    loads = Table(title="loads", title_justify="left")
+    for name in ("load", "finished", "files", "added", "new persons", "merges", "splits"):
+        loads.add_column(name, justify="left" if name == "files" else "right")
+    for load in info["load_history"]:
+        loads.add_row(
+            str(load["load_id"]),
+            str(load["finished_at"]),
+            escape(", ".join(f["path"] for f in load["files"])),
+            f"{load['added']:,}",
+            f"{load['persons_new']:,}",
+            f"{load['merges']:,}",
+            f"{load['splits']:,}",
+        )
+    err_console.print(loads)
+    if as_json:
+        typer.echo(json_text(info), nl=False)
+
+
+@store_app.command("export")
+@reports_errors
+def store_export_command(
+    store: Path = typer.Argument(..., metavar="STORE", help="A census store file."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
+    force: bool = typer.Option(False, "--force", help="Overwrite a non-empty output folder."),
+    out_delimiter: str = typer.Option(
+        ";", "--out-delimiter", help="Delimiter of the CSV outputs: ; (Excel in French), , or tab."
+    ),
+) -> None:
+    """Write a store's ads, persons, pairs and summary, the files `adcensus dedupe` writes."""
+    out_delimiter = "\t" if out_delimiter.lower() in ("tab", "\\t") else out_delimiter
+    if out_delimiter not in (";", ",", "\t"):
+        raise UsageError(f"--out-delimiter must be ; , or tab, got {out_delimiter!r}")
+    prepare_out_dir(out, force)
+    export_store(store, out, force=True, delimiter=out_delimiter)
+    err_console.print(
+        f"exported {escape(str(store))} to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, summary.json)"
+    )
+
+
+@app.command()
+@reports_errors
+def tally(
+    source: Path = typer.Argument(
+        ..., metavar="SOURCE", help="A census store, a dedupe output folder, or an ad file."
+    ),
+    by: list[str] = typer.Option(
+        [],
+        "--by",
+        help="Group by month, week, site, city, network or any column; repeat to combine.",
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help="First day counted: YYYY-MM-DD or YYYY-MM."
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help="Last day counted: YYYY-MM-DD or YYYY-MM."
+    ),
+    fmt: str | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="table, csv, json or markdown (default: table on a terminal, csv otherwise).",
+    ),
+    out_delimiter: str = typer.Option(",", "--out-delimiter", help="Delimiter of --format csv."),
+    col_specs: list[str] = typer.Option(
+        [], "--col", metavar="ROLE=HEADER", help="With an ad file: give a column its role."
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="With an ad file: settings file (default: ./adcensus.toml)."
+    ),
+) -> None:
+    """Counts per month, week, site, city or network: ads, persons, new, returning, touring."""
+    fmt = (fmt or ("table" if sys.stdout.isatty() else "csv")).lower()
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    out_delimiter = "\t" if out_delimiter.lower() in ("tab", "\\t") else out_delimiter
+    if len(out_delimiter) != 1:
+        raise UsageError(f"--out-delimiter must be one character, got {out_delimiter!r}")
+    first = parse_day(since, "--since") if since else None
+    last = parse_day(until, "--until", end=True) if until else None
+    if first and last and first > last:
+        raise UsageError(f"--since {since} is after --until {until}; swap them")
+    columns = dict(parse_role_override(spec) for spec in col_specs)
+    with contextlib.contextmanager(_progress)() as progress:
+        data, keys = read_source(source, by, load_settings(config), columns, progress)
+    counts = tally_counts(data, keys, first, last)
+    if counts.empty or not counts["ads"].sum():
+        err_console.print(
+            f"[yellow]warning:[/] no ads in {escape(str(source))} for these dates", highlight=False
+        )
+    if fmt != "table":
+        typer.echo(render(counts, fmt, out_delimiter), nl=False)
+        return
+    total = tally_counts(data, [], first, last) if keys else None
+    _Console(highlight=False).print(_tally_table(counts, keys, total, source))
+
+
+_TALLY_HEADERS = {
+    "doublon_rate": "doublon\nrate",
+    "new_persons": "new",
+    "returning_persons": "returning",
+    "touring_persons": "touring",
+    "persons_in_networks": "in\nnetworks",
+}
+
+
+def _tally_table(counts: Any, keys: list[str], total: Any, source: Path) -> Table:
+    table = Table(
+        title=f"adcensus tally {escape(source.name)}",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+    )
+    names = list(counts.columns)
+    for position, name in enumerate(names):
+        if position < len(keys):
+            table.add_column(name, no_wrap=True)
+        else:
+            table.add_column(_TALLY_HEADERS.get(name, name), justify="right")
+
+    def cells(row: dict[str, Any]) -> list[str]:
+        shown = []
+        for name in names:
+            value = row.get(name)
+            if name == "doublon_rate":
+                shown.append(f"{value:.1%}")
+            elif isinstance(value, int):
+                shown.append(f"{value:,}")
+            else:
+                shown.append("(none)" if value is None or value != value else escape(str(value)))
+        return shown
+
+    for row in counts.astype(object).to_dict("records"):
+        table.add_row(*cells(row))
+    if total is not None and len(total):
+        row = total.astype(object).to_dict("records")[0]
+        table.add_row("all", *[""] * (len(keys) - 1), *cells(row)[len(keys) :], style="bold")
+    return table
 
 
 # ---- end of store and tally commands -------------------------------------------------------
 
 
+# ---- review command: see adcensus/review/ --------------------------------------------------
+# This section keeps its own imports, so that it can be edited apart from the rest.
+
+from rich.markup import escape as _escape  # noqa: E402
+
+from adcensus.decisions import DECISIONS_FILE, load_decisions  # noqa: E402
+
+
+def _review_decisions(given: Path | None, out_dir: Path | None) -> Any:
+    """The decisions `adcensus dedupe` obeys: --decisions FILE, else OUT/review.jsonl if there."""
+    path = given
+    if path is None and out_dir is not None and (out_dir / DECISIONS_FILE).is_file():
+        path = out_dir / DECISIONS_FILE
+    if path is None:
+        return None
+    decisions = load_decisions(path)
+    counts = decisions["decision"].value_counts()
+    err_console.print(
+        f"obeying {len(decisions):,} reviewed decisions from {_escape(str(path))} "
+        f"({int(counts.get('y', 0)):,} same person, {int(counts.get('n', 0)):,} different)"
+        + ("" if given is not None else "; give --decisions FILE to use another file"),
+        highlight=False,
+        soft_wrap=True,
+    )
+    return decisions
+
+
+@app.command()
+@reports_errors
+def review(
+    directory: Path = typer.Argument(
+        ..., metavar="DIR", help="A folder written by `adcensus dedupe`, or a census store."
+    ),
+    sample: int | None = typer.Option(
+        None,
+        "--sample",
+        min=1,
+        metavar="N",
+        help="Review a random sample of N links (not only doubtful ones) to measure precision.",
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of the --sample draw."),
+    show_phones: bool = typer.Option(
+        False, "--show-phones", help="Show phone numbers in full (masked by default)."
+    ),
+    export: Path | None = typer.Option(
+        None, "--export", metavar="FILE.xlsx", help="Write the pairs to a spreadsheet instead."
+    ),
+    import_file: Path | None = typer.Option(
+        None, "--import", metavar="FILE.xlsx", help="Read the decisions of such a spreadsheet."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing --export file."),
+) -> None:
+    """Look at doubtful links two ads side by side and decide; the next dedupe obeys."""
+    from adcensus.review import (
+        build_queue,
+        export_review,
+        import_review,
+        open_source,
+        pending,
+        run_review,
+    )
+
+    if export is not None and import_file is not None:
+        raise UsageError("give --export or --import, not both")
+    if import_file is not None and sample is not None:
+        raise UsageError("--import takes each row's mode from the sheet; drop --sample")
+    source = open_source(directory)
+    where = _escape(str(source.decisions_path))
+    if import_file is not None:
+        imported = import_review(import_file, source)
+        saved = imported.saved
+        err_console.print(
+            f"{sum(saved.values()):,} decisions imported to {where} ({saved['y']:,} same "
+            f"person, {saved['n']:,} different, {saved['s']:,} skip); {imported.unchanged:,} "
+            f"unchanged, {imported.empty:,} rows without a decision",
+            highlight=False,
+            soft_wrap=True,
+        )
+        _review_next_step(source)
+        return
+    mode, pairs = build_queue(source, sample, seed)
+    if export is not None:
+        written = export_review(source, pairs, mode, export, show_phones, force)
+        err_console.print(
+            f"wrote {written:,} pairs ({mode} mode) to [bold]{_escape(str(export))}[/]; choose "
+            f"a decision on each row, then: adcensus review {_escape(str(directory))} "
+            f"--import {_escape(str(export))}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    todo = pending(pairs)
+    if not todo:
+        err_console.print(
+            f"nothing left to review: {len(pairs):,} pairs, all decided in {where}.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        _review_next_step(source)
+        return
+    outcome = run_review(source, todo, mode, err_console, show_phones)
+    if outcome.finished:
+        err_console.print(
+            f"done: {_count_decisions(outcome.decided)} saved to {where} "
+            f"({outcome.skipped:,} skipped, shown again next time).",
+            highlight=False,
+            soft_wrap=True,
+        )
+        _review_next_step(source)
+    else:
+        err_console.print(
+            f"{_count_decisions(outcome.decided)} saved to {where}; {outcome.left:,} pairs left; "
+            "run again to resume.",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _count_decisions(count: int) -> str:
+    return f"{count:,} decision" + ("" if count == 1 else "s")
+
+
+def _review_next_step(source: Any) -> None:
+    """Say how the decisions reach the counts."""
+    if source.is_store:
+        err_console.print(
+            "loads into a store do not apply reviewed decisions yet; they are kept for when "
+            "they do.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    inputs = " ".join(_escape(i) for i in source.inputs) or "INPUT..."
+    err_console.print(
+        f"apply them: adcensus dedupe {inputs} --out {_escape(str(source.location))} --force",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+# ---- end of review command -----------------------------------------------------------------
+
+
 # ---- report command: see adcensus/report/ --------------------------------------------------
+
+
+@app.command()
+@reports_errors
+def report(
+    directory: Path = typer.Argument(
+        ..., metavar="DIR", help="A folder written by `adcensus dedupe`, or a census store."
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="HTML file to write (default: DIR/rapport.html in French, DIR/report.html in English).",
+    ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="fr or en (default: fr where the locale is French, else en)."
+    ),
+    min_count: int = typer.Option(
+        1, "--min-count", help="Write counts below this as '< K', so no person can be singled out."
+    ),
+    show_identifiers: bool = typer.Option(
+        False,
+        "--show-identifiers",
+        help="Also show pseudonyms and phone numbers (never by default).",
+    ),
+    png: Path | None = typer.Option(
+        None, "--png", metavar="DIR", help="Also write each chart as a PNG there (needs Chromium)."
+    ),
+) -> None:
+    """Write a self-contained HTML report with charts, in French or English, that opens offline."""
+    from adcensus.report import build_report, default_output, write_report
+
+    built = build_report(directory, lang, min_count, show_identifiers)
+    target = out or default_output(directory, built.lang)
+    written = write_report(built, target, png)
+    pngs = len(written) - 1
+    extra = f" and {pngs} PNG charts to [bold]{png}[/]" if png is not None else ""
+    err_console.print(
+        f"wrote the report to [bold]{target}[/] ({len(built.charts)} charts){extra}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 # ---- end of report command -----------------------------------------------------------------

@@ -1,0 +1,242 @@
+"""`dedupe --store`, `store info|export` and `tally` through the CLI, and loads killed midway."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from adcensus.cli import app
+from adcensus.synth import CensusSpec, generate_census
+from adcensus.tally import TALLY_COLUMNS
+
+ROOT = Path(__file__).parent.parent
+runner = CliRunner()
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def months(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two monthly files (October, November) of a small generated census."""
+    folder = tmp_path_factory.mktemp("months")
+    spec = CensusSpec(ads=120, persons=50, sites=4, start=date(2026, 10, 1), end=date(2026, 11, 30))
+    ads, _ = generate_census(spec)
+    month = pd.to_datetime(ads["Date de collecte"], format="%d/%m/%Y").dt.month
+    paths = folder / "ads-2026-10.csv", folder / "ads-2026-11.csv"
+    ads[month == 10].to_csv(paths[0], sep=";", index=False)
+    ads[month == 11].to_csv(paths[1], sep=";", index=False)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def october(months, tmp_path_factory) -> Path:
+    """A store holding the October file."""
+    store = tmp_path_factory.mktemp("october") / "census.db"
+    assert run("dedupe", months[0], "--store", store)[0] == 0
+    return store
+
+
+def dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_monthly_loads_then_info_export_and_tally(months, tmp_path) -> None:
+    store = tmp_path / "census.db"
+    code, out, err = run("dedupe", months[0], "--store", store)
+    assert (code, out) == (0, "")
+    assert "load 1" in err and not (tmp_path / "ads-2026-10-adcensus").exists()
+    code, out, err = run("dedupe", months[1], "--store", store, "--out", tmp_path / "out")
+    assert (code, out) == (0, "")
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {
+        "ads.csv", "persons.csv", "pairs.csv", "summary.json",
+    }  # fmt: skip
+    code, out, err = run("dedupe", months[0], "--store", store)
+    assert code == 0 and "nothing added: every row is already in" in err
+
+    code, out, _ = run("store", "info", store, "--json")
+    info = json.loads(out)
+    assert code == 0
+    assert (info["loads"], info["files"], info["ads"]) == (2, 2, 120)
+    assert [load["files"][0]["path"] for load in info["load_history"]] == [str(p) for p in months]
+
+    code, out, _ = run("tally", store, "--by", "month")  # not a terminal: CSV
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == "month," + ",".join(TALLY_COLUMNS)
+    assert [line.split(",")[0] for line in lines[1:]] == ["2026-10", "2026-11"]
+    assert lines[1].split(",")[5] == "0"  # nobody returns in the first month
+    code, out, _ = run("tally", store, "--by", "month", "--format", "json", "--since", "2026-11")
+    assert [row["month"] for row in json.loads(out)] == ["2026-11"]
+    code, out, _ = run("tally", tmp_path / "out", "--by", "month,site", "-f", "markdown")
+    assert out.startswith("| month | site | ads |")
+
+    code, out, _ = run("store", "export", store, "-o", tmp_path / "again", "--out-delimiter", ",")
+    ads = pd.read_csv(tmp_path / "again" / "ads.csv", encoding="utf-8-sig", dtype=str)
+    assert code == 0 and len(ads) == 120 and ads["person_id"].str.fullmatch(r"P\d{6}").all()
+
+
+def test_dedupe_store_json_is_the_summary_with_the_load(months, tmp_path) -> None:
+    code, out, _ = run("dedupe", months[0], "--store", tmp_path / "census.db", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["ads"] == data["load"]["added"] == data["load"]["files"][0]["rows"]
+    assert data["store"]["load_id"] == data["load"]["load_id"] == 1
+
+
+def test_the_rich_table_is_for_people(months, tmp_path) -> None:
+    store = tmp_path / "census.db"
+    run("dedupe", months[0], months[1], "--store", store)
+    code, out, _ = run("tally", store, "--by", "month", "--format", "table")
+    assert code == 0
+    header, *lines = out.splitlines()[2:]
+    assert header.split() == [
+        "month",
+        "ads",
+        "persons",
+        "rate",
+        "new",
+        "returning",
+        "touring",
+        "networks",
+        "networks",
+    ]
+    assert [line.split()[0] for line in lines] == ["2026-10", "2026-11", "all"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tally", "{tmp}/missing.db"],
+        ["store", "info", "{tmp}/missing.db"],
+        ["store", "info", "{tmp}/notes.txt"],
+        ["tally", "{store}", "--format", "xml"],
+        ["tally", "{store}", "--by", "pays"],
+        ["tally", "{store}", "--since", "2026-12", "--until", "2026-10"],
+        ["tally", "{store}", "--until", "31/10/2026"],
+        ["store", "export", "{store}", "-o", "{tmp}"],
+        ["dedupe", "{tmp}/missing.csv", "--store", "{tmp}/new.db"],
+        ["dedupe", "{tmp}/notes.txt", "--store", "{store}"],
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args: list[str], october, tmp_path) -> None:
+    store = Path(shutil.copy(october, tmp_path / "census.db"))
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    before = dump(store)
+    code, out, err = run(*(a.format(tmp=tmp_path, store=store) for a in args))
+    assert code == 2, err
+    assert out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert dump(store) == before
+    assert not (tmp_path / "new.db").exists()
+
+
+# The load is held right after it has rewritten the stored ads, inside its transaction,
+# so that the test can interrupt it there. A tiny page cache first makes SQLite spill
+# the load's pages into the store file: the file really is half-written when it stops.
+SLOW_LOAD = """
+import os, sys, time
+from pathlib import Path
+from adcensus.store import persist
+
+original = persist.update_stored_ads
+
+def held(conn, *args):
+    original(conn, *args)
+    conn.execute("PRAGMA cache_size = 8")
+    conn.execute("UPDATE ads SET flags = flags || ''")
+    Path(os.environ["ADCENSUS_TEST_MARKER"]).touch()
+    time.sleep(120)
+
+persist.update_stored_ads = held
+from adcensus.cli import app
+app(sys.argv[1:], prog_name="adcensus")
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill"])
+def test_an_interrupted_load_leaves_no_trace(
+    sig: signal.Signals, months, october, tmp_path
+) -> None:
+    store = Path(shutil.copy(october, tmp_path / "census.db"))
+    journal = store.with_name("census.db-journal")
+    before, before_bytes = dump(store), store.read_bytes()
+    marker = tmp_path / "midway"
+    child = subprocess.Popen(
+        [sys.executable, "-c", SLOW_LOAD, "dedupe", str(months[1]), "--store", str(store)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "ADCENSUS_TEST_MARKER": str(marker)},
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), child.communicate()[1]
+    assert store.read_bytes() != before_bytes and journal.exists()  # midway through writing
+    child.send_signal(sig)
+    out, err = child.communicate(timeout=30)
+    if sig == signal.SIGINT:
+        assert child.returncode == 130
+        assert "interrupted" in err and out == ""
+    else:
+        assert child.returncode == -signal.SIGKILL
+    assert dump(store) == before  # after a kill, the next open rolls the load back
+    assert store.read_bytes() == before_bytes and not journal.exists()
+    conn = sqlite3.connect(store)
+    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    conn.close()
+    if sig == signal.SIGKILL:
+        assert run("dedupe", months[1], "--store", store)[0] == 0  # the load can run again
+
+
+def options(*path: str) -> list[str]:
+    """The long options of a command, e.g. options("store", "export")."""
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    return [
+        o
+        for p in command.params
+        if p.param_type_name == "option"
+        for o in p.opts
+        if o.startswith("--")
+    ]
+
+
+def test_the_readme_documents_every_store_and_tally_option() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### `adcensus store` and `adcensus tally`")[1].split("\n### ")[0]
+    for path in (("tally",), ("store", "info"), ("store", "export")):
+        for option in options(*path):
+            assert re.search(rf"`[^`\n]*{re.escape(option)}\b[^`\n]*`", section), (path, option)
+    assert "`adcensus dedupe INPUT... --store STORE`" in section
+    for column in TALLY_COLUMNS:
+        assert f"`{column}`" in section, column
+    schema = (ROOT / "docs" / "store-schema.md").read_text(encoding="utf-8")
+    from adcensus.store.schema import SCHEMA
+
+    for table in (
+        line.split()[2] for line in SCHEMA.splitlines() if line.startswith("CREATE TABLE")
+    ):
+        assert f"### `{table}`" in schema, table

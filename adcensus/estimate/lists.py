@@ -13,8 +13,8 @@ import pandas as pd
 
 from adcensus import columns as col
 from adcensus.errors import InputError
-from adcensus.estimate.folder import _read_csv, _read_summary
 from adcensus.mse import CaptureTable, capture_table
+from adcensus.outputs import read_output_csv, read_summary
 
 MAX_LISTS = 6
 OTHER_LIST = "(others)"
@@ -48,8 +48,8 @@ def lists_from_output(
     are merged into one list "(others)". Returns the table and notes in words.
     """
     folder = Path(directory)
-    roles = _read_summary(folder).get("roles") or {}
-    ads = _read_csv(folder / "ads.csv")
+    roles = read_summary(folder).get("roles") or {}
+    ads = read_output_csv(folder / "ads.csv")
     person = f"adcensus_{col.PERSON_ID}" if f"adcensus_{col.PERSON_ID}" in ads else col.PERSON_ID
     role = col.DATE if by == "month" else by
     column = roles.get(role, by)

@@ -22,9 +22,10 @@ from scipy.sparse.csgraph import connected_components
 
 from adcensus.errors import InputError, UsageError
 from adcensus.estimate.counts import _check_confidence, wilson_interval
-from adcensus.estimate.folder import _read_pairs, _read_review, _read_summary
+from adcensus.estimate.folder import _read_pairs, _read_review
 from adcensus.estimate.lists import MAX_LISTS, lists_from_output
 from adcensus.mse import HiddenEstimate, estimate_hidden, round_half_up
+from adcensus.outputs import read_summary
 
 LINKING_DECISIONS = ("link", "doubtful")  # pairs.csv decisions that can join two ads
 DEFAULT_THRESHOLD = 0.80
@@ -140,7 +141,7 @@ def estimate_from_output(
     if replicates < 1:
         raise UsageError(f"the review bootstrap needs at least 1 draw, got {replicates}")
     folder = Path(directory)
-    summary = _read_summary(folder)
+    summary = read_summary(folder)
     pairs = _read_pairs(folder)
     n_ads, persons = int(summary["ads"]), int(summary["persons"])
     if n_ads < 1:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from adcensus import columns as col
 from adcensus.errors import InputError
+from adcensus.outputs import read_output_csv
 from adcensus.read import parse_dates
 
 # Ads per person and communes per person are shown in these buckets (lower bounds).
@@ -41,21 +42,6 @@ class ReportData:
     from_store: bool = False  # read from a census store (exported), not a dedupe folder
 
 
-def read_dedupe_csv(path: Path) -> pd.DataFrame:
-    """A CSV of a dedupe output as text, whatever its delimiter (; , or tab)."""
-    try:
-        with path.open(encoding="utf-8-sig") as handle:
-            header = handle.readline()
-        delimiter = max(";,\t", key=header.count)
-        return pd.read_csv(
-            path, sep=delimiter, encoding="utf-8-sig", dtype=str, keep_default_na=False
-        )
-    except FileNotFoundError:
-        raise InputError(f"{path}: not found; give a folder written by `adcensus dedupe`") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read as a dedupe CSV ({exc})") from None
-
-
 def scrub(label: str) -> str:
     """`label` without anything that looks like a url or a phone number (for cells from ads)."""
     return _DIGITS.sub("…", _URL.sub("…", label)).strip()
@@ -65,7 +51,7 @@ def load_dedupe_output(
     directory: Path, summary: dict[str, Any], estimate: dict[str, Any]
 ) -> ReportData:
     """The report's data from a dedupe output folder (summary and estimate already read)."""
-    table = read_dedupe_csv(directory / "ads.csv")
+    table = read_output_csv(directory / "ads.csv")
 
     def own(name: str) -> str:
         # dedupe renames its own column when the input already had one of that name
@@ -97,7 +83,7 @@ def load_dedupe_output(
         ads["date"] = pd.Series(np.full(len(table), np.datetime64("NaT"), "datetime64[us]"))
     ads["month"] = ads["date"].dt.strftime("%Y-%m").fillna("")
     persons_path = directory / "persons.csv"
-    persons = read_dedupe_csv(persons_path) if persons_path.is_file() else pd.DataFrame()
+    persons = read_output_csv(persons_path) if persons_path.is_file() else pd.DataFrame()
     return ReportData(directory, summary, estimate, ads, persons, frozenset(has))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# Input roles, each recognised from English or French headers (see read.py).
+# Input roles, each recognised from English or French headers (see read/roles.py).
 AD_ID = "ad_id"
 SITE = "site"
 URL = "url"

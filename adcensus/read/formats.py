@@ -1,0 +1,203 @@
+"""File formats: the bytes of a file or stdin, which format they hold (magic bytes, then
+extension, then first character), and the readers of XLSX, JSON (array or lines) and Parquet.
+
+Delimited text is read by `delimited`, once `encoding` has decoded it. Spreadsheet and
+Parquet values become the text a person would read: 612345678.0 → "612345678", a datetime
+at midnight → its date.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import warnings
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from adcensus.errors import InputError
+from adcensus.read.table import _error, _text_array
+
+_TEXT_FORMATS = {".csv": "csv", ".tsv": "csv", ".tab": "csv", ".txt": "csv", ".json": "json"}
+_TEXT_FORMATS |= {".jsonl": "json", ".ndjson": "json"}
+_BINARY_FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".parquet": "parquet", ".pq": "parquet"}
+_SAVE_AS = "open it and save it as .xlsx or CSV UTF-8"
+_UNSUPPORTED = {
+    ".ods": _SAVE_AS,
+    ".numbers": _SAVE_AS,
+    ".zip": "unzip it and give the files inside",
+}
+_UNSUPPORTED |= {".gz": "decompress it first", ".pdf": "export the ads as CSV or .xlsx"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _load(name: str, stdin: BinaryIO | None) -> bytes:
+    if name == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data: Any = stream.read()
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    path = Path(name)
+    try:
+        if path.is_dir():
+            raise _error(name, "is a folder, not a file; give the ad files inside it.")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise _error(name, "file not found; check the name and the current folder.") from None
+    except PermissionError:
+        raise _error(name, "permission denied; copy the file somewhere you can read.") from None
+    except OSError as exc:
+        raise _error(name, f"cannot be read ({exc.strerror or exc}); check the file.") from None
+
+
+def _detect_format(name: str, data: bytes) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in _UNSUPPORTED:
+        raise _error(name, f"{suffix} files cannot be read; {_UNSUPPORTED[suffix]}.")
+    if data.startswith(b"PAR1") and data.endswith(b"PAR1"):
+        return "parquet"
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if data.startswith(_OLE_MAGIC):
+        raise _error(name, f"is an old .xls or a password-protected workbook; {_SAVE_AS}.")
+    if data.startswith(b"\x1f\x8b"):
+        raise _error(name, "is gzip-compressed; decompress it first.")
+    return _BINARY_FORMATS.get(suffix) or _TEXT_FORMATS.get(suffix, "sniff")
+
+
+def _read_xlsx(
+    name: str, data: bytes, sheet: str | None
+) -> tuple[list[str | None], pd.DataFrame, str]:
+    import openpyxl  # imported here: slow to import and only needed for workbooks
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheets = book.worksheets
+            titles = [ws.title for ws in sheets]
+            if sheet is not None:
+                matches = [ws for i, ws in enumerate(sheets, 1) if sheet in (ws.title, str(i))]
+                if not matches:
+                    raise _error(name, f"has no sheet {sheet!r}; its sheets are {titles}.")
+                sheets = matches
+            for ws in sheets:
+                if sheet is None and ws.sheet_state != "visible":
+                    continue
+                rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+                filled = [i for i, row in enumerate(rows) if any(v is not None for v in row)]
+                if filled:
+                    break
+            else:
+                where = f"sheet {sheet!r}" if sheet else "any sheet"
+                raise _error(name, f"has no data in {where}; give the file that holds the ads.")
+        finally:
+            book.close()
+    except InputError:
+        raise
+    except Exception as exc:  # openpyxl raises anything on a damaged file
+        raise _error(name, f"is not a readable .xlsx ({type(exc).__name__}); {_SAVE_AS}.") from None
+    rows = rows[filled[0] : filled[-1] + 1]
+    width = max((max((i for i, v in enumerate(r) if v is not None), default=-1) + 1) for r in rows)
+    rows = [r[:width] + [None] * (width - len(r)) for r in rows]
+    frame = pd.DataFrame(
+        {i: _text_array([r[i] for r in rows[1:]]) for i in range(width)}, index=range(len(rows) - 1)
+    )
+    how = f"sheet {ws.title!r}" + (f" of {len(titles)}" if len(titles) > 1 else "")
+    return rows[0], frame, f"Excel {how}, header on row {filled[0] + 1}"
+
+
+def _cell_text(value: Any) -> str | None:
+    """Text of a spreadsheet or Parquet value: 25 → "25", 612345678.0 → "612345678"."""
+    if value is None or isinstance(value, str):
+        return value
+    if value != value:  # NaN
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+class _JsonNumber(str):
+    """A JSON number kept as the text the file holds ("25.50" stays "25.50")."""
+
+
+_JSON_KINDS = {_JsonNumber: "a number", str: "a string", bool: "true or false", list: "an array"}
+
+
+def _read_json(name: str, text: str) -> tuple[list[str | None], pd.DataFrame]:
+    """A JSON array of objects, or one object per line (JSON Lines)."""
+    hooks: dict[str, Any] = {"parse_int": _JsonNumber, "parse_float": _JsonNumber}
+    hint = "a JSON file must be an array of objects or hold one object per line"
+    array = text.lstrip().startswith("[")
+    lines = [text] if array else text.split("\n")
+    items: list[Any] = []
+    for number, line in enumerate(lines, 1):
+        try:
+            if line.strip():
+                items.append(json.loads(line, **hooks))
+        except json.JSONDecodeError as exc:
+            where = f"at line {exc.lineno}, column {exc.colno}" if array else f"on line {number}"
+            raise _error(name, f"is not valid JSON {where} ({exc.msg}); {hint}.") from None
+        except RecursionError:
+            raise _error(name, f"is nested too deeply; {hint}.") from None
+    items = items[0] if array else items
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            kind = _JSON_KINDS.get(type(item), "null")
+            where = f"item {number} of the array" if array else f"line {number}"
+            raise _error(name, f"{where} is {kind}, not an object; {hint}.")
+    keys = list(dict.fromkeys(key for item in items for key in item))
+    columns = {
+        i: _text_array([_json_text(item.get(k)) for item in items]) for i, k in enumerate(keys)
+    }
+    return [k or None for k in keys], pd.DataFrame(columns, index=range(len(items)))
+
+
+def _json_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)  # nested: compact JSON (numbers quoted)
+
+
+def _read_parquet(name: str, data: bytes) -> tuple[list[str | None], pd.DataFrame, str]:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(pa.BufferReader(data))
+        columns = {i: _arrow_text(table.column(i)) for i in range(table.num_columns)}
+    except Exception as exc:  # pyarrow raises OSError, ArrowInvalid, ... on damaged files
+        raise _error(name, f"is not a readable Parquet file ({type(exc).__name__}).") from None
+    frame = pd.DataFrame(columns, index=range(table.num_rows))
+    return [h or None for h in table.column_names], frame, "Parquet"
+
+
+def _arrow_text(column: pa.ChunkedArray) -> pd.Series:
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column = column.cast(kind.value_type)
+        kind = kind.value_type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return pd.Series(column.to_pandas(), dtype="str")
+    if pa.types.is_integer(kind) or pa.types.is_boolean(kind) or pa.types.is_date(kind):
+        return pd.Series(pc.cast(column, pa.string()).to_pandas(), dtype="str")
+    return pd.Series(_text_array([_cell_text(v) for v in column.to_pylist()]))

@@ -1,0 +1,135 @@
+"""Column roles: which header holds the phone, the text, the date, ... in English or French,
+and the `--col ROLE=HEADER` overrides that win over detection."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+
+from adcensus.columns import (
+    AD_ID,
+    ADS_OUTPUT_COLUMNS,
+    AGE,
+    CITY,
+    DATE,
+    NAME,
+    PHONE,
+    PHOTO_HASH,
+    ROLES,
+    SITE,
+    TEXT,
+    TITLE,
+    URL,
+)
+from adcensus.errors import InputError
+from adcensus.read.table import _list_headers
+
+# Synonyms are folded like headers (accents, case and punctuation ignored).
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    AD_ID: ("ad_id", "id", "ref", "réf", "reference", "identifiant", "annonce id", "id annonce"),
+    SITE: ("site", "source", "domaine", "plateforme", "platform", "website", "site web"),
+    URL: ("url", "lien", "link", "adresse", "href", "permalink"),
+    DATE: ("date", "date de collecte", "publié", "date de publication", "collected", "posted"),
+    CITY: ("city", "ville", "commune", "lieu", "localisation", "location", "town"),
+    PHONE: ("phone", "tel", "téléphone", "numéro", "mobile", "contact", "portable", "gsm"),
+    NAME: ("name", "pseudo", "pseudonyme", "prénom", "nom", "username"),
+    AGE: ("age",),
+    TITLE: ("title", "titre"),
+    TEXT: ("text", "texte", "description", "annonce", "texte de l'annonce", "body", "contenu"),
+    PHOTO_HASH: ("photo_hash", "image_hash", "phash"),
+}
+# Too generic inside longer headers ("Adresse e-mail", "Ville de l'annonce"): exact match only.
+# "id" and "link" likewise: "person_id" is not an ad id, "link_reason" is not a url.
+_EXACT_ONLY = {"annonce", "contact", "source", "adresse", "id", "link"}
+_VETO_WORDS = {"naissance", "birth", "email", "mail", "courriel"}
+_STOPWORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "en", "sur", "par"}
+_STOPWORDS |= {"of", "the", "at", "on", "in", "by", "for", "n", "no", "nr"}
+# When one header matches several roles equally ("Lien de l'annonce"), the first role here wins.
+_ROLE_PRIORITY = (URL, PHONE, DATE, AGE, PHOTO_HASH, AD_ID, TITLE, CITY, SITE, NAME, TEXT)
+_USABLE_ROLES = (PHONE, TEXT, TITLE, NAME)
+
+
+def parse_role_override(spec: str) -> tuple[str, str]:
+    """Split a `--col ROLE=HEADER` spec: "phone=Numéro tel" → ("phone", "Numéro tel")."""
+    role, sep, header = spec.partition("=")
+    role, header = role.strip().lower().replace("-", "_"), header.strip()
+    roles = ", ".join(ROLES)
+    if not sep or not role or not header:
+        raise InputError(
+            f"--col {spec!r}: expected ROLE=HEADER, e.g. --col phone=Tel; roles: {roles}."
+        )
+    if role not in ROLES:
+        raise InputError(f"--col {spec!r}: unknown role {role!r}; use one of: {roles}.")
+    return role, header
+
+
+def _fold(text: str) -> list[str]:
+    """Header words without accents, case or punctuation: "Texte de l'Annonce" → 4 words."""
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.findall(r"[a-z0-9]+", text.casefold())
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def _resolve_overrides(
+    overrides: Mapping[str, str], headers: Sequence[str], where: str
+) -> dict[str, str]:
+    resolved = {}
+    for role, header in overrides.items():
+        if role not in ROLES:
+            raise InputError(
+                f"--col {role}={header}: unknown role {role!r}; use one of: {', '.join(ROLES)}."
+            )
+        folded = [h for h in headers if _fold(h) == _fold(header)]
+        if header not in headers and len(folded) != 1:
+            raise InputError(
+                f"--col {role}={header}: {where} has no column {header!r}; "
+                f"use one of its headers: {_list_headers(headers)}."
+            )
+        resolved[role] = header if header in headers else folded[0]
+    return resolved
+
+
+def detect_roles(
+    headers: Sequence[str], overrides: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Role → header from English or French headers; `overrides` (role → header) win.
+
+    Exact synonym first, then headers holding a synonym as words ("Numéro de téléphone");
+    one column per role (the first best match), one role per column.
+    """
+    roles = _resolve_overrides(overrides or {}, headers, "the input")
+    # The columns adcensus itself adds (re-reading a dedupe output) never take a role.
+    used = set(roles.values()) | (set(headers) & set(ADS_OUTPUT_COLUMNS))
+    exact = {" ".join(_fold(s)): role for role, syns in _SYNONYMS.items() for s in syns}
+    for header in headers:
+        role = exact.get(" ".join(_fold(header)))
+        if role and role not in roles and header not in used:
+            roles[role] = header
+            used.add(header)
+    candidates = []
+    for index, header in enumerate(headers):
+        words = [_stem(w) for w in _fold(header) if w not in _STOPWORDS]
+        if header in used or not words or _VETO_WORDS & set(words):
+            continue
+        for role, synonyms in _SYNONYMS.items():
+            covered: set[int] = set()
+            for synonym in synonyms:
+                syn = [_stem(w) for w in _fold(synonym) if w not in _STOPWORDS]
+                if " ".join(syn) in _EXACT_ONLY:
+                    continue
+                for start in range(len(words) - len(syn) + 1):
+                    if words[start : start + len(syn)] == syn:
+                        covered.update(range(start, start + len(syn)))
+            if covered:
+                rank = (-len(covered) / len(words), _ROLE_PRIORITY.index(role), index)
+                candidates.append((rank, role, header))
+    for _, role, header in sorted(candidates):
+        if role not in roles and header not in used:
+            roles[role] = header
+            used.add(header)
+    return {role: roles[role] for role in ROLES if role in roles}

@@ -1,0 +1,107 @@
+"""The table every reader builds: AdTable and InputInfo, the row flags, and the shared pieces.
+
+Also the rules that hold whatever the format: cells are text (`_text_array`), headers are
+made unique (`_unique_headers`), and errors name the file they are about (`_error`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from pandas.api.extensions import ExtensionArray
+
+from adcensus.errors import InputError
+
+RAGGED_ROW = "ragged_row"
+SHORT_ROW = "short_row"
+EMPTY_ROW = "empty_row"
+UNCLOSED_QUOTE = "unclosed_quote"
+EXTRA_COLUMN = "_extra"
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    """One input file as read: `path` as the user gave it ("-" for stdin)."""
+
+    path: str
+    rows: int
+    sha256: str
+
+
+@dataclass(frozen=True, eq=False)
+class AdTable:
+    """Every input row as text, with the role of each recognised column.
+
+    `flags` holds per row "" or ";"-joined codes (RAGGED_ROW, SHORT_ROW, ...); `notes` holds
+    one line per thing the user should know (how each file was read, renamed headers, ...).
+    """
+
+    frame: pd.DataFrame
+    roles: dict[str, str]
+    inputs: tuple[InputInfo, ...]
+    flags: pd.Series
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class _Part:
+    frame: pd.DataFrame
+    flags: np.ndarray
+    info: InputInfo
+    notes: list[str]
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" + ("s" if count != 1 else "")
+
+
+def _error(name: str, message: str) -> InputError:
+    return InputError(re.sub(r"[\r\n]+", " ", f"{name}: {message}"))
+
+
+def _text_array(values: list[Any]) -> ExtensionArray:
+    try:
+        return pd.array(values, dtype="str")
+    except (UnicodeError, pa.ArrowException):  # lone surrogates, e.g. from JSON "\ud800"
+        clean = [
+            v.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if v else v
+            for v in values
+        ]
+        return pd.array(clean, dtype="str")
+
+
+def _unique_headers(headers: Sequence[str | None]) -> tuple[list[str], list[str]]:
+    """Blank headers → column_N; repeats of x → x.2, x.3; returns names and notes."""
+    names = [h if h and h.strip() else f"column_{i}" for i, h in enumerate(headers, 1)]
+    notes = [
+        f"column {i} has no header; it is named {n!r}."
+        for i, n in enumerate(names, 1)
+        if n != headers[i - 1]
+    ]
+    taken: set[str] = set()
+    unique = []
+    for i, name in enumerate(names, 1):
+        new = _unique_name(name, taken | set(names)) if name in taken else name
+        if new != name:
+            notes.append(f"column {i} repeats the header {name!r}; it is named {new!r}.")
+        taken.add(new)
+        unique.append(new)
+    return unique, notes
+
+
+def _unique_name(name: str, taken: set[str]) -> str:
+    if name not in taken:
+        return name
+    return next(f"{name}.{k}" for k in itertools.count(2) if f"{name}.{k}" not in taken)
+
+
+def _list_headers(headers: Sequence[str], limit: int = 30) -> str:
+    shown = ", ".join(repr(h) for h in headers[:limit])
+    return shown + (f" and {len(headers) - limit} more" if len(headers) > limit else "")

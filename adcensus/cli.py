@@ -855,7 +855,7 @@ from adcensus.decisions import DECISIONS_FILE, load_decisions  # noqa: E402
 
 def _review_decisions(given: Path | None, out_dir: Path | None) -> Any:
     """The decisions `adcensus dedupe` obeys: --decisions FILE, else OUT/review.jsonl if there."""
-    path = given
+    path = given / DECISIONS_FILE if given is not None and given.is_dir() else given
     if path is None and out_dir is not None and (out_dir / DECISIONS_FILE).is_file():
         path = out_dir / DECISIONS_FILE
     if path is None:
@@ -937,6 +937,11 @@ def review(
         )
         return
     todo = pending(pairs)
+    if not pairs:
+        err_console.print(
+            f"no pairs to review in {_escape(str(directory))}.", highlight=False, soft_wrap=True
+        )
+        return
     if not todo:
         err_console.print(
             f"nothing left to review: {len(pairs):,} pairs, all decided in {where}.",
@@ -979,7 +984,8 @@ def _review_next_step(source: Any) -> None:
         return
     inputs = " ".join(_escape(i) for i in source.inputs) or "INPUT..."
     err_console.print(
-        f"apply them: adcensus dedupe {inputs} --out {_escape(str(source.location))} --force",
+        f"apply them: adcensus dedupe {inputs} --out {_escape(str(source.location))} --force "
+        "(with the options of the first run)",
         highlight=False,
         soft_wrap=True,
     )

@@ -45,10 +45,11 @@ def append_decision(path: Path, ad_a: str, ad_b: str, decision: str, mode: str) 
         os.fsync(handle.fileno())
 
 
-def load_decisions(path: Path) -> pd.DataFrame:
-    """The standing decision per pair (`ad_a` < `ad_b`, `decision` "y" or "n").
+def load_decisions(path: Path, include_skipped: bool = False) -> pd.DataFrame:
+    """The standing decision per pair: `ad_a` < `ad_b`, `decision` "y" or "n", `mode`.
 
-    A line cut short by a crash (the last one, unterminated) is ignored; any other
+    Pairs whose last answer is "s" (skipped or undone) are left out unless
+    `include_skipped`. A line cut short by a crash (the last one, unterminated) is ignored; any other
     unreadable line is an InputError naming its number.
     """
     try:
@@ -66,6 +67,7 @@ def load_decisions(path: Path) -> pd.DataFrame:
             record = json.loads(line)
             a, b = sorted((str(record["ad_a"]), str(record["ad_b"])))
             decision = str(record["decision"])
+            mode = str(record.get("mode", ""))
             if decision not in VALID:
                 raise ValueError(decision)
         except (json.JSONDecodeError, KeyError, TypeError, ValueError):
@@ -75,7 +77,9 @@ def load_decisions(path: Path) -> pd.DataFrame:
                 f"{path}, line {number}: not a decision "
                 '({"ad_a", "ad_b", "decision": "y"|"n"|"s"}); fix or delete that line'
             ) from None
-        rows.append((a, b, decision))
-    frame = pd.DataFrame(rows, columns=["ad_a", "ad_b", "decision"], dtype=object)
+        rows.append((a, b, decision, mode))
+    frame = pd.DataFrame(rows, columns=["ad_a", "ad_b", "decision", "mode"], dtype=object)
     standing = frame.drop_duplicates(["ad_a", "ad_b"], keep="last")
-    return standing[standing["decision"] != "s"].reset_index(drop=True)
+    if not include_skipped:
+        standing = standing[standing["decision"] != "s"]
+    return standing.reset_index(drop=True)

@@ -68,14 +68,15 @@ def dedupe_table(
     "y" joins two ads, "n" keeps them apart.
     """
     note = progress or (lambda _stage: None)
-    features = prepare(table, settings, note)
+    prepared = prepare(table, settings, note)
+    features = prepared.features
     note("block")
     candidates = candidate_pairs(features, settings)
     reviewed = _reviewed_positions(features, decisions)
     if len(reviewed):
         candidates = _add_reviewed(candidates, reviewed)
     note("compare")
-    scored = score_pairs(features, candidates, settings)
+    scored = score_pairs(features, candidates, settings, prepared.style)
     if len(reviewed):
         scored = _apply_reviews(scored, reviewed)
     note("cluster")
@@ -89,6 +90,7 @@ def dedupe_table(
     persons = _persons_table(table, features, labels, person_ids, network_ids)
     pairs = _pairs_table(features, scored, labels, settings)
     summary = _summary(table, ads, persons, pairs, settings, features)
+    summary["boilerplate_sentences"] = len(prepared.boilerplate)
     if decisions is not None:
         summary["decisions"] = {"given": len(decisions), "applied": len(reviewed)}
     return DedupeResult(ads=ads, persons=persons, pairs=pairs, summary=summary)
@@ -297,7 +299,7 @@ def _summary(
         "flagged_rows": int((table.flags.fillna("").astype(str) != "").sum()),
         "ads_without_phone": int(sum(1 for p in features["phones"] if not p)),
         "phones": _phone_counts(features),
-        "boilerplate_sentences": len(features.attrs.get("boilerplate", [])),
+        "boilerplate_sentences": 0,
         "roles": dict(table.roles),
         "inputs": [{"path": i.path, "rows": i.rows, "sha256": i.sha256} for i in table.inputs],
         "settings": settings.to_dict(),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -103,9 +105,18 @@ def _merge_phones(*found: list[Phone]) -> list[Phone]:
     return list(seen.values())
 
 
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """The features (one row per ad), the boilerplate sentences found, the style vectors."""
+
+    features: pd.DataFrame
+    boilerplate: list[str]
+    style: Any  # scipy CSR matrix, one L2-normed row per ad (see text.style_vectors)
+
+
 def prepare(
     table: AdTable, settings: Settings, progress: Callable[[str], None] | None = None
-) -> pd.DataFrame:
+) -> Prepared:
     """Features for linking, one row per ad in input order (see module docstring)."""
     note = progress or (lambda _stage: None)
     n = len(table.frame)
@@ -139,6 +150,7 @@ def prepare(
         .where(lambda s: s != "", pd.Series([f"#{i}" for i in range(n)], dtype=object))
     )
     boilerplate = textmod.find_boilerplate(sentences, owners, settings.boilerplate_min_ads)
+    style, rarest_sentence = textmod.style_vectors(sentences, owners, n)
     features = pd.DataFrame(
         {
             "key": ad_keys(table).to_numpy(),
@@ -156,7 +168,7 @@ def prepare(
             "site": textmod.fold(_column(table, col.SITE)).to_numpy(),
             "text": textmod.comparison_text(sentences, n, boilerplate).to_numpy(),
             "photo": _column(table, col.PHOTO_HASH).fillna("").str.strip().str.lower().to_numpy(),
+            "style_key": rarest_sentence,
         }
     )
-    features.attrs["boilerplate"] = sorted(boilerplate)
-    return features
+    return Prepared(features, sorted(boilerplate), style)

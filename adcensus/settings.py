@@ -46,6 +46,10 @@ class Settings:
     text_same: float = 0.9
     text_close: float = 0.8
     text_different: float = 0.65
+    # Style: cosine of sentence TF-IDF vectors (stock phrases weighted down, not dropped).
+    style_same: float = 0.8
+    style_close: float = 0.6
+    style_different: float = 0.3
     # A pseudonym seen with this many different phones is "common": weaker evidence.
     common_name_phones: int = 3
     # Ages more than this apart cannot be one person (ads drift by a year or so).
@@ -54,6 +58,8 @@ class Settings:
     agency_min_names: int = 2
     # Blocking: groups larger than this are compared within a sliding window only.
     block_window: int = 40
+    # Ads sharing a pseudonym are compared with this many neighbours (sorted by style).
+    name_window: int = 10
     # A text shingle found in more ads than this is a stock phrase, not a blocking key.
     text_key_max_ads: int = 100
     # A sentence in at least this many ads with distinct phones is boilerplate.

@@ -8,9 +8,11 @@ ads.csv: it only builds the strings that are compared.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 ARROW_STR = pd.StringDtype("pyarrow")
 
@@ -111,3 +113,41 @@ def comparison_text(sentences: pd.DataFrame, n_ads: int, boilerplate: set[str]) 
     kept = sentences[~sentences["sentence"].isin(boilerplate)]
     joined = join_groups(kept["ad"].to_numpy(), kept["sentence"].to_numpy(dtype=object), n_ads)
     return pd.Series(joined, dtype=ARROW_STR)
+
+
+def style_vectors(sentences: pd.DataFrame, owners: pd.Series, n_ads: int) -> tuple[Any, np.ndarray]:
+    """Per ad, an L2-normed TF-IDF vector over its sentences, and its rarest sentence's code.
+
+    Unlike the comparison text, no sentence is dropped: a stock phrase weighs
+    little (its inverse frequency counts distinct posters, not ads), but the
+    set of stock phrases a person picks is itself a signature that survives a
+    change of phone and city. The cosine of two rows is their style similarity.
+    The rarest-sentence code (-1 when none) orders blocks so that neighbours
+    share a style.
+    """
+    matrix = sparse.csr_matrix((n_ads, 1))
+    rarest = np.full(n_ads, -1, dtype=np.int64)
+    if sentences.empty:
+        return matrix, rarest
+    frame = sentences.assign(owner=owners.to_numpy()[sentences["ad"].to_numpy()])
+    owners_per = frame.drop_duplicates(["sentence", "owner"]).groupby("sentence").size()
+    codes, unique = pd.factorize(frame["sentence"], sort=True)
+    weights = np.log(max(owners.nunique(), 1) / owners_per.reindex(unique).to_numpy()) + 1.0
+    ads = frame["ad"].to_numpy()
+    matrix = sparse.csr_matrix((weights[codes], (ads, codes)), shape=(n_ads, len(unique)))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+    order = np.lexsort((codes, -weights[codes], ads))
+    first = np.flatnonzero(np.r_[True, ads[order][1:] != ads[order][:-1]])
+    rarest[ads[order][first]] = codes[order][first]
+    return matrix, rarest
+
+
+def row_cosines(matrix: Any, a: np.ndarray, b: np.ndarray, chunk: int = 500_000) -> np.ndarray:
+    """Cosine of rows a[i] and b[i] of an L2-normed sparse matrix, in chunks to bound memory."""
+    out = np.zeros(len(a))
+    for start in range(0, len(a), chunk):
+        sl = slice(start, start + chunk)
+        out[sl] = np.asarray(matrix[a[sl]].multiply(matrix[b[sl]]).sum(axis=1)).ravel()
+    return np.clip(out, 0.0, 1.0)

@@ -31,8 +31,8 @@ def test_last_decision_per_pair_wins_and_skips_cancel(tmp_path):
     append_decision(path, "a1", "a3", "n", "doubtful")
     decisions = load_decisions(path)
     assert decisions.to_dict("records") == [
-        {"ad_a": "a1", "ad_b": "a2", "decision": "y"},
-        {"ad_a": "a1", "ad_b": "a3", "decision": "n"},
+        {"ad_a": "a1", "ad_b": "a2", "decision": "y", "mode": "doubtful"},
+        {"ad_a": "a1", "ad_b": "a3", "decision": "n", "mode": "doubtful"},
     ]
 
 

@@ -156,8 +156,9 @@ def estimate_from_counts(
             confidence=confidence,
             doublon_rate_low=low,
             doublon_rate_high=high,
-            persons_low=max(1, round_half_up(ads * (1 - high))),
-            persons_high=round_half_up(ads * (1 - low)),
+            # Rounding, and the floor of one person, must not leave the point outside.
+            persons_low=min(point.persons, max(1, round_half_up(ads * (1 - high)))),
+            persons_high=max(point.persons, round_half_up(ads * (1 - low))),
             reviewed=(k, n),
         )
     assert doublon_rate is not None

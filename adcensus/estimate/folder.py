@@ -6,11 +6,11 @@ what to do; the CSVs and summary.json are read by adcensus.outputs.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
+from adcensus.decisions import DECISIONS_FILE, load_decisions
 from adcensus.errors import InputError
 from adcensus.outputs import read_output_csv
 
@@ -30,19 +30,8 @@ def _read_pairs(directory: Path) -> pd.DataFrame:
 
 
 def _read_review(directory: Path) -> pd.DataFrame | None:
-    path = directory / "review.jsonl"
+    """The standing answers of review.jsonl: the last one per pair, skips included."""
+    path = directory / DECISIONS_FILE
     if not path.is_file():
         return None
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            rows.append({k: str(row[k]) for k in ("ad_a", "ad_b", "decision", "mode")})
-        except (json.JSONDecodeError, KeyError, TypeError):
-            raise InputError(
-                f'{path}, line {number}: expected {{"ad_a", "ad_b", "decision", "mode"}}; '
-                "fix or remove that line"
-            ) from None
-    return pd.DataFrame(rows, columns=["ad_a", "ad_b", "decision", "mode"])
+    return load_decisions(path, include_skipped=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from adcensus.link.compare import common_names
 from adcensus.settings import Settings
 
 
@@ -50,15 +49,16 @@ def _codes(values: pd.Series) -> np.ndarray:
 def key_memberships(features: pd.DataFrame, settings: Settings) -> dict[str, pd.DataFrame]:
     """Per blocking key kind, a frame of (ad, key) memberships; empty keys dropped.
 
-    A pseudonym seen with many phones (see `common_names`) is not a key: its ads
-    could only link on similar text, which the text keys already propose.
+    A pseudonym seen with many phones (see `common_names`) makes a big group; the
+    caller compares it within a small window, its ads sorted by style (their
+    rarest sentence), so that one person's ads under a common name still meet.
     """
     n = len(features)
     positions = np.arange(n)
     phones = features["phones"].explode()
     phones = phones[phones.notna()]
     names = features["name"].astype(object)
-    name_mask = (names.str.len() >= 2) & ~names.isin(common_names(features, settings))
+    name_mask = names.str.len() >= 2
     photo = features["photo"].astype(object)
     photo_mask = photo.str.len() > 0
     return {
@@ -112,14 +112,18 @@ def candidate_pairs(features: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     age = features["age"].fillna(-1).to_numpy()
     codes: list[np.ndarray] = []
     kinds: list[np.ndarray] = []
-    window = settings.block_window
+    style = features["style_key"].to_numpy() if "style_key" in features else np.zeros(n)
     for bit, (kind, members) in enumerate(key_memberships(features, settings).items()):
         if members.empty:
             continue
         ads = members["ad"].to_numpy(dtype=np.int64)
         groups = _codes(members["key"])
-        # Neighbours in a big name group should be of similar age; elsewhere content order.
-        order = (age[ads] * 1e7 + order_rank[ads]) if kind == "name" else order_rank[ads]
+        window = settings.block_window
+        order = order_rank[ads]
+        if kind == "name":
+            # Within a pseudonym, neighbours share a style, then an age.
+            window = settings.name_window
+            order = (style[ads] * 200 + age[ads] + 1) * (n + 1) + order_rank[ads]
         pairs = pairs_within_groups(ads, groups, order, window)
         codes.append(pairs[:, 0] * n + pairs[:, 1])
         kinds.append(np.full(len(pairs), 1 << bit, dtype=np.int64))

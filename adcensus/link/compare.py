@@ -8,6 +8,7 @@ numpy for the rest). Each pair keeps its evidence as readable text, e.g.
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from adcensus.settings import Settings
+from adcensus.text import row_cosines
 
 MAX_PHONES_PER_AD = 4
 
@@ -68,8 +70,14 @@ def common_names(features: pd.DataFrame, settings: Settings) -> set[str]:
     return set(phones_per_name[phones_per_name >= settings.common_name_phones].index)
 
 
-def score_pairs(features: pd.DataFrame, pairs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Evidence, weight (bits), score (0..1) and explanation for each candidate pair."""
+def score_pairs(
+    features: pd.DataFrame, pairs: pd.DataFrame, settings: Settings, style: Any = None
+) -> pd.DataFrame:
+    """Evidence, weight (bits), score (0..1) and explanation for each candidate pair.
+
+    `style` is the matrix of text.style_vectors; without it, text is compared on
+    the boilerplate-free comparison text alone.
+    """
     a = pairs["a"].to_numpy(dtype=np.int64)
     b = pairs["b"].to_numpy(dtype=np.int64)
     out = pairs.copy()
@@ -106,6 +114,7 @@ def score_pairs(features: pd.DataFrame, pairs: pd.DataFrame, settings: Settings)
         cpdist(list(ta), list(tb), scorer=fuzz.token_sort_ratio, workers=-1) / 100.0,
         np.nan,
     )
+    style_sim = row_cosines(style, a, b) if style is not None else np.full(len(a), np.nan)
     photos = features["photo"].astype(object).to_numpy()
     photo_same = (photos[a] == photos[b]) & (pd.Series(photos[a]).str.len().to_numpy() > 0)
 
@@ -133,8 +142,14 @@ def score_pairs(features: pd.DataFrame, pairs: pd.DataFrame, settings: Settings)
         [s.w_age_close, s.w_age_near, s.w_age_far],
         0.0,
     )
+    # Text counts once: the stronger of the words (text_sim) and the style (style_sim).
+    unlike_words = ~has_text | (text_sim < s.text_different)
     weight += np.select(
-        [text_sim >= s.text_same, text_sim >= s.text_close, text_sim < s.text_different],
+        [
+            (text_sim >= s.text_same) | (style_sim >= s.style_same),
+            (text_sim >= s.text_close) | (style_sim >= s.style_close),
+            has_text & unlike_words & ~(style_sim >= s.style_different),
+        ],
         [s.w_text_same, s.w_text_close, s.w_text_different],
         0.0,
     )
@@ -153,6 +168,7 @@ def score_pairs(features: pd.DataFrame, pairs: pd.DataFrame, settings: Settings)
         out["name_from_text"] = False
     out["age_gap"] = age_gap
     out["text_sim"] = text_sim
+    out["style_sim"] = style_sim
     out["photo_same"] = photo_same
     out["weight"] = weight
     out["score"] = 1.0 / (1.0 + np.exp2(-weight))
@@ -183,6 +199,8 @@ def explain(scored: pd.DataFrame, age_a: np.ndarray, age_b: np.ndarray) -> list[
             )
         if not np.isnan(row.text_sim):
             parts.append(f"text {row.text_sim:.2f}")
+        if not np.isnan(row.style_sim) and row.style_sim > 0:
+            parts.append(f"style {row.style_sim:.2f}")
         if not (np.isnan(aa) or np.isnan(ab)):
             parts.append(f"age {aa:g}/{ab:g}")
         lines.append("; ".join(parts) if parts else "no evidence")

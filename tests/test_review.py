@@ -1,0 +1,549 @@
+"""`adcensus review`: the queue, the screen, the spreadsheet round trip, and decisions binding dedupe.
+
+The terminal itself (single keys, Ctrl-C, resume) is driven through a pseudo-terminal
+in test_review_tty.py; here answers are given one per line, as from a pipe.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from rich.console import Console
+from typer.testing import CliRunner
+
+from adcensus.cli import app
+from adcensus.decisions import append_decision
+from adcensus.errors import InputError, UsageError
+from adcensus.review import (
+    build_queue,
+    export_review,
+    import_review,
+    open_source,
+    pair_id,
+    pending,
+    review_session,
+    standing_records,
+)
+from adcensus.review.queue import repair_decisions_file
+from adcensus.review.screen import (
+    DELETED,
+    INSERTED,
+    diff_words,
+    mask_text,
+    pair_view,
+    printable,
+)
+from adcensus.write import write_csv, write_json
+
+runner = CliRunner()
+
+
+def said(result) -> str:
+    """What a command printed on stderr, as one line (rich wraps at the terminal's width)."""
+    return " ".join(result.stderr.split())
+
+
+# A dedupe output folder written by hand, so that every kind of pair is there:
+# C1-C2 doubtful and linked (0.83), B1-B2 doubtful, not linked (0.75), D1-D2 a refused
+# conflict (0.90), E1-E2 and E1-E3 agency pairs, and a person of ten ads (L01…L10).
+ROLES = {
+    "ad_id": "Réf",
+    "site": "Site",
+    "date": "Date",
+    "city": "Ville",
+    "phone": "Téléphone",
+    "name": "Pseudo",
+    "age": "Âge",
+    "text": "Texte",
+}
+B1_TEXT = "Appelle au 06 39 98 10 01 [bold]douce[/] et discrète, à Lens"
+B2_TEXT = "Appelle vite [/] douce et coquine, à Lens"
+
+
+def _ad(key: str, person: str, phone: str, name: str, text: str, city: str = "Lens") -> dict:
+    return {
+        "Réf": key,
+        "Site": "annonces-exemple-01.test",
+        "Date": "02/09/2018",
+        "Ville": city,
+        "Téléphone": phone,
+        "Pseudo": name,
+        "Âge": "24",
+        "Texte": text,
+        "person_id": person,
+        "network_id": "N" + person[1:],
+        "phones": "+33" + phone[1:] if phone else "",
+        "link_reason": "",
+        "ad_key": key,
+        "flags": "",
+    }
+
+
+def ads_frame() -> pd.DataFrame:
+    rows = [
+        _ad("B1", "PB1", "0639981001", "Léa", B1_TEXT),
+        _ad("B2", "PB2", "0639981002", "Lea", B2_TEXT, city="Arras"),
+        _ad("C1", "PC", "0639981003", "Nina", "Nina, nouvelle"),
+        _ad("C2", "PC", "0639981004", "Nina", "Nina, nouvelle à Arras"),
+        _ad("D1", "PD1", "0639981005", "Sofia", '=HYPERLINK("http://x")'),
+        _ad("D2", "PD2", "0639981005", "Maya", "Maya"),
+        _ad("E1", "PE1", "0639981006", "Agence A", "Agence"),
+        _ad("E2", "PE2", "0639981006", "Agence B", "Agence"),
+        _ad("E3", "PE3", "0639981006", "Agence C", "Agence"),
+    ]
+    rows += [_ad(f"L{i:02d}", "PL", "0639981009", "Jade", f"Jade {i}") for i in range(1, 11)]
+    return pd.DataFrame(rows)
+
+
+def pairs_frame() -> pd.DataFrame:
+    rows = [
+        ("B1", "B2", 0.75, "doubtful", "phone +33639981001/+33639981002; name 0.90", 0),
+        ("C1", "C2", 0.83, "doubtful", "name 1.00; text 0.80", 1),
+        ("D1", "D2", 0.90, "conflict", "phone +33639981005; name 0.20", 0),
+        ("E1", "E2", 0.60, "agency", "agency phone +33639981006", 0),
+        ("E1", "E3", 0.40, "agency", "agency phone +33639981006", 0),
+    ]
+    # A chain L01-L02-…-L10, weaker and weaker, and two strong shortcuts.
+    rows += [
+        (f"L{i:02d}", f"L{i + 1:02d}", round(0.99 - i / 100, 2), "link", "phone", 1)
+        for i in range(1, 10)
+    ]
+    rows += [("L01", "L05", 0.995, "link", "phone", 1), ("L02", "L09", 0.97, "link", "phone", 1)]
+    return pd.DataFrame(
+        rows, columns=["ad_a", "ad_b", "score", "decision", "evidence", "same_person"]
+    )
+
+
+def write_folder(folder: Path) -> Path:
+    """A dedupe output folder with every kind of pair (see the module's constants)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_csv(ads_frame(), folder / "ads.csv")
+    write_csv(pairs_frame(), folder / "pairs.csv")
+    summary = {
+        "ads": 19,
+        "persons": 10,
+        "roles": ROLES,
+        "inputs": [{"path": "ads.csv", "rows": 19, "sha256": "0"}],
+        "settings": {"region": "FR", "link_threshold": 0.8, "doubtful_margin": 0.1},
+    }
+    write_json(summary, folder / "summary.json")
+    return folder
+
+
+DOUBTFUL_ORDER = [
+    ("C1", "C2"),  # 0.03 from the threshold
+    ("B1", "B2"),  # 0.05
+    ("D1", "D2"),  # the conflict, 0.10
+    ("E1", "E2"),  # agency pairs, strongest first
+    ("E1", "E3"),
+    # the person of ten ads: the three weakest links of its maximum spanning tree
+    # (L08-L09, 0.91, is not in it: L02-L09 and the chain already hold L09)
+    ("L09", "L10"),
+    ("L07", "L08"),
+    ("L06", "L07"),
+]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_folder(tmp_path / "out")
+
+
+def keys(pairs) -> list[tuple[str, str]]:
+    return [(p.ad_a, p.ad_b) for p in pairs]
+
+
+# ---- the queue ----------------------------------------------------------------------------
+
+
+def test_doubtful_queue_puts_the_hard_cases_first(folder):
+    mode, pairs = build_queue(open_source(folder))
+    assert mode == "doubtful"
+    assert keys(pairs) == DOUBTFUL_ORDER
+
+
+def test_decided_pairs_leave_the_queue_and_skipped_ones_come_last(folder):
+    append_decision(folder / "review.jsonl", "C2", "C1", "y", "doubtful")
+    append_decision(folder / "review.jsonl", "B1", "B2", "s", "doubtful")
+    append_decision(folder / "review.jsonl", "E1", "E2", "n", "sample")
+    _, pairs = build_queue(open_source(folder))
+    assert keys(pending(pairs)) == [
+        ("D1", "D2"), ("E1", "E3"), ("L09", "L10"), ("L07", "L08"), ("L06", "L07"), ("B1", "B2")
+    ]  # fmt: skip
+
+
+def test_sample_is_seeded_uniform_over_automatic_links_and_grows_by_prefix(folder):
+    source = open_source(folder)
+    mode, five = build_queue(source, sample=5, seed=7)
+    assert mode == "sample"
+    assert len(five) == 5 and {p.why for p in five} == {"sample"}
+    assert all(p.same_person and p.decision in ("link", "doubtful") for p in five)
+    assert keys(build_queue(source, sample=5, seed=7)[1]) == keys(five)
+    assert keys(build_queue(source, sample=3, seed=7)[1]) == keys(five)[:3]
+    assert keys(build_queue(source, sample=5, seed=8)[1]) != keys(five)
+    assert len(build_queue(source, sample=100)[1]) == 12  # every automatic link
+
+
+def test_a_sampled_pair_stays_in_the_sample_after_dedupe_confirms_it(folder):
+    _, before = build_queue(open_source(folder), sample=4, seed=1)
+    first = before[0]
+    append_decision(folder / "review.jsonl", first.ad_a, first.ad_b, "y", "sample")
+    pairs = pairs_frame()
+    confirmed = (pairs["ad_a"] == first.ad_a) & (pairs["ad_b"] == first.ad_b)
+    pairs.loc[confirmed, ["decision", "score"]] = ["confirmed", 1.0]
+    write_csv(pairs, folder / "pairs.csv")
+    _, after = build_queue(open_source(folder), sample=4, seed=1)
+    assert keys(after) == keys(before)
+    assert after[0].earlier == "y" and pending(after) == after[1:]
+
+
+def test_pair_ids_come_from_the_ad_keys_in_either_order():
+    assert pair_id("B1", "B2") == pair_id("B2", "B1")
+    assert pair_id("B1", "B2") != pair_id("B1", "B3")
+    assert pair_id("B1", "B2").startswith("R") and len(pair_id("B1", "B2")) == 11
+
+
+def test_a_line_cut_short_by_a_crash_is_dropped_before_the_next_answer(tmp_path):
+    path = tmp_path / "review.jsonl"
+    append_decision(path, "a1", "a2", "y", "doubtful")
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"ad_a": "a1", "ad_b": "a3", "deci')
+    repair_decisions_file(path)
+    append_decision(path, "a1", "a3", "n", "doubtful")
+    assert standing_records(path)["decision"].tolist() == ["y", "n"]
+
+
+# ---- the screen and the session -----------------------------------------------------------
+
+
+def quiet_console(**options) -> Console:
+    return Console(file=io.StringIO(), **options)
+
+
+def render(renderable, width: int = 160) -> str:
+    console = quiet_console(width=width, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_screen_shows_both_ads_masked_and_escaped(folder):
+    source = open_source(folder)
+    _, pairs = build_queue(source)
+    screen = render(pair_view(source, pairs[1], "doubtful", 2, 8, show_phones=False))
+    assert "ad A  B1" in screen and "ad B  B2" in screen
+    assert "pair 2 of 8 · 7 left" in screen and "mode: doubtful links" in screen
+    assert "[bold]douce[/]" in screen and "[/] douce" in screen  # shown, not interpreted
+    assert "+33 6 •• •• •• 01" in screen  # in the phones row, the text and the evidence
+    assert "06 39 98 10 01" not in screen and "+33639981001" not in screen
+    assert "score 0.750 (threshold 0.80)" in screen and "score near the threshold" in screen
+    shown = render(pair_view(source, pairs[1], "sample", 2, 8, show_phones=True))
+    assert "06 39 98 10 01" in shown and "+33639981001" in shown
+    assert "mode: random sample of links" in shown
+
+
+def test_a_text_cannot_drive_the_terminal(folder):
+    source = open_source(folder)
+    source.ads.loc["B2", "text"] = "douce \x1b[2J\x1b]0;title\x07 \u202ecoquine"
+    _, pairs = build_queue(source)
+    screen = render(pair_view(source, pairs[1], "doubtful", 2, 8, show_phones=False))
+    assert "\x1b" not in screen and "\x07" not in screen and "\u202e" not in screen
+    assert "douce �[2J�]0;title� �coquine" in screen
+
+
+def test_disguised_numbers_in_texts_are_masked():
+    masked = mask_text("Appelle le zéro six trente-neuf 98 10 01 ou O6.39.98.10.02 !", "FR")
+    assert "98 10 01" not in masked and "10.02" not in masked
+    assert masked.count("+33 6 •• •• ••") == 2
+
+
+def test_text_differences_are_highlighted_word_by_word():
+    left, right = diff_words("Nina, nouvelle sur Lens", "Nina, nouvelle à Arras")
+    removed = [left.plain[s.start : s.end] for s in left.spans if s.style == DELETED]
+    added = [right.plain[s.start : s.end] for s in right.spans if s.style == INSERTED]
+    assert "".join(removed).split() == ["sur", "Lens"]
+    assert "".join(added).split() == ["à", "Arras"]
+    assert left.plain == "Nina, nouvelle sur Lens"
+
+
+@given(st.text(max_size=80), st.text(max_size=80))
+@settings(max_examples=200, deadline=None)
+def test_the_diff_shows_both_texts_exactly_whatever_they_hold(a, b):
+    a, b = printable(a), printable(b)
+    left, right = diff_words(a, b)
+    assert (left.plain, right.plain) == (a, b)
+    assert {s.style for s in left.spans} <= {DELETED}
+    assert {s.style for s in right.spans} <= {INSERTED}
+
+
+def test_session_saves_each_answer_and_undo_becomes_a_skip(folder):
+    source = open_source(folder)
+    _, pairs = build_queue(source)
+    answers = iter(["y", "n", "u", "x", "s", "q"])
+    console = quiet_console()
+    outcome = review_session(
+        lambda *_: "", pairs, source.decisions_path, "doubtful", lambda: next(answers), console
+    )
+    assert (outcome.decided, outcome.skipped, outcome.left, outcome.finished) == (1, 1, 6, False)
+    lines = [json.loads(x) for x in source.decisions_path.read_text().splitlines()]
+    assert [(x["ad_a"], x["decision"], x["mode"]) for x in lines] == [
+        ("C1", "y", "doubtful"), ("B1", "n", "doubtful"), ("B1", "s", "doubtful"),
+        ("B1", "s", "doubtful"),
+    ]  # fmt: skip
+
+
+def test_cli_review_from_a_pipe_resumes_and_says_so(folder):
+    result = runner.invoke(app, ["review", str(folder)], input="y\nn\n")
+    assert result.exit_code == 0, result.output
+    assert "mode: doubtful links" in said(result)
+    assert "2 decisions saved" in said(result) and "run again to resume" in said(result)
+    assert result.stdout == ""
+    again = runner.invoke(app, ["review", str(folder)], input="q\n")
+    assert "ad A D1" in said(again) and "pair 1 of 6" in said(again)
+
+
+def test_cli_review_says_when_nothing_is_left_and_how_to_apply(folder):
+    runner.invoke(app, ["review", str(folder)], input="y\n" * 8)
+    result = runner.invoke(app, ["review", str(folder)])
+    assert result.exit_code == 0
+    assert "nothing left to review: 8 pairs" in said(result)
+    assert f"adcensus dedupe ads.csv --out {folder} --force" in said(result)
+
+
+def test_cli_sample_mode_feeds_the_estimate(folder):
+    result = runner.invoke(
+        app, ["review", str(folder), "--sample", "4", "--seed", "3"], input="y\ny\nn\ns\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "mode: random sample of links" in said(result)
+    records = standing_records(folder / "review.jsonl", "sample")
+    assert records["decision"].tolist().count("y") == 2 and len(records) == 4
+    estimate = runner.invoke(app, ["estimate", str(folder), "--json", "--bootstrap", "50"])
+    assert estimate.exit_code == 0, estimate.output
+    review = json.loads(estimate.stdout)["review"]
+    assert (review["correct"], review["wrong"]) == (2, 1)
+
+
+# ---- the spreadsheet ----------------------------------------------------------------------
+
+
+def test_spreadsheet_round_trip(folder, tmp_path):
+    append_decision(folder / "review.jsonl", "C1", "C2", "y", "doubtful")
+    sheet_path = tmp_path / "review.xlsx"
+    result = runner.invoke(app, ["review", str(folder), "--export", str(sheet_path)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(sheet_path)
+    sheet = book["review"]
+    header = [c.value for c in sheet[1]]
+    assert header[:7] == ["pair", "mode", "decision", "why", "score", "ad_a", "ad_b"]
+    assert {"text A", "text B", "phones A", "evidence"} <= set(header)
+    rows = {r[5]: list(r) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert [(r[5], r[6]) for r in sheet.iter_rows(min_row=2, values_only=True)] == DOUBTFUL_ORDER
+    assert rows["C1"][2] == "same"  # the standing answer is filled in
+    assert sheet.data_validations.dataValidation[0].formula1 == '"same,different,skip"'
+    text_a = header.index("text A")
+    assert "06 39 98" not in str(rows["B1"][text_a]) and "+33 6 ••" in str(rows["B1"][text_a])
+    neutralised = sheet.cell(row=4, column=text_a + 1)  # as in ads.csv
+    assert neutralised.value == '\'=HYPERLINK("http://x")'
+
+    decision = header.index("decision") + 1
+    answers = {3: "different", 4: "Skip", 5: "oui"}  # B1-B2, D1-D2, E1-E2; C1 kept
+    for row, value in answers.items():
+        sheet.cell(row=row, column=decision, value=value)
+    book.save(sheet_path)
+    result = runner.invoke(app, ["review", str(folder), "--import", str(sheet_path)])
+    assert result.exit_code == 0, result.output
+    assert "3 decisions imported" in said(result) and "1 unchanged" in said(result)
+    standing = standing_records(folder / "review.jsonl")
+    pairs = standing["ad_a"] + "-" + standing["ad_b"]
+    assert dict(zip(pairs, standing["decision"], strict=True)) == {
+        "C1-C2": "y", "B1-B2": "n", "D1-D2": "s", "E1-E2": "y"
+    }  # fmt: skip
+    again = import_review(sheet_path, open_source(folder))
+    assert sum(again.saved.values()) == 0 and again.unchanged == 4
+
+
+def test_a_text_that_looks_like_a_formula_stays_text(folder, tmp_path):
+    source = open_source(folder)
+    source.ads.loc["D1", "text"] = '=HYPERLINK("http://x")'
+    mode, pairs = build_queue(source)
+    export_review(source, pairs, mode, tmp_path / "review.xlsx")
+    sheet = load_workbook(tmp_path / "review.xlsx")["review"]
+    cells = [c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=HYPER")]
+    assert len(cells) == 1 and cells[0].data_type == "s"
+
+
+def test_import_names_the_file_sheet_and_row_of_every_bad_row(folder, tmp_path):
+    sheet_path = tmp_path / "review.xlsx"
+    source = open_source(folder)
+    mode, pairs = build_queue(source)
+    export_review(source, pairs, mode, sheet_path)
+    book = load_workbook(sheet_path)
+    sheet = book["review"]
+    sheet.cell(row=2, column=3, value="maybe")
+    sheet.cell(row=3, column=1, value="R0000000000")
+    sheet.cell(row=3, column=3, value="same")
+    sheet.cell(row=4, column=2, value="sometimes")
+    sheet.cell(row=4, column=3, value="n")
+    book.save(sheet_path)
+    result = runner.invoke(app, ["review", str(folder), "--import", str(sheet_path)])
+    assert result.exit_code == 2
+    message = said(result)
+    assert f"{sheet_path}, sheet 'review'" in message
+    assert "row 2: decision 'maybe'" in message
+    assert "row 3: unknown pair 'R0000000000'" in message
+    assert "row 4: mode 'sometimes'" in message
+    assert "nothing was imported" in message
+    assert not (folder / "review.jsonl").exists()
+
+
+def test_export_refuses_to_overwrite_without_force(folder, tmp_path):
+    sheet_path = tmp_path / "review.xlsx"
+    sheet_path.write_bytes(b"answers not imported yet")
+    result = runner.invoke(app, ["review", str(folder), "--export", str(sheet_path)])
+    assert result.exit_code == 2 and "--force" in said(result)
+    assert sheet_path.read_bytes() == b"answers not imported yet"
+    forced = runner.invoke(app, ["review", str(folder), "--export", str(sheet_path), "--force"])
+    assert forced.exit_code == 0 and load_workbook(sheet_path)["review"].max_row == 9
+
+
+def test_import_of_a_file_that_is_not_a_review_sheet(folder, tmp_path):
+    with pytest.raises(InputError, match="not found"):
+        import_review(tmp_path / "missing.xlsx", open_source(folder))
+    (tmp_path / "bad.xlsx").write_text("not a zip")
+    with pytest.raises(InputError, match=r"not a readable \.xlsx"):
+        import_review(tmp_path / "bad.xlsx", open_source(folder))
+
+
+# ---- errors -------------------------------------------------------------------------------
+
+
+def test_review_errors_are_one_line_with_exit_code_2(folder, tmp_path):
+    missing = runner.invoke(app, ["review", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "not found" in said(missing)
+    (tmp_path / "plain.txt").write_text("x")
+    plain = runner.invoke(app, ["review", str(tmp_path / "plain.txt")])
+    assert plain.exit_code == 2 and "neither a folder" in said(plain)
+    both = runner.invoke(app, ["review", str(folder), "--export", "a.xlsx", "--import", "b.xlsx"])
+    assert both.exit_code == 2 and "not both" in said(both)
+    (folder / "review.jsonl").write_text("garbage\n")
+    broken = runner.invoke(app, ["review", str(folder)])
+    assert broken.exit_code == 2 and "review.jsonl, line 1" in said(broken)
+    source = open_source(folder)
+    with pytest.raises(UsageError, match=r"must be an \.xlsx file"):
+        export_review(source, [], "doubtful", tmp_path / "review.csv")
+
+
+# ---- decisions bind the next dedupe -------------------------------------------------------
+
+ADS = (
+    "Réf;Téléphone;Pseudo;Âge;Texte\n"
+    "a1;06 39 98 10 01;Léa;24;Nouvelle sur Arras, douce et discrète\n"
+    "a2;0639981001;Lea;24;Nouvelle sur Arras, douce\n"
+    "a3;0639981001;Léa;24;Douce, nouvelle sur Arras\n"
+    "b1;06 39 98 20 02;Nina;30;Femme élégante de passage\n"
+)
+
+
+def persons(out: Path) -> set[frozenset[str]]:
+    ads = pd.read_csv(out / "ads.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    return set(ads.groupby("person_id")["Réf"].agg(frozenset))
+
+
+def test_before_and_after_review_the_clusters_change(tmp_path):
+    data = tmp_path / "ads.csv"
+    data.write_text(ADS, encoding="utf-8")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["dedupe", str(data), "-o", str(out)]).exit_code == 0
+    before = persons(out)
+    assert before == {frozenset({"a1", "a2", "a3"}), frozenset({"b1"})}
+
+    # a3 is someone else although her phone chains her to a1 and a2; b1 is Léa after all
+    review = out / "review.jsonl"
+    for other in ("a1", "a2"):
+        append_decision(review, other, "a3", "n", "doubtful")
+    append_decision(review, "a1", "b1", "y", "doubtful")
+    result = runner.invoke(app, ["dedupe", str(data), "-o", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert "obeying 3 reviewed decisions from" in said(result)
+    assert review.is_file()  # dedupe never deletes the decisions
+    after = persons(out)
+    assert after == {frozenset({"a1", "a2", "b1"}), frozenset({"a3"})}
+    pairs = pd.read_csv(out / "pairs.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    assert set(pairs["decision"]) >= {"confirmed", "rejected"}
+
+    elsewhere = tmp_path / "elsewhere"
+    given = runner.invoke(
+        app, ["dedupe", str(data), "-o", str(elsewhere), "--decisions", str(review)]
+    )
+    assert given.exit_code == 0, given.output
+    assert persons(elsewhere) == after
+    plain = runner.invoke(app, ["dedupe", str(data), "-o", str(tmp_path / "plain")])
+    assert "obeying" not in said(plain) and persons(tmp_path / "plain") == before
+
+
+def test_dedupe_decisions_errors(tmp_path):
+    data = tmp_path / "ads.csv"
+    data.write_text(ADS, encoding="utf-8")
+    missing = runner.invoke(
+        app, ["dedupe", str(data), "-o", str(tmp_path / "o"), "--decisions", "nope.jsonl"]
+    )
+    assert missing.exit_code == 2 and "decisions file not found" in said(missing)
+    store = runner.invoke(
+        app, ["dedupe", str(data), "--store", str(tmp_path / "c.db"), "--decisions", "x.jsonl"]
+    )
+    assert store.exit_code == 2 and "store" in said(store)
+
+
+def test_a_folder_without_pairs_and_decisions_given_as_a_folder(tmp_path):
+    data = tmp_path / "ads.csv"
+    data.write_text(ADS, encoding="utf-8")
+    out = tmp_path / "out"
+    runner.invoke(app, ["dedupe", str(data), "-o", str(out)])
+    (out / "pairs.csv").unlink()
+    empty = runner.invoke(app, ["review", str(out)])
+    assert empty.exit_code == 0 and "no pairs to review" in said(empty)
+    append_decision(out / "review.jsonl", "a1", "a3", "n", "doubtful")
+    append_decision(out / "review.jsonl", "a2", "a3", "n", "doubtful")
+    other = tmp_path / "other"
+    result = runner.invoke(app, ["dedupe", str(data), "-o", str(other), "--decisions", str(out)])
+    assert result.exit_code == 0, result.output
+    assert frozenset({"a3"}) in persons(other)
+
+
+# ---- a census store -----------------------------------------------------------------------
+
+
+def test_a_store_is_reviewed_and_its_decisions_kept_beside_it(tmp_path):
+    data = tmp_path / "ads.csv"
+    data.write_text(ADS, encoding="utf-8")
+    store = tmp_path / "census.db"
+    assert runner.invoke(app, ["dedupe", str(data), "--store", str(store)]).exit_code == 0
+    source = open_source(store)
+    assert source.is_store and source.decisions_path == tmp_path / "census.review.jsonl"
+    assert set(source.ads.index) == {"A000001", "A000002", "A000003", "A000004"}
+    result = runner.invoke(app, ["review", str(store), "--sample", "2"], input="y\nn\n")
+    assert result.exit_code == 0, result.output
+    assert "2 decisions saved" in said(result) and "Léa" in said(result)
+    assert len(standing_records(tmp_path / "census.review.jsonl")) == 2
+
+
+def test_the_command_runs_as_a_real_process(folder):
+    done = subprocess.run(
+        [sys.executable, "-m", "adcensus", "review", str(folder)],
+        input="n\nq\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 decision saved" in said(done) and done.stdout == ""
+    assert standing_records(folder / "review.jsonl")["decision"].tolist() == ["n"]

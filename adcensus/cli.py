@@ -212,7 +212,10 @@ def dedupe(
         None, "--config", help="Settings file (default: ./adcensus.toml when present)."
     ),
     delimiter: str | None = typer.Option(
-        None, "--delimiter", "-d", help="Delimiter of CSV inputs (default: detected; 'tab' for tabs)."
+        None,
+        "--delimiter",
+        "-d",
+        help="Delimiter of CSV inputs (default: detected; 'tab' for tabs).",
     ),
     encoding: str | None = typer.Option(
         None, "--encoding", "-e", help="Encoding of CSV inputs, e.g. cp1252 (default: detected)."

@@ -89,8 +89,7 @@ def dedupe_table(
     ads = _ads_table(table, features, scored, person_ids, network_ids)
     persons = _persons_table(table, features, labels, person_ids, network_ids)
     pairs = _pairs_table(features, scored, labels, settings)
-    summary = _summary(table, ads, persons, pairs, settings, features)
-    summary["boilerplate_sentences"] = len(prepared.boilerplate)
+    summary = _summary(table, ads, persons, pairs, settings, features, len(prepared.boilerplate))
     if decisions is not None:
         summary["decisions"] = {"given": len(decisions), "applied": len(reviewed)}
     return DedupeResult(ads=ads, persons=persons, pairs=pairs, summary=summary)
@@ -275,6 +274,7 @@ def _summary(
     pairs: pd.DataFrame,
     settings: Settings,
     features: pd.DataFrame,
+    boilerplate: int,
 ) -> dict[str, Any]:
     n_ads, n_persons = len(ads), len(persons)
     site_header = table.roles.get(col.SITE)
@@ -299,7 +299,7 @@ def _summary(
         "flagged_rows": int((table.flags.fillna("").astype(str) != "").sum()),
         "ads_without_phone": int(sum(1 for p in features["phones"] if not p)),
         "phones": _phone_counts(features),
-        "boilerplate_sentences": 0,
+        "boilerplate_sentences": boilerplate,
         "roles": dict(table.roles),
         "inputs": [{"path": i.path, "rows": i.rows, "sha256": i.sha256} for i in table.inputs],
         "settings": settings.to_dict(),

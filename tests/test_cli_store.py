@@ -152,8 +152,8 @@ def test_bad_input_exits_2_with_one_line(args: list[str], october, tmp_path) -> 
 
 
 # The load is held right after it has rewritten the stored ads, inside its transaction,
-# so that the test can interrupt it there. A tiny page cache first makes SQLite spill
-# the load's pages into the store file: the file really is half-written when it stops.
+# so that the test can interrupt it there. A tiny page cache and a padding table make
+# SQLite spill the load's pages into the store file: it really is half-written then.
 SLOW_LOAD = """
 import os, sys, time
 from pathlib import Path
@@ -165,6 +165,9 @@ def held(conn, *args):
     original(conn, *args)
     conn.execute("PRAGMA cache_size = 8")
     conn.execute("UPDATE ads SET flags = flags || ''")
+    # However small the census, write enough inside the load's transaction to spill.
+    conn.execute("CREATE TABLE spill_pad (x BLOB)")
+    conn.executemany("INSERT INTO spill_pad VALUES (?)", [(b"x" * 4000,)] * 200)
     Path(os.environ["ADCENSUS_TEST_MARKER"]).touch()
     time.sleep(120)
 

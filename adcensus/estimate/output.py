@@ -9,7 +9,6 @@ on persons by a seeded bootstrap. With `hidden_lists`, the hidden total of
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +25,11 @@ from adcensus.estimate.folder import _read_pairs, _read_review
 from adcensus.estimate.lists import MAX_LISTS, lists_from_output
 from adcensus.mse import HiddenEstimate, estimate_hidden, round_half_up
 from adcensus.outputs import read_summary
+from adcensus.settings import Settings
 
-LINKING_DECISIONS = ("link", "doubtful")  # pairs.csv decisions that can join two ads
-DEFAULT_THRESHOLD = 0.80
+# pairs.csv decisions that can join two ads ("confirmed": a reviewer said same person).
+LINKING_DECISIONS = ("link", "doubtful", "confirmed")
+DEFAULT_THRESHOLD = Settings().link_threshold
 
 
 def relink_persons(pairs: pd.DataFrame, n_ads: int, threshold: float) -> int:
@@ -55,16 +56,6 @@ def _component_counter(links: pd.DataFrame, n_ads: int) -> Callable[[np.ndarray]
         return n_ads - nodes + int(components)
 
     return count
-
-
-def _relink_function() -> Callable[[pd.DataFrame, int, float], int]:
-    """The linking code's own `relink` when it offers one (exact), else `relink_persons`."""
-    try:
-        link = importlib.import_module("adcensus.link")
-    except ImportError:
-        return relink_persons
-    found: Callable[[pd.DataFrame, int, float], int] = getattr(link, "relink", relink_persons)
-    return found
 
 
 def _pair_key(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -148,8 +139,7 @@ def estimate_from_output(
         raise InputError(f"{folder}: the dedupe output has no ads")
     settings = summary.get("settings") or {}
     threshold = float(settings.get("link_threshold", DEFAULT_THRESHOLD))
-    relink = _relink_function()
-    base = relink(pairs, n_ads, threshold)
+    base = relink_persons(pairs, n_ads, threshold)
     # Rounded so that a pair scored 0.85 in pairs.csv counts at threshold 0.80 + 0.05.
     stricter = round(min(threshold + delta, 1.0), 9)
     looser = round(max(threshold - delta, 0.0), 9)
@@ -158,10 +148,9 @@ def estimate_from_output(
         "delta": delta,
         "stricter_threshold": stricter,
         "looser_threshold": looser,
-        "persons_stricter": persons + relink(pairs, n_ads, stricter) - base,
-        "persons_looser": persons + relink(pairs, n_ads, looser) - base,
-        "method": "re-linking pairs.csv"
-        + (" (connected components)" if relink is relink_persons else ""),
+        "persons_stricter": persons + relink_persons(pairs, n_ads, stricter) - base,
+        "persons_looser": persons + relink_persons(pairs, n_ads, looser) - base,
+        "method": "re-linking pairs.csv (connected components)",
     }
     notes = []
     margin = settings.get("doubtful_margin")
@@ -171,7 +160,7 @@ def estimate_from_output(
             f"looser count at {looser:.2f} misses some links: persons_looser is too high."
         )
     review = _review_interval(
-        folder, pairs, n_ads, persons, threshold, base, relink, confidence, replicates, seed, notes
+        folder, pairs, n_ads, persons, threshold, base, confidence, replicates, seed, notes
     )
     hidden = None
     if hidden_lists is not None:
@@ -190,7 +179,6 @@ def _review_interval(
     persons: int,
     threshold: float,
     base: int,
-    relink: Callable[[pd.DataFrame, int, float], int],
     confidence: float,
     replicates: int,
     seed: int,
@@ -215,10 +203,7 @@ def _review_interval(
         zip(_pair_key(answered["ad_a"], answered["ad_b"]), answered["decision"], strict=True)
     )
     known = keys.map(verdict).fillna("").to_numpy()
-    if relink is relink_persons:
-        count = _component_counter(links, n_ads)
-    else:
-        count = lambda keep: relink(links[keep], n_ads, threshold)  # noqa: E731
+    count = _component_counter(links, n_ads)
     rng = np.random.default_rng(seed)
     draws = []
     for _ in range(replicates):

@@ -249,20 +249,26 @@ def dedupe(
     settings = settings.with_overrides(
         region=region.upper() if region else None, link_threshold=threshold
     )
-    if store is not None and decisions_file is not None:
-        raise UsageError(
-            "--decisions applies to an --out folder; loads into a store do not take it yet"
-        )
     if store is not None:
         read_options = {"sheet": sheet, "delimiter": delimiter, "encoding": encoding}
+        store_decisions = _review_decisions(decisions_file, decisions_path_for(store))
         _dedupe_into_store(
-            store, inputs, columns, settings, read_options, out, force, out_delimiter, as_json
+            store,
+            inputs,
+            columns,
+            settings,
+            read_options,
+            out,
+            force,
+            out_delimiter,
+            as_json,
+            store_decisions,
         )
         return
     first = inputs[0]
     out_dir = out or Path(("stdin" if first == "-" else Path(first).stem) + "-adcensus")
     prepare_out_dir(out_dir, force)
-    decisions = _review_decisions(decisions_file, out_dir)
+    decisions = _review_decisions(decisions_file, out_dir / DECISIONS_FILE)
     with contextlib.contextmanager(_progress)() as progress:
         progress("read")
         table = read_ads(inputs, columns, sheet=sheet, delimiter=delimiter, encoding=encoding)
@@ -622,6 +628,7 @@ def _dedupe_into_store(
     force: bool,
     out_delimiter: str,
     as_json: bool,
+    decisions: Any = None,
 ) -> None:
     """`adcensus dedupe INPUT... --store PATH`: one load into the store; with --out, export."""
     if out is not None:
@@ -636,6 +643,7 @@ def _dedupe_into_store(
             sheet=read_options["sheet"],
             delimiter=read_options["delimiter"],
             encoding=read_options["encoding"],
+            decisions=decisions,
         )
     for note in loaded.notes:
         err_console.print(note, highlight=False, markup=False)
@@ -853,14 +861,21 @@ def _tally_table(counts: Any, keys: list[str], total: Any, source: Path) -> Tabl
 
 from rich.markup import escape as _escape  # noqa: E402
 
-from adcensus.decisions import DECISIONS_FILE, load_decisions  # noqa: E402
+from adcensus.decisions import (  # noqa: E402
+    DECISIONS_FILE,
+    decisions_path_for,
+    load_decisions,
+)
 
 
-def _review_decisions(given: Path | None, out_dir: Path | None) -> Any:
-    """The decisions `adcensus dedupe` obeys: --decisions FILE, else OUT/review.jsonl if there."""
+def _review_decisions(given: Path | None, default: Path) -> Any:
+    """The decisions `adcensus dedupe` obeys: --decisions FILE (or DIR), else `default` if there.
+
+    `default` is OUT/review.jsonl for an output folder, STORE.review.jsonl for a store.
+    """
     path = given / DECISIONS_FILE if given is not None and given.is_dir() else given
-    if path is None and out_dir is not None and (out_dir / DECISIONS_FILE).is_file():
-        path = out_dir / DECISIONS_FILE
+    if path is None and default.is_file():
+        path = default
     if path is None:
         return None
     decisions = load_decisions(path)

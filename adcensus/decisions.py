@@ -26,6 +26,13 @@ DECISIONS_FILE = "review.jsonl"
 VALID = ("y", "n", "s")
 
 
+def decisions_path_for(location: Path) -> Path:
+    """Where the decisions about `location` are kept: DIR/review.jsonl, or beside a store."""
+    if location.is_dir():
+        return location / DECISIONS_FILE
+    return location.with_suffix(".review.jsonl")
+
+
 def append_decision(path: Path, ad_a: str, ad_b: str, decision: str, mode: str) -> None:
     """Append one decision and flush it to disk, so that a crash loses nothing."""
     if decision not in VALID:

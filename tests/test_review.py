@@ -500,7 +500,34 @@ def test_dedupe_decisions_errors(tmp_path):
     store = runner.invoke(
         app, ["dedupe", str(data), "--store", str(tmp_path / "c.db"), "--decisions", "x.jsonl"]
     )
-    assert store.exit_code == 2 and "store" in said(store)
+    assert store.exit_code == 2 and "decisions file not found" in said(store)
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_a_store_load_obeys_the_decisions_kept_beside_the_store(tmp_path):
+    first, second = tmp_path / "oct.csv", tmp_path / "nov.csv"
+    first.write_text(ADS, encoding="utf-8")
+    second.write_text(
+        "Réf;Téléphone;Pseudo;Âge;Texte\nc1;06 39 98 30 03;Zoé;40;Première annonce\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "census.db"
+    assert runner.invoke(app, ["dedupe", str(first), "--store", str(store)]).exit_code == 0
+    exported = tmp_path / "before"
+    runner.invoke(app, ["store", "export", str(store), "-o", str(exported)])
+    before = pd.read_csv(exported / "ads.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    key = dict(zip(before["Réf"], before["ad_key"], strict=True))
+    assert before.set_index("Réf")["person_id"]["a3"] == before.set_index("Réf")["person_id"]["a1"]
+    for other in ("a1", "a2"):
+        append_decision(tmp_path / "census.review.jsonl", key[other], key["a3"], "n", "doubtful")
+    loaded = runner.invoke(app, ["dedupe", str(second), "--store", str(store)])
+    assert loaded.exit_code == 0, loaded.output
+    assert "obeying 2 reviewed decisions" in said(loaded)
+    after_dir = tmp_path / "after"
+    runner.invoke(app, ["store", "export", str(store), "-o", str(after_dir)])
+    after = pd.read_csv(after_dir / "ads.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    ids = after.set_index("Réf")["person_id"]
+    assert ids["a3"] != ids["a1"] == ids["a2"]
 
 
 def test_a_folder_without_pairs_and_decisions_given_as_a_folder(tmp_path):

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from adcensus import columns as col
-from adcensus.decisions import DECISIONS_FILE
+from adcensus.decisions import decisions_path_for
 from adcensus.errors import InputError
 from adcensus.outputs import read_output_csv, read_summary
 
@@ -57,13 +57,6 @@ class ReviewSource:
     def person_sizes(self) -> pd.Series:
         """Ads per person id."""
         return self.ads["person_id"].value_counts()
-
-
-def decisions_path_for(location: Path) -> Path:
-    """Where the decisions about `location` are kept: DIR/review.jsonl, or beside a store."""
-    if location.is_dir():
-        return location / DECISIONS_FILE
-    return location.with_suffix(".review.jsonl")
 
 
 def open_source(location: Path) -> ReviewSource:

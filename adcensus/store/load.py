@@ -97,8 +97,12 @@ def load_into_store(
     sheet: str | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
+    decisions: pd.DataFrame | None = None,
 ) -> LoadResult:
     """Add the ads of `paths` to the store at `store` (created when missing), as one load.
+
+    `decisions` (adcensus.decisions, about the store's ad keys) bind the linking as in
+    `dedupe_table`. They take effect when the load links, i.e. when it adds ads.
 
     Each file is read on its own (its headers give its roles; `columns` applies to each;
     `sheet`, `delimiter` and `encoding` are passed to `read_ads`). Rows already in the
@@ -119,7 +123,7 @@ def load_into_store(
             conn.execute("BEGIN IMMEDIATE")
             if created:
                 create_schema(conn)
-            result = _load(conn, store, tables, settings, note)
+            result = _load(conn, store, tables, settings, note, decisions)
             result = replace(result, notes=(*(n for t in tables for n in t.notes), *result.notes))
             if result.load_id is None:
                 conn.rollback()
@@ -145,6 +149,7 @@ def _load(
     tables: list[AdTable],
     settings: Settings,
     note: Progress,
+    decisions: pd.DataFrame | None = None,
 ) -> LoadResult:
     started = utc_now()
     known = {row[0] for row in conn.execute("SELECT fingerprint FROM ads")}
@@ -170,7 +175,7 @@ def _load(
         for path, rows, sha in conn.execute("SELECT path, rows, sha256 FROM files ORDER BY file_id")
     )
     table = linking_table([stored, new], stored_inputs + tuple(f.info for f in files))
-    result = dedupe_table(table, settings, note)
+    result = dedupe_table(table, settings, note, decisions)
     note("reconcile")
     (next_seq,) = conn.execute("SELECT COALESCE(MAX(person_no), 0) + 1 FROM persons").fetchone()
     labels, _ = pd.factorize(result.ads[col.PERSON_ID])

@@ -52,12 +52,12 @@ def append_decision(path: Path, ad_a: str, ad_b: str, decision: str, mode: str) 
         os.fsync(handle.fileno())
 
 
-def load_decisions(path: Path, include_skipped: bool = False) -> pd.DataFrame:
-    """The standing decision per pair: `ad_a` < `ad_b`, `decision` "y" or "n", `mode`.
+def read_records(path: Path) -> pd.DataFrame:
+    """Every decision of the file in order: `ad_a` < `ad_b`, `decision` y/n/s, `mode`.
 
-    Pairs whose last answer is "s" (skipped or undone) are left out unless
-    `include_skipped`. A line cut short by a crash (the last one, unterminated) is ignored; any other
-    unreadable line is an InputError naming its number.
+    A line cut short by a crash (the last one, unterminated) is ignored; any other
+    unreadable line is an InputError naming its number. A record without a mode
+    is a "doubtful" one (the review's default mode).
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -74,10 +74,10 @@ def load_decisions(path: Path, include_skipped: bool = False) -> pd.DataFrame:
             record = json.loads(line)
             a, b = sorted((str(record["ad_a"]), str(record["ad_b"])))
             decision = str(record["decision"])
-            mode = str(record.get("mode", ""))
+            mode = str(record.get("mode", "doubtful"))
             if decision not in VALID:
                 raise ValueError(decision)
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
             if number == len(lines) and not text.endswith("\n"):
                 continue  # the last line, cut short by a crash while it was written
             raise InputError(
@@ -85,8 +85,16 @@ def load_decisions(path: Path, include_skipped: bool = False) -> pd.DataFrame:
                 '({"ad_a", "ad_b", "decision": "y"|"n"|"s"}); fix or delete that line'
             ) from None
         rows.append((a, b, decision, mode))
-    frame = pd.DataFrame(rows, columns=["ad_a", "ad_b", "decision", "mode"], dtype=object)
-    standing = frame.drop_duplicates(["ad_a", "ad_b"], keep="last")
+    return pd.DataFrame(rows, columns=["ad_a", "ad_b", "decision", "mode"], dtype=object)
+
+
+def load_decisions(path: Path, include_skipped: bool = False) -> pd.DataFrame:
+    """The standing decision per pair (its last record): `ad_a` < `ad_b`, `decision`, `mode`.
+
+    Pairs whose last answer is "s" (skipped or undone) are left out unless
+    `include_skipped`. Reading follows `read_records`.
+    """
+    standing = read_records(path).drop_duplicates(["ad_a", "ad_b"], keep="last")
     if not include_skipped:
         standing = standing[standing["decision"] != "s"]
     return standing.reset_index(drop=True)

@@ -29,13 +29,24 @@ SPECS = {
     "heavy touring": CensusSpec(seed=8, ads=3000, persons=500, touring_rate=0.7),
     "few doublons": CensusSpec(seed=6, ads=5000, persons=3000),
     "every hard case at once": CensusSpec(
-        seed=26, ads=3000, persons=900, agency_share=0.4, phone_change_rate=0.4,
-        touring_rate=0.6, common_name_share=0.8, obfuscation_rate=0.4, missing_rate=0.3,
+        seed=26,
+        ads=3000,
+        persons=900,
+        agency_share=0.4,
+        phone_change_rate=0.4,
+        touring_rate=0.6,
+        common_name_share=0.8,
+        obfuscation_rate=0.4,
+        missing_rate=0.3,
         edit_rate=0.9,
     ),  # fmt: skip
     "Nord, 2 months": CensusSpec(
-        seed=9, ads=4000, persons=1200, region="Nord",
-        start=pd.Timestamp("2026-09-01").date(), end=pd.Timestamp("2026-10-31").date(),
+        seed=9,
+        ads=4000,
+        persons=1200,
+        region="Nord",
+        start=pd.Timestamp("2026-09-01").date(),
+        end=pd.Timestamp("2026-10-31").date(),
     ),  # fmt: skip
 }
 

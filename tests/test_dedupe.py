@@ -30,10 +30,17 @@ OTHER_CENSUSES = [
     CensusSpec(seed=13, common_name_share=0.7, obfuscation_rate=0.4, missing_rate=0.2),
     CensusSpec(seed=14, ads=3000, persons=2000, touring_rate=0.6, edit_rate=0.9),
     CensusSpec(
-        seed=26, ads=3000, persons=900, agency_share=0.4, phone_change_rate=0.4,
-        touring_rate=0.6, common_name_share=0.8, obfuscation_rate=0.4, missing_rate=0.3,
+        seed=26,
+        ads=3000,
+        persons=900,
+        agency_share=0.4,
+        phone_change_rate=0.4,
+        touring_rate=0.6,
+        common_name_share=0.8,
+        obfuscation_rate=0.4,
+        missing_rate=0.3,
         edit_rate=0.9,
-    ),  # fmt: skip
+    ),
 ]
 
 

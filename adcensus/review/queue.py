@@ -18,13 +18,12 @@ Two modes:
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from adcensus.decisions import VALID
+from adcensus.decisions import read_records
 from adcensus.errors import InputError
 from adcensus.review.source import ReviewSource
 
@@ -88,34 +87,11 @@ def repair_decisions_file(path: Path) -> None:
 def standing_records(path: Path, mode: str | None = None) -> pd.DataFrame:
     """The last record per pair (`ad_a` < `ad_b`, `decision` y/n/s, `mode`), of `mode` only if given.
 
-    Reads the file as `adcensus.decisions.load_decisions` does: a last line cut short
-    by a crash is ignored, any other unreadable line is an InputError naming it.
+    Reads the file with `adcensus.decisions.read_records` (a missing file has no record).
     """
-    rows: list[tuple[str, str, str, str]] = []
-    if path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not a UTF-8 decisions file (review.jsonl)") from None
-        lines = text.split("\n")
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                a, b = sorted((str(record["ad_a"]), str(record["ad_b"])))
-                decision, kind = str(record["decision"]), str(record.get("mode", DOUBTFUL))
-                if decision not in VALID:
-                    raise ValueError(decision)
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
-                if number == len(lines) and not text.endswith("\n"):
-                    continue
-                raise InputError(
-                    f"{path}, line {number}: not a decision "
-                    '({"ad_a", "ad_b", "decision": "y"|"n"|"s"}); fix or delete that line'
-                ) from None
-            rows.append((a, b, decision, kind))
-    frame = pd.DataFrame(rows, columns=["ad_a", "ad_b", "decision", "mode"], dtype=object)
+    if not path.is_file():
+        return pd.DataFrame(columns=["ad_a", "ad_b", "decision", "mode"], dtype=object)
+    frame = read_records(path)
     if mode is not None:
         frame = frame[frame["mode"] == mode]
     return frame.drop_duplicates(["ad_a", "ad_b"], keep="last").reset_index(drop=True)

@@ -39,7 +39,7 @@ SPECS = {
         obfuscation_rate=0.4,
         missing_rate=0.3,
         edit_rate=0.9,
-    ),  # fmt: skip
+    ),
     "Nord, 2 months": CensusSpec(
         seed=9,
         ads=4000,
@@ -47,7 +47,7 @@ SPECS = {
         region="Nord",
         start=pd.Timestamp("2026-09-01").date(),
         end=pd.Timestamp("2026-10-31").date(),
-    ),  # fmt: skip
+    ),
 }
 
 

@@ -239,8 +239,18 @@ def dedupe(
         "--decisions",
         help="Reviewed decisions to obey (default: review.jsonl of the output folder, if any).",
     ),
+    pseudonymize: bool = typer.Option(
+        False, "--pseudonymize", help="Write keyed tokens for phones, urls and pseudonyms."
+    ),
+    key_file: Path | None = typer.Option(
+        None, "--key-file", help="Key for --pseudonymize (default: $ADCENSUS_KEY, then keygen's)."
+    ),
+    drop_text: bool = typer.Option(
+        False, "--drop-text", help="With --pseudonymize, drop the title and text columns."
+    ),
 ) -> None:
     """Find the distinct persons behind ad files, and write ads, persons, pairs and a summary."""
+    key = _privacy_key(pseudonymize, key_file, drop_text, store is not None)
     columns = dict(parse_role_override(spec) for spec in col_specs)
     out_delimiter = "\t" if out_delimiter.lower() in ("tab", "\\t") else out_delimiter
     if out_delimiter not in (";", ",", "\t"):
@@ -276,6 +286,8 @@ def dedupe(
             err_console.print(note, highlight=False, markup=False)
         _show_roles(table.roles)
         result = dedupe_table(table, settings, progress, decisions)
+        if key is not None:
+            result = pseudonymize_result(result, key, drop_text)
         progress("write")
         write_outputs(result, out_dir, force=True, delimiter=out_delimiter)
     _show_summary(result.summary, out_dir)
@@ -741,13 +753,26 @@ def store_export_command(
     out_delimiter: str = typer.Option(
         ";", "--out-delimiter", help="Delimiter of the CSV outputs: ; (Excel in French), , or tab."
     ),
+    pseudonymize: bool = typer.Option(
+        False, "--pseudonymize", help="Write keyed tokens for phones, urls and pseudonyms."
+    ),
+    key_file: Path | None = typer.Option(
+        None, "--key-file", help="Key for --pseudonymize (default: $ADCENSUS_KEY, then keygen's)."
+    ),
+    drop_text: bool = typer.Option(
+        False, "--drop-text", help="With --pseudonymize, drop the title and text columns."
+    ),
 ) -> None:
     """Write a store's ads, persons, pairs and summary, the files `adcensus dedupe` writes."""
     out_delimiter = "\t" if out_delimiter.lower() in ("tab", "\\t") else out_delimiter
     if out_delimiter not in (";", ",", "\t"):
         raise UsageError(f"--out-delimiter must be ; , or tab, got {out_delimiter!r}")
+    key = _privacy_key(pseudonymize, key_file, drop_text)
     prepare_out_dir(out, force)
-    export_store(store, out, force=True, delimiter=out_delimiter)
+    if key is not None:
+        export_store_pseudonymized(store, out, key, True, out_delimiter, drop_text)
+    else:
+        export_store(store, out, force=True, delimiter=out_delimiter)
     err_console.print(
         f"exported {escape(str(store))} to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, summary.json)"
     )
@@ -1058,6 +1083,92 @@ def report(
 
 
 # ---- end of report command -----------------------------------------------------------------
+
+
+# ---- privacy commands: see adcensus/privacy.py and adcensus/store/forget.py ---------------
+
+from adcensus.privacy import (  # noqa: E402
+    default_key_file,
+    export_store_pseudonymized,
+    generate_key,
+    load_key,
+    pseudonymize_result,
+)
+from adcensus.store.forget import forget as forget_in_store  # noqa: E402
+
+
+def _privacy_key(
+    pseudonymize: bool, key_file: Path | None, drop_text: bool, with_store: bool = False
+) -> bytes | None:
+    """The key for --pseudonymize (None without it); refuses options that would do nothing."""
+    if not pseudonymize:
+        if key_file is not None or drop_text:
+            raise UsageError("--key-file and --drop-text go with --pseudonymize")
+        return None
+    if with_store:
+        raise UsageError(
+            "--pseudonymize does not apply to --store: the store keeps the numbers to link "
+            "next month's ads; export it with `adcensus store export STORE -o DIR --pseudonymize`"
+        )
+    return load_key(key_file)
+
+
+@app.command()
+@reports_errors
+def keygen(
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Key file to write (default: ~/.config/adcensus/key)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace an existing key file."),
+) -> None:
+    """Make a secret key for --pseudonymize, in a file only you can read (mode 0600)."""
+    path = generate_key(out if out is not None else default_key_file(), force=force)
+    typer.echo(str(path))
+    err_console.print(
+        f"key written to {path} (readable by you only). Keep it secret and backed up: the "
+        "same key links this month's tokens with next month's; anyone holding it can test "
+        "a phone number against the tokens.",
+        markup=False,
+        highlight=False,
+    )
+
+
+@store_app.command("forget")
+@reports_errors
+def store_forget_command(
+    store: Path = typer.Argument(..., metavar="STORE", help="A census store file."),
+    phones: list[str] = typer.Option(
+        [], "--phone", metavar="NUMBER", help="Forget the persons showing this number. Repeatable."
+    ),
+    persons: list[str] = typer.Option(
+        [], "--person", metavar="ID", help="Forget this person id, e.g. P000012. Repeatable."
+    ),
+    region: str = typer.Option(
+        "FR", "--region", help="Country for numbers written without +CC (default: FR)."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Say what would go; change nothing."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+) -> None:
+    """Delete persons and all their ads from a store, in one transaction, then vacuum it."""
+    planned = forget_in_store(store, phones, persons, region.upper(), dry_run=True)
+    what = f"{planned.persons:,} person id(s) and {planned.ads:,} ad(s)"
+    if dry_run:
+        err_console.print(f"would forget {what} from {store}", markup=False, highlight=False)
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"this forgets {what}; add --yes to confirm without a question")
+        typer.confirm(f"Forget {what} from {store}? This cannot be undone", abort=True, err=True)
+    done = forget_in_store(store, phones, persons, region.upper())
+    err_console.print(
+        f"forgot {done.persons:,} person id(s) and {done.ads:,} ad(s) from {store}; "
+        "delete them from the source files too, or the next load adds them again",
+        markup=False,
+        highlight=False,
+    )
+
+
+# ---- end of privacy commands ---------------------------------------------------------------
 
 
 if __name__ == "__main__":  # pragma: no cover

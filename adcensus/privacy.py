@@ -1,14 +1,55 @@
-"""Privacy and safe exports: masked phones for screens, formula-safe spreadsheet cells."""
+"""Privacy and safe exports: masked phones, formula-safe cells, keyed pseudonyms.
+
+Phones shown on a terminal are masked (`mask_phone`); spreadsheet cells that would run
+as formulas are neutralised (`safe_cell`); with a secret key, `pseudonymize_result`
+turns phones, urls and pseudonyms into keyed tokens (HMAC-SHA256) that still link
+from month to month but cannot be reversed by trying every phone number.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import dataclasses
+import hashlib
+import hmac
+import json
+import os
 import re
+import secrets
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyarrow as pa
 
-from adcensus.phones import mask_phone
+from adcensus import columns as col
+from adcensus.errors import InputError, OutputError, UsageError
+from adcensus.phones import extract_phones, extract_phones_many, mask_phone
+from adcensus.text import fold_name
 
-__all__ = ["mask_phone", "mask_phones_in", "neutralize_formulas", "safe_cell"]
+if TYPE_CHECKING:  # dedupe writes through write.py, which imports this module
+    from adcensus.dedupe import DedupeResult
+
+__all__ = [
+    "KEY_ENV",
+    "WHY_A_KEY",
+    "default_key_file",
+    "export_store_pseudonymized",
+    "generate_key",
+    "key_id",
+    "load_key",
+    "mask_phone",
+    "mask_phones_in",
+    "neutralize_formulas",
+    "parse_key",
+    "pseudonym",
+    "pseudonymize_result",
+    "read_outputs",
+    "safe_cell",
+]
 
 # A cell that starts with one of these is run as a formula by Excel, LibreOffice
 # and Google Sheets (OWASP "CSV injection"). A plain signed number or phone
@@ -46,3 +87,332 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 def mask_phones_in(text: str) -> str:
     """`text` with every E.164 number in it masked (for evidence shown on a terminal)."""
     return _E164.sub(lambda m: mask_phone(m.group(0)), text)
+
+
+# --- keyed pseudonyms -------------------------------------------------------------------
+
+KEY_ENV = "ADCENSUS_KEY"
+KEY_BYTES = 32
+MIN_KEY_BYTES = 16
+DEFAULT_KEY_FILE = "~/.config/adcensus/key"
+WHY_A_KEY = (
+    "a bare hash of a 10-digit phone is reversed in seconds by trying all numbers; "
+    "a secret key is needed: run `adcensus keygen`, then pass --key-file FILE "
+    f"or set {KEY_ENV}"
+)
+# Token prefixes by kind: a reader sees what a token stands for, never what it was.
+KINDS = {"phone": "tel_", "url": "url_", "name": "name_", "photo": "photo_"}
+_TOKEN_HEX = 16
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def default_key_file() -> Path:
+    """Where `adcensus keygen` writes and `load_key` looks last: ~/.config/adcensus/key."""
+    return Path(DEFAULT_KEY_FILE).expanduser()
+
+
+def parse_key(text: str, source: str) -> bytes:
+    """The key bytes written in `text` as hex or base64; InputError when unreadable or short."""
+    text = text.strip()
+    try:
+        if _HEX.fullmatch(text) and len(text) % 2 == 0:
+            key = bytes.fromhex(text)
+        else:
+            key = base64.b64decode(text, validate=True)
+    except (ValueError, binascii.Error):
+        raise InputError(f"{source} is neither hex nor base64; {WHY_A_KEY}") from None
+    if len(key) < MIN_KEY_BYTES:
+        raise InputError(
+            f"{source} holds {len(key)} bytes, fewer than {MIN_KEY_BYTES}; {WHY_A_KEY}"
+        )
+    return key
+
+
+def load_key(key_file: Path | None) -> bytes:
+    """The secret key for pseudonyms: `key_file`, else $ADCENSUS_KEY, else the default file.
+
+    A key is hex or base64 text of at least 16 bytes (`adcensus keygen` writes 32).
+    Raises InputError, saying why a key is needed, when there is none or it is too short.
+    """
+    if key_file is not None:
+        try:
+            text = Path(key_file).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"cannot read key file {key_file}: {error}; {WHY_A_KEY}") from None
+        return parse_key(text, f"key file {key_file}")
+    if os.environ.get(KEY_ENV, "").strip():
+        return parse_key(os.environ[KEY_ENV], KEY_ENV)
+    default = default_key_file()
+    if default.is_file():
+        return load_key(default)
+    raise InputError(f"--pseudonymize needs a key: {WHY_A_KEY}")
+
+
+def generate_key(path: Path, force: bool = False) -> Path:
+    """Write a new random key (32 bytes, hex) to `path`, readable by its owner only (0600).
+
+    The folder is created (0700) when missing. Refuses to replace an existing file
+    unless `force`: tokens made with the old key would no longer link with new ones.
+    """
+    path = Path(path).expanduser()
+    if path.exists() and not force:
+        raise UsageError(
+            f"{path} exists; a new key would make tokens that no longer link with the old "
+            "ones. Use --force to replace it anyway"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as error:
+        raise OutputError(f"cannot write key file {path}: {error}") from None
+    with os.fdopen(fd, "w", encoding="ascii") as file:
+        os.fchmod(file.fileno(), 0o600)  # an existing file keeps its mode without this
+        file.write(secrets.token_hex(KEY_BYTES) + "\n")
+    return path
+
+
+def key_id(key: bytes) -> str:
+    """A short public name for `key` (8 hex), so that partners can tell which tokens link."""
+    return hmac.new(key, b"adcensus key id", hashlib.sha256).hexdigest()[:8]
+
+
+def _normal_phone(value: str, region: str) -> str:
+    value = value.strip()
+    if re.fullmatch(r"\+[1-9]\d{6,14}", value):
+        return value
+    found = extract_phones(value, region)
+    if found:
+        return found[0].e164
+    return "".join(_DIGITS.findall(value)) or value
+
+
+def _normals(values: list[str], kind: str, region: str) -> list[str]:
+    """`values` normalised for their kind, in bulk (see `pseudonym`)."""
+    if kind == "phone":
+        return [_normal_phone(v, region) for v in values]
+    if kind == "photo":
+        return [v.strip().lower() for v in values]
+    if kind == "name":
+        folded = fold_name(pd.Series(values, dtype="str")).tolist()
+        return [
+            f or unicodedata.normalize("NFC", v.strip())
+            for f, v in zip(folded, values, strict=True)
+        ]
+    from adcensus.store.ingest import normalize_urls  # the store imports this module
+
+    clean = [" ".join(unicodedata.normalize("NFC", v).split()) for v in values]
+    urls = normalize_urls(pa.chunked_array([pa.array(clean, pa.large_string())]))
+    return [str(u or "") for u in urls.to_pylist()]
+
+
+def _token(normal: str, key: bytes, kind: str) -> str:
+    digest = hmac.new(key, f"{kind}:{normal}".encode(), hashlib.sha256).hexdigest()
+    return KINDS[kind] + digest[:_TOKEN_HEX]
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise UsageError(f"unknown pseudonym kind {kind!r}; expected one of {', '.join(KINDS)}")
+
+
+def pseudonym(value: str, key: bytes, kind: str, region: str = "FR") -> str:
+    """A keyed token for `value`: kind prefix + 16 hex of HMAC-SHA256(key, kind:normalised).
+
+    `kind` is phone (token `tel_…`), url, name or photo. Values are normalised first, so
+    that one person gets one token: phones as E.164 (read in `region`), urls as store
+    fingerprints (scheme and trailing / dropped, host lower-cased), pseudonyms folded like
+    adcensus.text.fold_name ("Léa ❤️" and "LEA" give one token), photo hashes lower-cased.
+    The same key gives the same token in every run; another key, another token.
+    """
+    _check_kind(kind)
+    return _token(_normals([value], kind, region)[0], key, kind)
+
+
+class _Tokens:
+    """Pseudonyms for whole columns: each distinct value normalised and hashed once."""
+
+    def __init__(self, key: bytes, region: str) -> None:
+        self.key, self.region = key, region
+        self.cache: dict[tuple[str, str], str] = {}
+
+    def learn(self, values: list[str], kind: str) -> None:
+        """Compute the tokens of `values` not yet known, in one bulk normalisation."""
+        new = list(dict.fromkeys(v for v in values if (kind, v) not in self.cache))
+        if new:
+            for value, normal in zip(new, _normals(new, kind, self.region), strict=True):
+                self.cache[(kind, value)] = _token(normal, self.key, kind)
+
+    def __call__(self, value: str, kind: str) -> str:
+        self.learn([value], kind)
+        return self.cache[(kind, value)]
+
+    def column(self, column: pd.Series, kind: str) -> pd.Series:
+        """Each non-empty cell as its token; empty and missing cells stay as they are."""
+        filled = [v for v in column.dropna().unique() if isinstance(v, str) and v.strip()]
+        self.learn(filled, kind)
+        return column.map(lambda v: self.cache.get((kind, v), v) if isinstance(v, str) else v)
+
+    def joined(self, column: pd.Series, kind: str) -> pd.Series:
+        """`;`-joined cells (persons.csv) as their distinct tokens, sorted, `;`-joined."""
+        cells = column.astype(object)
+        parts = [
+            [p for p in v.split(";") if p.strip()] if isinstance(v, str) else [] for v in cells
+        ]
+        self.learn([p for cell in parts for p in cell], kind)
+        out = [
+            ";".join(sorted({self.cache[(kind, p)] for p in cell})) if cell else value
+            for value, cell in zip(cells, parts, strict=True)
+        ]
+        return pd.Series(out, index=column.index, dtype=column.dtype)
+
+    def e164_in(self, column: pd.Series) -> pd.Series:
+        """Every E.164 number in each cell (evidence, link reasons) as its token."""
+
+        def replace(value: object) -> object:
+            if not isinstance(value, str):
+                return value
+            return _E164.sub(lambda m: self(m.group(0), "phone"), value)
+
+        return column.map(replace)
+
+
+def _phones_in_texts(column: pd.Series, tokens: _Tokens) -> pd.Series:
+    """Each text with the spans of the phones found in it replaced by their tokens."""
+    texts = column.astype(object)
+    found = extract_phones_many(texts.where(texts.notna(), None).tolist(), tokens.region)
+    out: list[object] = []
+    for text, phones in zip(texts, found, strict=True):
+        for phone in sorted(phones, key=lambda p: p.start, reverse=True):
+            text = text[: phone.start] + tokens(phone.e164, "phone") + text[phone.end :]
+        out.append(text)
+    return pd.Series(out, index=column.index, dtype=column.dtype)
+
+
+def _phone_cells(column: pd.Series, tokens: _Tokens) -> pd.Series:
+    """A phone column: the tokens of the numbers found, `;`-joined; other text as one token."""
+    texts = column.astype(object)
+    found = extract_phones_many(texts.where(texts.notna(), None).tolist(), tokens.region)
+    # A filled cell with no number in it ("voir annonce") becomes one token all the same.
+    others = tokens.column(
+        pd.Series([t for t, p in zip(texts, found, strict=True) if not p], dtype=object), "phone"
+    )
+    rest = iter(others)
+    out = [
+        ";".join(tokens(p.e164, "phone") for p in phones) if phones else next(rest)
+        for phones in found
+    ]
+    return pd.Series(out, index=column.index, dtype=column.dtype)
+
+
+def _output_name(name: str, originals: set[str]) -> str:
+    """The ads.csv column dedupe appended as `name` (prefixed when an input had that name)."""
+    return f"adcensus_{name}" if name in originals else name
+
+
+def _role_headers(summary: dict[str, Any]) -> dict[str, list[str]]:
+    """Each role's headers: `roles`, and for a store export every file's (`role_headers`)."""
+    found: dict[str, list[str]] = {r: [h] for r, h in (summary.get("roles") or {}).items()}
+    for role, headers in (summary.get("role_headers") or {}).items():
+        found[role] = list(dict.fromkeys([*found.get(role, []), *headers]))
+    return found
+
+
+def pseudonymize_result(
+    result: DedupeResult, key: bytes, drop_text: bool = False, region: str | None = None
+) -> DedupeResult:
+    """`result` with phones, urls, pseudonyms and photo hashes replaced by keyed tokens.
+
+    In ads.csv: the original phone, url, name and photo-hash columns (from
+    `summary["roles"]`), the `phones` and `link_reason` columns, and the phone numbers
+    found in the title and text columns; in persons.csv: `names` and `phones`; in
+    pairs.csv: the phones in `evidence`. Ids, counts, sites, cities and dates are unchanged,
+    so tallies still work and, with the same key, link across months. Other words of free
+    text (a pseudonym, an address) are NOT removed: `drop_text` drops the title and text
+    columns altogether. `summary["pseudonymized"]` says what was done and with which key.
+    """
+    roles = _role_headers(result.summary)
+    region = region or str((result.summary.get("settings") or {}).get("region") or "FR")
+    tokens = _Tokens(key, region)
+    ads = result.ads.copy()
+    added = set(col.ADS_OUTPUT_COLUMNS)
+    originals = {h for h in ads.columns if h not in added}
+    originals |= {n for n in added if f"adcensus_{n}" in ads.columns}
+    kinds = {col.URL: "url", col.NAME: "name", col.PHOTO_HASH: "photo"}
+    for role, headers in roles.items():
+        for header in (h for h in headers if h in ads.columns):
+            if role == col.PHONE:
+                ads[header] = _phone_cells(ads[header], tokens)
+            elif role in kinds:
+                ads[header] = tokens.column(ads[header], kinds[role])
+    text_headers = [h for r in (col.TITLE, col.TEXT) for h in roles.get(r, []) if h in ads.columns]
+    if drop_text:
+        ads = ads.drop(columns=text_headers)
+    else:
+        for header in text_headers:
+            ads[header] = _phones_in_texts(ads[header], tokens)
+    phones = _output_name(col.PHONES, originals)
+    if phones in ads.columns:
+        ads[phones] = tokens.joined(ads[phones], "phone")
+    reason = _output_name(col.LINK_REASON, originals)
+    if reason in ads.columns:
+        ads[reason] = tokens.e164_in(ads[reason])
+    persons = result.persons.copy()
+    for name, kind in (("names", "name"), ("phones", "phone")):
+        if name in persons.columns:
+            persons[name] = tokens.joined(persons[name], kind)
+    pairs = result.pairs.copy()
+    if "evidence" in pairs.columns:
+        pairs["evidence"] = tokens.e164_in(pairs["evidence"])
+    summary = {
+        **result.summary,
+        "pseudonymized": {
+            "key_id": key_id(key),
+            "method": f"HMAC-SHA256, first {_TOKEN_HEX} hex, prefixed by kind",
+            "columns": sorted(
+                {h for r, hs in roles.items() if r in (col.PHONE, *kinds) for h in hs}
+            ),
+            "free_text": "dropped" if drop_text else "phone numbers replaced, other words kept",
+        },
+    }
+    return dataclasses.replace(result, ads=ads, persons=persons, pairs=pairs, summary=summary)
+
+
+def read_outputs(folder: Path, delimiter: str = ";") -> DedupeResult:
+    """The four files `write_outputs` wrote in `folder`, read back as text tables."""
+    from adcensus.dedupe import DedupeResult
+
+    def table(name: str) -> pd.DataFrame:
+        return pd.read_csv(
+            folder / name, sep=delimiter, encoding="utf-8-sig", dtype=str, keep_default_na=False
+        )
+
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    return DedupeResult(
+        ads=table("ads.csv"), persons=table("persons.csv"), pairs=table("pairs.csv"),
+        summary=summary,
+    )  # fmt: skip
+
+
+def export_store_pseudonymized(
+    store: Path,
+    out_dir: Path,
+    key: bytes,
+    force: bool = False,
+    delimiter: str = ";",
+    drop_text: bool = False,
+) -> list[Path]:
+    """`adcensus.store.export_store` with keyed tokens (see `pseudonymize_result`).
+
+    The store's plain export goes to a private temporary folder on this machine (which
+    holds the store anyway), deleted at once; only the tokens reach `out_dir`.
+    """
+    from adcensus.dedupe import write_outputs
+    from adcensus.store import export_store
+
+    with tempfile.TemporaryDirectory(prefix="adcensus-") as plain:
+        export_store(store, Path(plain), force=True, delimiter=delimiter)
+        result = read_outputs(Path(plain), delimiter)
+    private = pseudonymize_result(result, key, drop_text)
+    return write_outputs(private, Path(out_dir), force=force, delimiter=delimiter)

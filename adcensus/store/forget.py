@@ -1,0 +1,192 @@
+"""Forget a person: delete their ads and every row about them from a census store.
+
+One transaction deletes the person's ads, their person ids (with the ids merged into
+them), their pairs, moves, merges and splits, and replaces their phone numbers by
+"(forgotten)" in the evidence left on other rows. The `forgotten` table keeps only when
+and how many rows went, never an identifier. Then VACUUM rewrites the file, so that
+the deleted rows do not stay readable in its free pages.
+
+A later load of a file that still holds the ads adds them again: delete them from the
+source files too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from adcensus.errors import InputError, UsageError
+from adcensus.phones import extract_phones
+from adcensus.store.schema import connect, translate_errors, utc_now
+
+FORGOTTEN_TABLE = """
+CREATE TABLE IF NOT EXISTS forgotten (
+    forgotten_id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    persons INTEGER NOT NULL,
+    ads INTEGER NOT NULL
+)
+"""
+FORGOTTEN_MARK = "(forgotten)"
+# The tables whose free text quotes phone numbers (see docs/store-schema.md).
+_EVIDENCE = (("ads", "link_reason"), ("pairs", "evidence"), ("merges", "evidence"),
+             ("splits", "evidence"))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What `forget` deleted (or, with `dry_run`, would delete)."""
+
+    store: Path
+    persons: int  # person ids deleted: the active ones and the ids merged into them
+    ads: int
+    dry_run: bool
+
+
+def forget(
+    store: Path,
+    phones: Sequence[str] = (),
+    persons: Sequence[str] = (),
+    region: str = "FR",
+    dry_run: bool = False,
+) -> Forgotten:
+    """Delete from `store` the persons behind `phones` and the person ids `persons`.
+
+    A phone (any written form, read in `region`) selects every person with an ad showing
+    it; a person id may be a merged one (its current id is forgotten). Everything goes
+    in one transaction, then the file is vacuumed. With `dry_run`, nothing changes.
+    Raises InputError for a phone that cannot be read or an unknown person id.
+    """
+    if not phones and not persons:
+        raise UsageError("say whom to forget: --phone NUMBER or --person ID")
+    numbers = [_e164(p, region) for p in phones]
+    store = Path(store)
+    conn = connect(store)
+    try:
+        with translate_errors(store):
+            conn.execute("BEGIN IMMEDIATE")
+            active = _active_ids(conn, store, numbers, persons)
+            ids = _with_merged(conn, active)
+            counted = _delete(conn, ids, numbers)
+            if dry_run:
+                conn.rollback()
+            else:
+                conn.execute(FORGOTTEN_TABLE)
+                conn.execute(
+                    "INSERT INTO forgotten (at, persons, ads) VALUES (?, ?, ?)",
+                    (utc_now(), len(ids), counted),
+                )
+                conn.commit()
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.execute("VACUUM")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            if conn.in_transaction:
+                conn.rollback()
+        raise
+    finally:
+        conn.close()
+    return Forgotten(store=store, persons=len(ids), ads=counted, dry_run=dry_run)
+
+
+def _e164(phone: str, region: str) -> str:
+    found = extract_phones(phone, region)
+    if len(found) != 1:
+        raise InputError(
+            f"--phone {phone!r}: expected one phone number, such as 06 12 34 56 78 or +33612345678"
+        )
+    return found[0].e164
+
+
+def _active_ids(
+    conn: sqlite3.Connection, store: Path, numbers: list[str], persons: Sequence[str]
+) -> set[str]:
+    """The active person ids to forget: the persons of ads showing `numbers`, and `persons`."""
+    active: set[str] = set()
+    for number in numbers:
+        rows = conn.execute(
+            "SELECT DISTINCT person_id FROM ads WHERE ';' || phones || ';' LIKE ?",
+            (f"%;{number};%",),
+        ).fetchall()
+        if not rows:
+            raise InputError(f"{store}: no ad shows the phone number given; nothing to forget")
+        active |= {r[0] for r in rows}
+    for person in persons:
+        seen: set[str] = set()
+        current = person
+        while current not in seen:
+            seen.add(current)
+            row = conn.execute(
+                "SELECT merged_into FROM persons WHERE person_id = ?", (current,)
+            ).fetchone()
+            if row is None:
+                raise InputError(f"{store}: no person {person!r}; ids look like P000012")
+            if row[0] is None:
+                break
+            current = row[0]
+        active.add(current)
+    return active
+
+
+def _with_merged(conn: sqlite3.Connection, active: set[str]) -> set[str]:
+    """`active` and every id merged into one of them, directly or through a chain."""
+    ids, frontier = set(active), set(active)
+    while frontier:
+        marks = ",".join("?" * len(frontier))
+        rows = conn.execute(
+            f"SELECT person_id FROM persons WHERE merged_into IN ({marks})", sorted(frontier)
+        ).fetchall()
+        frontier = {r[0] for r in rows} - ids
+        ids |= frontier
+    return ids
+
+
+def _delete(conn: sqlite3.Connection, ids: set[str], numbers: list[str]) -> int:
+    """Delete the rows of `ids` and scrub their phone numbers; return the ads deleted."""
+    conn.execute("CREATE TEMP TABLE forget_ids (person_id TEXT PRIMARY KEY)")
+    conn.executemany("INSERT INTO forget_ids VALUES (?)", [(i,) for i in sorted(ids)])
+    conn.execute(
+        "CREATE TEMP TABLE forget_ads AS SELECT ad_key, phones FROM ads"
+        " WHERE person_id IN (SELECT person_id FROM forget_ids)"
+    )
+    theirs = set(numbers)
+    for (found,) in conn.execute("SELECT phones FROM forget_ads").fetchall():
+        theirs |= {p for p in found.split(";") if p}
+    for (found,) in conn.execute(
+        "SELECT phones FROM persons WHERE person_id IN (SELECT person_id FROM forget_ids)"
+    ).fetchall():
+        theirs |= {p.strip() for p in (found or "").split(";") if p.strip()}
+    ad_keys = "(SELECT ad_key FROM forget_ads)"
+    person_ids = "(SELECT person_id FROM forget_ids)"
+    conn.execute(f"DELETE FROM pairs WHERE ad_a IN {ad_keys} OR ad_b IN {ad_keys}")
+    conn.execute(f"DELETE FROM moves WHERE ad_key IN {ad_keys}")
+    counted = conn.execute(f"DELETE FROM ads WHERE ad_key IN {ad_keys}").rowcount
+    conn.execute(
+        f"DELETE FROM merges WHERE survivor_id IN {person_ids} OR absorbed_id IN {person_ids}"
+    )
+    conn.execute(
+        f"DELETE FROM splits WHERE person_id IN {person_ids} OR to_person_id IN {person_ids}"
+    )
+    conn.execute(f"DELETE FROM persons WHERE person_id IN {person_ids}")
+    # A number another person still shows (an agency's) stays: their evidence needs it.
+    for number in sorted(theirs):
+        if _still_shown(conn, number):
+            continue
+        for table, column in _EVIDENCE:
+            conn.execute(
+                f"UPDATE {table} SET {column} = replace({column}, ?, ?) WHERE {column} LIKE ?",
+                (number, FORGOTTEN_MARK, f"%{number}%"),
+            )
+    conn.execute("DROP TABLE forget_ids")
+    conn.execute("DROP TABLE forget_ads")
+    return int(counted)
+
+
+def _still_shown(conn: sqlite3.Connection, number: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM ads WHERE ';' || phones || ';' LIKE ? LIMIT 1", (f"%;{number};%",)
+    ).fetchone()
+    return row is not None

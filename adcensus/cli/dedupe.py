@@ -1,0 +1,180 @@
+"""`adcensus dedupe`: read ad files, link them, write the output contract (or load a store)."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from adcensus.cli.base import _privacy_key, _progress, _show_roles, app, err_console, reports_errors
+from adcensus.decisions import DECISIONS_FILE, decisions_path_for
+from adcensus.dedupe import dedupe_table, write_outputs
+from adcensus.errors import UsageError
+from adcensus.privacy import pseudonymize_result
+from adcensus.read import parse_role_override, read_ads
+from adcensus.settings import load_settings, parse_setting
+from adcensus.write import json_text, prepare_out_dir
+
+
+def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
+    table = Table(title="adcensus dedupe", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("ads", f"{summary['ads']:,}")
+    table.add_row("persons", f"{summary['persons']:,}")
+    table.add_row("doublon rate", f"{summary['doublon_rate']:.1%}")
+    table.add_row("networks", f"{summary['networks']:,}")
+    table.add_row("ads without a phone", f"{summary['ads_without_phone']:,}")
+    phones = summary["phones"]
+    table.add_row(
+        "phone numbers",
+        f"{phones['distinct']:,} ({phones['fictional']:,} fictional, "
+        f"{phones['unallocated']:,} unallocated)",
+    )
+    table.add_row("rows flagged while reading", f"{summary['flagged_rows']:,}")
+    pairs = summary["pairs"]
+    table.add_row("doubtful links to review", f"{pairs['doubtful'] + pairs['conflict']:,}")
+    err_console.print(table)
+    per_site = summary.get("ads_per_site") or {}
+    if per_site:
+        sites = Table()
+        sites.add_column(f"site ({len(per_site)})")
+        sites.add_column("ads", justify="right")
+        shown = list(per_site.items())
+        for name, count in shown[:10]:
+            sites.add_row(name, f"{count:,}")
+        if len(shown) > 10:
+            sites.add_row(f"… {len(shown) - 10} more sites", f"{sum(c for _, c in shown[10:]):,}")
+        err_console.print(sites)
+    if out_dir is not None:
+        err_console.print(
+            f"written to [bold]{out_dir}[/]/ (ads.csv, persons.csv, pairs.csv, summary.json)"
+        )
+
+
+@app.command()
+@reports_errors
+def dedupe(
+    inputs: list[str] = typer.Argument(
+        ...,
+        metavar="INPUT...",
+        help="Ad files (CSV/TSV, XLSX, JSON lines or array, Parquet); - reads CSV from stdin.",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Output folder (default: <first input name>-adcensus/)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite a non-empty output folder."),
+    col_specs: list[str] = typer.Option(
+        [],
+        "--col",
+        metavar="ROLE=HEADER",
+        help="Give a column its role, e.g. --col phone='N° tel'. Repeatable.",
+    ),
+    region: str | None = typer.Option(
+        None, "--region", help="Country for numbers written without +CC (default: FR)."
+    ),
+    threshold: float | None = typer.Option(
+        None,
+        "--threshold",
+        min=0.0,
+        max=1.0,
+        help="Link pairs scoring at least this (default: 0.8).",
+    ),
+    set_specs: list[str] = typer.Option(
+        [],
+        "--set",
+        metavar="NAME=VALUE",
+        help="Change one linking setting, e.g. --set w_phone_shared=5. Repeatable.",
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="Settings file (default: ./adcensus.toml when present)."
+    ),
+    delimiter: str | None = typer.Option(
+        None,
+        "--delimiter",
+        "-d",
+        help="Delimiter of CSV inputs (default: detected; 'tab' for tabs).",
+    ),
+    encoding: str | None = typer.Option(
+        None, "--encoding", "-e", help="Encoding of CSV inputs, e.g. cp1252 (default: detected)."
+    ),
+    sheet: str | None = typer.Option(
+        None, "--sheet", help="XLSX sheet, by name or 1-based number (default: first non-empty)."
+    ),
+    out_delimiter: str = typer.Option(
+        ";",
+        "--out-delimiter",
+        help="Delimiter of the CSV outputs: ; (Excel in French), , or tab.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print summary.json on stdout."),
+    store: Path | None = typer.Option(
+        None,
+        "--store",
+        help="Add the ads to this census store (created if missing); --out then also exports.",
+    ),
+    decisions_file: Path | None = typer.Option(
+        None,
+        "--decisions",
+        help="Reviewed decisions to obey (default: review.jsonl of the output folder, if any).",
+    ),
+    pseudonymize: bool = typer.Option(
+        False, "--pseudonymize", help="Write keyed tokens for phones, urls and pseudonyms."
+    ),
+    key_file: Path | None = typer.Option(
+        None, "--key-file", help="Key for --pseudonymize (default: $ADCENSUS_KEY, then keygen's)."
+    ),
+    drop_text: bool = typer.Option(
+        False, "--drop-text", help="With --pseudonymize, drop the title and text columns."
+    ),
+) -> None:
+    """Find the distinct persons behind ad files, and write ads, persons, pairs and a summary."""
+    # Imported here so that `dedupe` is registered, and listed, before the other commands.
+    from adcensus.cli.review import _review_decisions
+    from adcensus.cli.store import _dedupe_into_store
+
+    key = _privacy_key(pseudonymize, key_file, drop_text, store is not None)
+    columns = dict(parse_role_override(spec) for spec in col_specs)
+    out_delimiter = "\t" if out_delimiter.lower() in ("tab", "\\t") else out_delimiter
+    if out_delimiter not in (";", ",", "\t"):
+        raise UsageError(f"--out-delimiter must be ; , or tab, got {out_delimiter!r}")
+    settings = load_settings(config).with_overrides(**dict(parse_setting(x) for x in set_specs))
+    settings = settings.with_overrides(
+        region=region.upper() if region else None, link_threshold=threshold
+    )
+    if store is not None:
+        read_options = {"sheet": sheet, "delimiter": delimiter, "encoding": encoding}
+        store_decisions = _review_decisions(decisions_file, decisions_path_for(store))
+        _dedupe_into_store(
+            store,
+            inputs,
+            columns,
+            settings,
+            read_options,
+            out,
+            force,
+            out_delimiter,
+            as_json,
+            store_decisions,
+        )
+        return
+    first = inputs[0]
+    out_dir = out or Path(("stdin" if first == "-" else Path(first).stem) + "-adcensus")
+    prepare_out_dir(out_dir, force)
+    decisions = _review_decisions(decisions_file, out_dir / DECISIONS_FILE)
+    with contextlib.contextmanager(_progress)() as progress:
+        progress("read")
+        table = read_ads(inputs, columns, sheet=sheet, delimiter=delimiter, encoding=encoding)
+        for note in table.notes:
+            err_console.print(note, highlight=False, markup=False)
+        _show_roles(table.roles)
+        result = dedupe_table(table, settings, progress, decisions)
+        if key is not None:
+            result = pseudonymize_result(result, key, drop_text)
+        progress("write")
+        write_outputs(result, out_dir, force=True, delimiter=out_delimiter)
+    _show_summary(result.summary, out_dir)
+    if as_json:
+        typer.echo(json_text(result.summary), nl=False)

@@ -1,0 +1,51 @@
+"""`adcensus report`: the self-contained HTML report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from adcensus.cli.base import app, err_console, reports_errors
+
+
+@app.command()
+@reports_errors
+def report(
+    directory: Path = typer.Argument(
+        ..., metavar="DIR", help="A folder written by `adcensus dedupe`, or a census store."
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="HTML file to write (default: DIR/rapport.html in French, DIR/report.html in English).",
+    ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="fr or en (default: fr where the locale is French, else en)."
+    ),
+    min_count: int = typer.Option(
+        1, "--min-count", help="Write counts below this as '< K', so no person can be singled out."
+    ),
+    show_identifiers: bool = typer.Option(
+        False,
+        "--show-identifiers",
+        help="Also show pseudonyms and phone numbers (never by default).",
+    ),
+    png: Path | None = typer.Option(
+        None, "--png", metavar="DIR", help="Also write each chart as a PNG there (needs Chromium)."
+    ),
+) -> None:
+    """Write a self-contained HTML report with charts, in French or English, that opens offline."""
+    from adcensus.report import build_report, default_output, write_report
+
+    built = build_report(directory, lang, min_count, show_identifiers)
+    target = out or default_output(directory, built.lang)
+    written = write_report(built, target, png)
+    pngs = len(written) - 1
+    extra = f" and {pngs} PNG charts to [bold]{png}[/]" if png is not None else ""
+    err_console.print(
+        f"wrote the report to [bold]{target}[/] ({len(built.charts)} charts){extra}",
+        highlight=False,
+        soft_wrap=True,
+    )

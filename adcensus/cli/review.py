@@ -1,0 +1,159 @@
+"""`adcensus review`: confirm doubtful links; and the decisions `dedupe` obeys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+# This section keeps its own imports, so that it can be edited apart from the rest.
+from rich.markup import escape as _escape
+
+from adcensus.cli.base import app, err_console, reports_errors
+from adcensus.decisions import (
+    DECISIONS_FILE,
+    load_decisions,
+)
+from adcensus.errors import UsageError
+
+
+def _review_decisions(given: Path | None, default: Path) -> Any:
+    """The decisions `adcensus dedupe` obeys: --decisions FILE (or DIR), else `default` if there.
+
+    `default` is OUT/review.jsonl for an output folder, STORE.review.jsonl for a store.
+    """
+    path = given / DECISIONS_FILE if given is not None and given.is_dir() else given
+    if path is None and default.is_file():
+        path = default
+    if path is None:
+        return None
+    decisions = load_decisions(path)
+    counts = decisions["decision"].value_counts()
+    err_console.print(
+        f"obeying {len(decisions):,} reviewed decisions from {_escape(str(path))} "
+        f"({int(counts.get('y', 0)):,} same person, {int(counts.get('n', 0)):,} different)"
+        + ("" if given is not None else "; give --decisions FILE to use another file"),
+        highlight=False,
+        soft_wrap=True,
+    )
+    return decisions
+
+
+@app.command()
+@reports_errors
+def review(
+    directory: Path = typer.Argument(
+        ..., metavar="DIR", help="A folder written by `adcensus dedupe`, or a census store."
+    ),
+    sample: int | None = typer.Option(
+        None,
+        "--sample",
+        min=1,
+        metavar="N",
+        help="Review a random sample of N links (not only doubtful ones) to measure precision.",
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of the --sample draw."),
+    show_phones: bool = typer.Option(
+        False, "--show-phones", help="Show phone numbers in full (masked by default)."
+    ),
+    export: Path | None = typer.Option(
+        None, "--export", metavar="FILE.xlsx", help="Write the pairs to a spreadsheet instead."
+    ),
+    import_file: Path | None = typer.Option(
+        None, "--import", metavar="FILE.xlsx", help="Read the decisions of such a spreadsheet."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing --export file."),
+) -> None:
+    """Look at doubtful links two ads side by side and decide; the next dedupe obeys."""
+    from adcensus.review import (
+        build_queue,
+        export_review,
+        import_review,
+        open_source,
+        pending,
+        run_review,
+    )
+
+    if export is not None and import_file is not None:
+        raise UsageError("give --export or --import, not both")
+    if import_file is not None and sample is not None:
+        raise UsageError("--import takes each row's mode from the sheet; drop --sample")
+    source = open_source(directory)
+    where = _escape(str(source.decisions_path))
+    if import_file is not None:
+        imported = import_review(import_file, source)
+        saved = imported.saved
+        err_console.print(
+            f"{sum(saved.values()):,} decisions imported to {where} ({saved['y']:,} same "
+            f"person, {saved['n']:,} different, {saved['s']:,} skip); {imported.unchanged:,} "
+            f"unchanged, {imported.empty:,} rows without a decision",
+            highlight=False,
+            soft_wrap=True,
+        )
+        _review_next_step(source)
+        return
+    mode, pairs = build_queue(source, sample, seed)
+    if export is not None:
+        written = export_review(source, pairs, mode, export, show_phones, force)
+        err_console.print(
+            f"wrote {written:,} pairs ({mode} mode) to [bold]{_escape(str(export))}[/]; choose "
+            f"a decision on each row, then: adcensus review {_escape(str(directory))} "
+            f"--import {_escape(str(export))}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    todo = pending(pairs)
+    if not pairs:
+        err_console.print(
+            f"no pairs to review in {_escape(str(directory))}.", highlight=False, soft_wrap=True
+        )
+        return
+    if not todo:
+        err_console.print(
+            f"nothing left to review: {len(pairs):,} pairs, all decided in {where}.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        _review_next_step(source)
+        return
+    outcome = run_review(source, todo, mode, err_console, show_phones)
+    if outcome.finished:
+        err_console.print(
+            f"done: {_count_decisions(outcome.decided)} saved to {where} "
+            f"({outcome.skipped:,} skipped, shown again next time).",
+            highlight=False,
+            soft_wrap=True,
+        )
+        _review_next_step(source)
+    else:
+        err_console.print(
+            f"{_count_decisions(outcome.decided)} saved to {where}; {outcome.left:,} pairs left; "
+            "run again to resume.",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _count_decisions(count: int) -> str:
+    return f"{count:,} decision" + ("" if count == 1 else "s")
+
+
+def _review_next_step(source: Any) -> None:
+    """Say how the decisions reach the counts."""
+    if source.is_store:
+        err_console.print(
+            "loads into a store do not apply reviewed decisions yet; they are kept for when "
+            "they do.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    inputs = " ".join(_escape(i) for i in source.inputs) or "INPUT..."
+    err_console.print(
+        f"apply them: adcensus dedupe {inputs} --out {_escape(str(source.location))} --force "
+        "(with the options of the first run)",
+        highlight=False,
+        soft_wrap=True,
+    )

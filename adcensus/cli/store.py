@@ -1,0 +1,285 @@
+"""`adcensus store info|export` and `adcensus tally`, and loading a store from `dedupe`."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+# This section keeps its own imports, so that it can be edited apart from the rest.
+from rich.console import Console as _Console
+from rich.markup import escape
+from rich.table import Table
+
+from adcensus.cli.base import _privacy_key, _progress, _show_roles, app, err_console, reports_errors
+from adcensus.errors import UsageError
+from adcensus.privacy import export_store_pseudonymized
+from adcensus.read import parse_role_override
+from adcensus.settings import Settings, load_settings
+from adcensus.store import LoadResult, export_store, load_into_store, store_info
+from adcensus.tally import FORMATS, parse_day, read_source, render
+from adcensus.tally import tally as tally_counts
+from adcensus.write import json_text, prepare_out_dir
+
+store_app = typer.Typer(
+    help="Look into a census store made by `adcensus dedupe --store`, or export it.",
+    no_args_is_help=True,
+)
+app.add_typer(store_app, name="store")
+
+_STORE_STAGES = {
+    "store": "Reading the census store",
+    "reconcile": "Keeping person ids stable",
+    "commit": "Saving the census store",
+}
+
+
+def _dedupe_into_store(
+    store: Path,
+    inputs: list[str],
+    columns: dict[str, str],
+    settings: Settings,
+    read_options: dict[str, str | None],
+    out: Path | None,
+    force: bool,
+    out_delimiter: str,
+    as_json: bool,
+    decisions: Any = None,
+) -> None:
+    """`adcensus dedupe INPUT... --store PATH`: one load into the store; with --out, export."""
+    if out is not None:
+        prepare_out_dir(out, force)  # refuse a non-empty folder before the load, not after
+    with contextlib.contextmanager(_progress)() as progress:
+        loaded = load_into_store(
+            store,
+            inputs,
+            settings,
+            columns,
+            lambda stage: progress(_STORE_STAGES.get(stage, stage)),
+            sheet=read_options["sheet"],
+            delimiter=read_options["delimiter"],
+            encoding=read_options["encoding"],
+            decisions=decisions,
+        )
+    for note in loaded.notes:
+        err_console.print(note, highlight=False, markup=False)
+    for file in loaded.files:
+        _show_roles(file.roles)
+    _show_load(loaded)
+    if out is not None:
+        export_store(store, out, force=True, delimiter=out_delimiter)
+        err_console.print(
+            f"exported to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, summary.json)"
+        )
+    if as_json:
+        typer.echo(json_text({**loaded.summary, "load": loaded.to_dict()}), nl=False)
+
+
+def _show_load(loaded: LoadResult) -> None:
+    files = Table(title=f"adcensus dedupe → {escape(str(loaded.store))}", title_justify="left")
+    for name in ("file", "rows", "added", "already in the store"):
+        files.add_column(name, justify="left" if name == "file" else "right")
+    for file in loaded.files:
+        files.add_row(
+            escape(file.path), f"{file.rows:,}", f"{file.added:,}", f"{file.duplicates:,}"
+        )
+    err_console.print(files)
+    if loaded.load_id is None:
+        err_console.print(
+            f"nothing added: every row is already in {loaded.store}", markup=False, highlight=False
+        )
+        return
+    table = Table(title=f"load {loaded.load_id}", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("ads in the store", f"{loaded.ads:,}")
+    table.add_row("persons", f"{loaded.persons:,}")
+    table.add_row("new persons", f"{loaded.persons_new:,}")
+    table.add_row("merges of known persons", f"{loaded.merges:,}")
+    table.add_row("splits of known persons", f"{loaded.splits:,}")
+    table.add_row("stored ads moved to another person", f"{loaded.ads_moved:,}")
+    err_console.print(table)
+
+
+@store_app.command("info")
+@reports_errors
+def store_info_command(
+    store: Path = typer.Argument(..., metavar="STORE", help="A census store file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the description as JSON on stdout."),
+) -> None:
+    """What a census store holds: ads, persons, merges, splits, dates and each load."""
+    info = store_info(store)
+    table = Table(
+        title=f"adcensus store {escape(str(store))}", show_header=False, title_justify="left"
+    )
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    for label, key in (
+        ("ads", "ads"),
+        ("persons", "persons"),
+        ("person ids given", "person_ids_given"),
+        ("person ids merged into another", "person_ids_merged"),
+        ("networks", "networks"),
+        ("merges", "merges"),
+        ("splits", "splits"),
+        ("ads without a date", "ads_without_date"),
+    ):
+        table.add_row(label, f"{info[key]:,}")
+    table.add_row("doublon rate", f"{info['doublon_rate']:.1%}")
+    table.add_row("ads dated", f"{info['first_ad_date']} to {info['last_ad_date']}")
+    table.add_row("created", f"{info['created_at']} ({info['created_by']})")
+    table.add_row("size", f"{info['size_bytes'] / 1e6:,.1f} MB")
+    err_console.print(table)
+    loads = Table(title="loads", title_justify="left")
+    for name in ("load", "finished", "files", "added", "new persons", "merges", "splits"):
+        loads.add_column(name, justify="left" if name == "files" else "right")
+    for load in info["load_history"]:
+        loads.add_row(
+            str(load["load_id"]),
+            str(load["finished_at"]),
+            escape(", ".join(f["path"] for f in load["files"])),
+            f"{load['added']:,}",
+            f"{load['persons_new']:,}",
+            f"{load['merges']:,}",
+            f"{load['splits']:,}",
+        )
+    err_console.print(loads)
+    if as_json:
+        typer.echo(json_text(info), nl=False)
+
+
+@store_app.command("export")
+@reports_errors
+def store_export_command(
+    store: Path = typer.Argument(..., metavar="STORE", help="A census store file."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
+    force: bool = typer.Option(False, "--force", help="Overwrite a non-empty output folder."),
+    out_delimiter: str = typer.Option(
+        ";", "--out-delimiter", help="Delimiter of the CSV outputs: ; (Excel in French), , or tab."
+    ),
+    pseudonymize: bool = typer.Option(
+        False, "--pseudonymize", help="Write keyed tokens for phones, urls and pseudonyms."
+    ),
+    key_file: Path | None = typer.Option(
+        None, "--key-file", help="Key for --pseudonymize (default: $ADCENSUS_KEY, then keygen's)."
+    ),
+    drop_text: bool = typer.Option(
+        False, "--drop-text", help="With --pseudonymize, drop the title and text columns."
+    ),
+) -> None:
+    """Write a store's ads, persons, pairs and summary, the files `adcensus dedupe` writes."""
+    out_delimiter = "\t" if out_delimiter.lower() in ("tab", "\\t") else out_delimiter
+    if out_delimiter not in (";", ",", "\t"):
+        raise UsageError(f"--out-delimiter must be ; , or tab, got {out_delimiter!r}")
+    key = _privacy_key(pseudonymize, key_file, drop_text)
+    prepare_out_dir(out, force)
+    if key is not None:
+        export_store_pseudonymized(store, out, key, True, out_delimiter, drop_text)
+    else:
+        export_store(store, out, force=True, delimiter=out_delimiter)
+    err_console.print(
+        f"exported {escape(str(store))} to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, summary.json)"
+    )
+
+
+@app.command()
+@reports_errors
+def tally(
+    source: Path = typer.Argument(
+        ..., metavar="SOURCE", help="A census store, a dedupe output folder, or an ad file."
+    ),
+    by: list[str] = typer.Option(
+        [],
+        "--by",
+        help="Group by month, week, site, city, network or any column; repeat to combine.",
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help="First day counted: YYYY-MM-DD or YYYY-MM."
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help="Last day counted: YYYY-MM-DD or YYYY-MM."
+    ),
+    fmt: str | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="table, csv, json or markdown (default: table on a terminal, csv otherwise).",
+    ),
+    out_delimiter: str = typer.Option(",", "--out-delimiter", help="Delimiter of --format csv."),
+    col_specs: list[str] = typer.Option(
+        [], "--col", metavar="ROLE=HEADER", help="With an ad file: give a column its role."
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="With an ad file: settings file (default: ./adcensus.toml)."
+    ),
+) -> None:
+    """Counts per month, week, site, city or network: ads, persons, new, returning, touring."""
+    fmt = (fmt or ("table" if sys.stdout.isatty() else "csv")).lower()
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    out_delimiter = "\t" if out_delimiter.lower() in ("tab", "\\t") else out_delimiter
+    if len(out_delimiter) != 1:
+        raise UsageError(f"--out-delimiter must be one character, got {out_delimiter!r}")
+    first = parse_day(since, "--since") if since else None
+    last = parse_day(until, "--until", end=True) if until else None
+    if first and last and first > last:
+        raise UsageError(f"--since {since} is after --until {until}; swap them")
+    columns = dict(parse_role_override(spec) for spec in col_specs)
+    with contextlib.contextmanager(_progress)() as progress:
+        data, keys = read_source(source, by, load_settings(config), columns, progress)
+    counts = tally_counts(data, keys, first, last)
+    if counts.empty or not counts["ads"].sum():
+        err_console.print(
+            f"[yellow]warning:[/] no ads in {escape(str(source))} for these dates", highlight=False
+        )
+    if fmt != "table":
+        typer.echo(render(counts, fmt, out_delimiter), nl=False)
+        return
+    total = tally_counts(data, [], first, last) if keys else None
+    _Console(highlight=False).print(_tally_table(counts, keys, total, source))
+
+
+_TALLY_HEADERS = {
+    "doublon_rate": "doublon\nrate",
+    "new_persons": "new",
+    "returning_persons": "returning",
+    "touring_persons": "touring",
+    "persons_in_networks": "in\nnetworks",
+}
+
+
+def _tally_table(counts: Any, keys: list[str], total: Any, source: Path) -> Table:
+    table = Table(
+        title=f"adcensus tally {escape(source.name)}",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+    )
+    names = list(counts.columns)
+    for position, name in enumerate(names):
+        if position < len(keys):
+            table.add_column(name, no_wrap=True)
+        else:
+            table.add_column(_TALLY_HEADERS.get(name, name), justify="right")
+
+    def cells(row: dict[str, Any]) -> list[str]:
+        shown = []
+        for name in names:
+            value = row.get(name)
+            if name == "doublon_rate":
+                shown.append(f"{value:.1%}")
+            elif isinstance(value, int):
+                shown.append(f"{value:,}")
+            else:
+                shown.append("(none)" if value is None or value != value else escape(str(value)))
+        return shown
+
+    for row in counts.astype(object).to_dict("records"):
+        table.add_row(*cells(row))
+    if total is not None and len(total):
+        row = total.astype(object).to_dict("records")[0]
+        table.add_row("all", *[""] * (len(keys) - 1), *cells(row)[len(keys) :], style="bold")
+    return table

@@ -16,10 +16,14 @@ from scipy import sparse
 
 ARROW_STR = pd.StringDtype("pyarrow")
 
+# Spaces are spelled out ([ \t…]) rather than \s: pandas 3 runs a pattern with \s or \S
+# through Python's re instead of pyarrow, and that is quadratic on a long cell without spaces.
+_SPACE = r" \t\n\r\f\v"
 URL_PATTERN = (
-    r"(?i)(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|fr|net|org|be|ch|eu|io|test|example)\b\S*"
+    rf"(?i)(?:https?://|www\.)[^{_SPACE}]+"
+    rf"|\b[\w.-]+\.(?:com|fr|net|org|be|ch|eu|io|test|example)\b[^{_SPACE}]*"
 )
-EMAIL_PATTERN = r"\S+@\S+\.\w+"
+EMAIL_PATTERN = rf"[^{_SPACE}@]+@[^{_SPACE}@]+\.[A-Za-z0-9_]+"
 # Sentences end at . ! ? … or a line break; ads rarely punctuate more carefully.
 SENTENCE_SPLIT = r"[.!?…\n\r]+"
 
@@ -49,7 +53,7 @@ def fold_name(values: pd.Series) -> pd.Series:
     """Fold a pseudonym: letters only ("Léa ❤️ 23" → "lea"), "" when none."""
     folded = fold(values)
     folded = folded.str.replace(r"[\p{N}]+", " ", regex=True)
-    return folded.str.replace(r"\s+", " ", regex=True).str.strip()
+    return folded.str.replace(rf"[{_SPACE}]+", " ", regex=True).str.strip()
 
 
 def split_sentences(folded_source: pd.Series) -> pd.DataFrame:
@@ -69,9 +73,9 @@ def mask_words(folded: pd.Series, words: set[str]) -> pd.Series:
         return folded
     # Longest first, so that "boulogne sur mer" goes before "boulogne".
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-    pattern = rf"(?:^|\s)(?:{alternatives})(?:\s(?:{alternatives}))*(?:$|\s)"
+    pattern = rf"(?:^| )(?:{alternatives})(?: (?:{alternatives}))*(?:$| )"
     masked = folded.astype(ARROW_STR).str.replace(pattern, " ", regex=True)
-    return masked.str.replace(r"\s+", " ", regex=True).str.strip()
+    return masked.str.replace(" +", " ", regex=True).str.strip()
 
 
 def find_boilerplate(sentences: pd.DataFrame, owners: pd.Series, min_owners: int) -> set[str]:

@@ -1,8 +1,9 @@
 """Encodings: any text file's bytes as UTF-8 without BOM, and the encoding they were read as.
 
-The encoding given wins; then a BOM, strict UTF-8, UTF-16 without BOM, cp1252 unless its
-letters look wrong (charset-normalizer's guess then), cp1252 as the last resort. Binary
-files (NUL bytes, many control characters) are refused.
+The encoding given wins; then a BOM, strict UTF-8, UTF-16 without BOM, UTF-8 whose few
+bad bytes are cp1252 (a file appended to by two programs) or whose last character is cut
+(a truncated file), cp1252 unless its letters look wrong (charset-normalizer's guess then),
+cp1252 as the last resort. Binary files (NUL bytes, many control characters) are refused.
 """
 
 from __future__ import annotations
@@ -30,18 +31,30 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# Bytes that may start a UTF-8 character of two to four bytes → L, that may continue one → C.
+_LEAD_CONTINUATION = bytes(
+    ord("L") if 0xC2 <= b <= 0xF4 else ord("C") if 0x80 <= b <= 0xBF else ord(".")
+    for b in range(256)
+)
+_ESCAPED = re.compile("[\udc80-\udcff]")  # bytes that surrogateescape could not decode
+_DROP_ESCAPED = dict.fromkeys(range(0xDC80, 0xDD00))
+_FROM_ESCAPED = {0xDC00 + b: _CP1252_TABLE[b] for b in range(0x80, 0x100)}
+# Characters beyond ASCII that Western text holds: Latin-1 and Latin Extended-A letters,
+# punctuation, symbols, emoji. Others (ɻ, Ι, ...) are what cp1252 bytes spell by chance.
+_NOT_WESTERN = re.compile("[^\x00-\x7f\u00a0-\u017f\u2000-\u2bff\ufe0f\U0001f000-\U0001faff]")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f\x7f]")
 
 
-def _decode(name: str, data: bytes, encoding: str | None) -> tuple[bytes, str]:
-    """UTF-8 bytes without BOM, and the encoding they were read as.
+def _decode(name: str, data: bytes, encoding: str | None) -> tuple[bytes, str, list[str]]:
+    """UTF-8 bytes without BOM, the encoding they were read as, and notes for the user.
 
-    Order: the encoding given, a BOM, strict UTF-8, UTF-16 without BOM, cp1252 unless its
-    letters look wrong (then charset-normalizer's guess), and cp1252 as the last resort.
+    Order: the encoding given, a BOM, strict UTF-8, UTF-16 without BOM, UTF-8 with a cut
+    last character or a few cp1252 bytes, cp1252 unless its letters look wrong (then
+    charset-normalizer's guess), and cp1252 as the last resort.
     """
     if encoding is not None:
         try:
-            return _utf8(name, data.decode(encoding)), encoding
+            return _utf8(name, data.decode(encoding)), encoding, []
         except LookupError:
             raise _error(name, f"unknown encoding {encoding!r}; try utf-8 or cp1252.") from None
         except UnicodeDecodeError as exc:
@@ -49,23 +62,26 @@ def _decode(name: str, data: bytes, encoding: str | None) -> tuple[bytes, str]:
     for bom, candidate in _BOMS:
         if data.startswith(bom):
             try:
-                return _utf8(name, data.decode(candidate)), candidate
+                return _utf8(name, data.decode(candidate)), candidate, []
             except UnicodeDecodeError:
                 message = f"starts as {candidate} but is not; save it as CSV UTF-8."
                 raise _error(name, message) from None
     if _is_utf8(data):
-        return _checked(name, data), "utf-8"
+        return _checked(name, data), "utf-8", []
     head = data[:4096]
     half = len(head) // 2
     even, odd = head[0::2].count(0), head[1::2].count(0)
     for candidate, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
         if half >= 2 and zeros > 0.3 * half and others < 0.05 * half:
             try:
-                return _utf8(name, data.decode(candidate)), candidate
+                return _utf8(name, data.decode(candidate)), candidate, []
             except UnicodeDecodeError:
                 break
     if b"\x00" in data:
         raise _binary(name)
+    mostly_utf8 = _mostly_utf8(name, data)
+    if mostly_utf8 is not None:
+        return mostly_utf8
     high = len(data) - len(data.translate(None, _HIGH_BYTES))
     # charset-normalizer takes short French cp1252 for big5 or cp1006, so cp1252 goes first
     # unless its decoding shows letters French or English text would not hold.
@@ -75,10 +91,45 @@ def _decode(name: str, data: bytes, encoding: str | None) -> tuple[bytes, str]:
         guess = from_bytes(data[:1_000_000]).best()
         if guess is not None:
             try:
-                return _utf8(name, data.decode(guess.encoding)), guess.encoding
+                return _utf8(name, data.decode(guess.encoding)), guess.encoding, []
             except (UnicodeDecodeError, LookupError):
                 pass
-    return _utf8(name, codecs.charmap_decode(data, "strict", _CP1252_TABLE)[0]), "cp1252"
+    return _utf8(name, codecs.charmap_decode(data, "strict", _CP1252_TABLE)[0]), "cp1252", []
+
+
+def _mostly_utf8(name: str, data: bytes) -> tuple[bytes, str, list[str]] | None:
+    """UTF-8 read despite a cut last character or a few bytes in cp1252, or None.
+
+    Mixed files are common (a UTF-8 export appended to by a cp1252 program); reading them
+    all as cp1252 would garble every UTF-8 accent ("Léa" → "LÃ©a"). The file counts as
+    UTF-8 when its valid multi-byte characters are letters or punctuation of Western text,
+    which cp1252 bytes almost never spell by chance, or outnumber its bad bytes twice.
+    """
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":  # only the last character is cut
+            note = (
+                f"{name}: ends in the middle of a character (a truncated file?); its last "
+                f"{exc.end - exc.start} byte(s) are left out: check the last row."
+            )
+            return _utf8(name, data[: exc.start].decode("utf-8")), "utf-8", [note]
+    if b"LC" not in data.translate(_LEAD_CONTINUATION):  # no UTF-8 character at all
+        return None
+    text = data.decode("utf-8", errors="surrogateescape")
+    clean = text.translate(_DROP_ESCAPED)
+    bad = len(text) - len(clean)
+    multibyte = len(clean) - len(clean.encode("ascii", errors="ignore"))
+    odd = len(_NOT_WESTERN.findall(clean))
+    if not multibyte or (odd and multibyte <= 2 * bad):
+        return None
+    first = _ESCAPED.search(text)
+    line = text.count("\n", 0, first.start() if first else 0) + 1
+    note = (
+        f"{name}: mixes two encodings: {bad} byte(s) that are not UTF-8 (first on line "
+        f"{line}) are read as cp1252; check those rows."
+    )
+    return _utf8(name, text.translate(_FROM_ESCAPED)), "utf-8 and cp1252", [note]
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -3,13 +3,15 @@ extension, then first character), and the readers of XLSX, JSON (array or lines)
 
 Delimited text is read by `delimited`, once `encoding` has decoded it. Spreadsheet and
 Parquet values become the text a person would read: 612345678.0 → "612345678", a datetime
-at midnight → its date.
+at midnight → its date; a formula no spreadsheet ever computed (a workbook written by a
+script) → its text. A JSON key repeated in one object (`x`) becomes `x.2`, `x.3`, ...
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 import warnings
 from datetime import date, datetime, time, timedelta
@@ -21,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from adcensus.errors import InputError
-from adcensus.read.table import _error, _text_array
+from adcensus.read.table import _error, _text_array, _unique_name
 
 _TEXT_FORMATS = {".csv": "csv", ".tsv": "csv", ".tab": "csv", ".txt": "csv", ".json": "json"}
 _TEXT_FORMATS |= {".jsonl": "json", ".ndjson": "json"}
@@ -102,6 +104,7 @@ def _read_xlsx(
         raise
     except Exception as exc:  # openpyxl raises anything on a damaged file
         raise _error(name, f"is not a readable .xlsx ({type(exc).__name__}); {_SAVE_AS}.") from None
+    formulas = _unsaved_formulas(data, ws.title, rows) if _has_formulas(data) else 0
     rows = rows[filled[0] : filled[-1] + 1]
     width = max((max((i for i, v in enumerate(r) if v is not None), default=-1) + 1) for r in rows)
     rows = [r[:width] + [None] * (width - len(r)) for r in rows]
@@ -109,7 +112,44 @@ def _read_xlsx(
         {i: _text_array([r[i] for r in rows[1:]]) for i in range(width)}, index=range(len(rows) - 1)
     )
     how = f"sheet {ws.title!r}" + (f" of {len(titles)}" if len(titles) > 1 else "")
-    return rows[0], frame, f"Excel {how}, header on row {filled[0] + 1}"
+    how = f"Excel {how}, header on row {filled[0] + 1}"
+    if formulas:
+        how += f"; {formulas:,} formula(s) never computed (no saved value) kept as text"
+    return rows[0], frame, how
+
+
+def _has_formulas(data: bytes) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+            return any(re.search(rb"<(?:\w+:)?f[ >]", archive.read(n)) for n in sheets)
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+        return False
+
+
+def _unsaved_formulas(data: bytes, title: str, rows: list[list[str | None]]) -> int:
+    """Put in `rows` the formula of each cell that has one but no saved value; their count.
+
+    A workbook written by a program (openpyxl, a script) holds formulas that no spreadsheet
+    ever computed: read for values only, those cells would silently be empty.
+    """
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    count = 0
+    try:
+        for row, formulas in zip(rows, book[title].iter_rows(values_only=True), strict=False):
+            for column, formula in enumerate(formulas[: len(row)]):
+                if row[column] is None and isinstance(formula, str) and formula[:1] == "=":
+                    row[column] = formula
+                    count += 1
+    finally:
+        book.close()
+    return count
 
 
 def _cell_text(value: Any) -> str | None:
@@ -145,6 +185,7 @@ _JSON_KINDS = {_JsonNumber: "a number", str: "a string", bool: "true or false", 
 def _read_json(name: str, text: str) -> tuple[list[str | None], pd.DataFrame]:
     """A JSON array of objects, or one object per line (JSON Lines)."""
     hooks: dict[str, Any] = {"parse_int": _JsonNumber, "parse_float": _JsonNumber}
+    hooks["object_pairs_hook"] = _unique_keys
     hint = "a JSON file must be an array of objects or hold one object per line"
     array = text.lstrip().startswith("[")
     lines = [text] if array else text.split("\n")
@@ -169,6 +210,16 @@ def _read_json(name: str, text: str) -> tuple[list[str | None], pd.DataFrame]:
         i: _text_array([_json_text(item.get(k)) for item in items]) for i, k in enumerate(keys)
     }
     return [k or None for k in keys], pd.DataFrame(columns, index=range(len(items)))
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose repeated key `x` becomes `x.2`, `x.3`, ...: no value is lost."""
+    item: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in item:
+            key = _unique_name(key, set(item) | {k for k, _ in pairs})
+        item[key] = value
+    return item
 
 
 def _json_text(value: Any) -> str | None:

@@ -102,7 +102,8 @@ def _read_one(
     elif fmt == "parquet":
         headers, frame, how = _read_parquet(name, data)
     else:
-        payload, used = _decode(name, data, enc)
+        payload, used, decode_notes = _decode(name, data, enc)
+        notes += decode_notes
         del data  # the file may be large: keep one copy only
         if fmt == "sniff":
             fmt = "json" if re.match(rb"\s*[\[{]", payload) else "csv"

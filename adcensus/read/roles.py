@@ -75,6 +75,11 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") else word
 
 
+def _words(text: str) -> list[str]:
+    """Folded, stemmed words without stopwords: what header matching compares."""
+    return [_stem(w) for w in _fold(text) if w not in _STOPWORDS]
+
+
 def _resolve_overrides(
     overrides: Mapping[str, str], headers: Sequence[str], where: str
 ) -> dict[str, str]:
@@ -111,17 +116,19 @@ def detect_roles(
         if role and role not in roles and header not in used:
             roles[role] = header
             used.add(header)
+    # Folded once per call, not once per header: a file may have thousands of columns.
+    folded_synonyms = {
+        role: [words for words in map(_words, synonyms) if " ".join(words) not in _EXACT_ONLY]
+        for role, synonyms in _SYNONYMS.items()
+    }
     candidates = []
     for index, header in enumerate(headers):
-        words = [_stem(w) for w in _fold(header) if w not in _STOPWORDS]
+        words = _words(header)
         if header in used or not words or _VETO_WORDS & set(words):
             continue
-        for role, synonyms in _SYNONYMS.items():
+        for role, synonyms_words in folded_synonyms.items():
             covered: set[int] = set()
-            for synonym in synonyms:
-                syn = [_stem(w) for w in _fold(synonym) if w not in _STOPWORDS]
-                if " ".join(syn) in _EXACT_ONLY:
-                    continue
+            for syn in synonyms_words:
                 for start in range(len(words) - len(syn) + 1):
                     if words[start : start + len(syn)] == syn:
                         covered.update(range(start, start + len(syn)))

@@ -103,5 +103,7 @@ def _unique_name(name: str, taken: set[str]) -> str:
 
 
 def _list_headers(headers: Sequence[str], limit: int = 30) -> str:
+    if not headers:
+        return "none"
     shown = ", ".join(repr(h) for h in headers[:limit])
     return shown + (f" and {len(headers) - limit} more" if len(headers) > limit else "")

@@ -26,6 +26,22 @@ CSV_DELIMITER = ";"
 CSV_ENCODING = "utf-8-sig"
 
 
+OUT_DELIMITERS = (";", ",", "\t")
+
+
+def parse_out_delimiter(value: str, allowed: tuple[str, ...] = OUT_DELIMITERS) -> str:
+    """The `--out-delimiter` option as a character ("tab" and "\\t" mean a tab).
+
+    Dedupe folders are written with `;`, `,` or tab only, the delimiters every reader
+    of a dedupe folder sniffs; a tally's own CSV may take any one character.
+    """
+    delimiter = "\t" if value.lower() in ("tab", "\\t") else value
+    if len(delimiter) != 1 or (allowed and delimiter not in allowed):
+        choices = "; , or tab" if allowed == OUT_DELIMITERS else "one character"
+        raise UsageError(f"--out-delimiter must be {choices}, got {value!r}")
+    return delimiter
+
+
 def _current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

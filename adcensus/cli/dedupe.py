@@ -12,11 +12,10 @@ from rich.table import Table
 from adcensus.cli.base import _privacy_key, _progress, _show_roles, app, err_console, reports_errors
 from adcensus.decisions import DECISIONS_FILE, decisions_path_for
 from adcensus.dedupe import dedupe_table, write_outputs
-from adcensus.errors import UsageError
 from adcensus.privacy import pseudonymize_result
 from adcensus.read import parse_role_override, read_ads
 from adcensus.settings import load_settings, parse_setting
-from adcensus.write import json_text, prepare_out_dir
+from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir
 
 
 def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
@@ -137,9 +136,7 @@ def dedupe(
 
     key = _privacy_key(pseudonymize, key_file, drop_text, store is not None)
     columns = dict(parse_role_override(spec) for spec in col_specs)
-    out_delimiter = "\t" if out_delimiter.lower() in ("tab", "\\t") else out_delimiter
-    if out_delimiter not in (";", ",", "\t"):
-        raise UsageError(f"--out-delimiter must be ; , or tab, got {out_delimiter!r}")
+    out_delimiter = parse_out_delimiter(out_delimiter)
     settings = load_settings(config).with_overrides(**dict(parse_setting(x) for x in set_specs))
     settings = settings.with_overrides(
         region=region.upper() if region else None, link_threshold=threshold

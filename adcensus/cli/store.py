@@ -22,7 +22,7 @@ from adcensus.settings import Settings, load_settings
 from adcensus.store import LoadResult, export_store, load_into_store, store_info
 from adcensus.tally import FORMATS, parse_day, read_source, render
 from adcensus.tally import tally as tally_counts
-from adcensus.write import json_text, prepare_out_dir
+from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir
 
 store_app = typer.Typer(
     help="Look into a census store made by `adcensus dedupe --store`, or export it.",
@@ -171,9 +171,7 @@ def store_export_command(
     ),
 ) -> None:
     """Write a store's ads, persons, pairs and summary, the files `adcensus dedupe` writes."""
-    out_delimiter = "\t" if out_delimiter.lower() in ("tab", "\\t") else out_delimiter
-    if out_delimiter not in (";", ",", "\t"):
-        raise UsageError(f"--out-delimiter must be ; , or tab, got {out_delimiter!r}")
+    out_delimiter = parse_out_delimiter(out_delimiter)
     key = _privacy_key(pseudonymize, key_file, drop_text)
     prepare_out_dir(out, force)
     if key is not None:
@@ -220,9 +218,7 @@ def tally(
     fmt = (fmt or ("table" if sys.stdout.isatty() else "csv")).lower()
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    out_delimiter = "\t" if out_delimiter.lower() in ("tab", "\\t") else out_delimiter
-    if len(out_delimiter) != 1:
-        raise UsageError(f"--out-delimiter must be one character, got {out_delimiter!r}")
+    out_delimiter = parse_out_delimiter(out_delimiter, allowed=())
     first = parse_day(since, "--since") if since else None
     last = parse_day(until, "--until", end=True) if until else None
     if first and last and first > last:

@@ -5,7 +5,13 @@ import pandas as pd
 import pytest
 
 from adcensus.errors import OutputError, UsageError
-from adcensus.write import atomic_write, csv_bytes, prepare_out_dir, write_csv
+from adcensus.write import (
+    atomic_write,
+    csv_bytes,
+    parse_out_delimiter,
+    prepare_out_dir,
+    write_csv,
+)
 
 
 def test_csv_is_excel_french_friendly():
@@ -52,3 +58,13 @@ def test_out_dir_rules(tmp_path):
     prepare_out_dir(target, force=True)
     with pytest.raises(UsageError, match="not a folder"):
         prepare_out_dir(target / "x", force=True)
+
+
+def test_out_delimiter_option():
+    assert parse_out_delimiter("tab") == "\t"
+    assert parse_out_delimiter(",") == ","
+    assert parse_out_delimiter("|", allowed=()) == "|"
+    with pytest.raises(UsageError, match="; , or tab"):
+        parse_out_delimiter("|")
+    with pytest.raises(UsageError, match="one character"):
+        parse_out_delimiter(";;", allowed=())

@@ -68,3 +68,76 @@ def test_out_delimiter_option():
         parse_out_delimiter("|")
     with pytest.raises(UsageError, match="one character"):
         parse_out_delimiter(";;", allowed=())
+
+
+# Holds dedupe inside the write of pairs.csv, after ads.csv and persons.csv are in place,
+# so that the test can kill it there.
+HELD_WRITE = """
+import os, sys, time
+from pathlib import Path
+import adcensus.write as write
+
+real_fsync = write.os.fsync
+
+def held(fd):
+    real_fsync(fd)
+    if any(Path(p).name.startswith(".pairs.csv.") for p in os.listdir(os.environ["OUT"])):
+        Path(os.environ["MARKER"]).touch()
+        time.sleep(120)
+
+write.os.fsync = held
+from adcensus.cli import app
+app(sys.argv[1:], prog_name="adcensus")
+"""
+
+
+def test_a_run_killed_while_writing_leaves_each_file_old_or_new(tmp_path, sample_dir):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    old_input = tmp_path / "old.csv"
+    old_input.write_text("tel;pseudo\n0639981001;Léa\n0639981002;Nina\n", encoding="utf-8")
+    base = [sys.executable, "-m", "adcensus", "dedupe"]
+    subprocess.run([*base, str(old_input), "-o", str(out)], check=True, capture_output=True)
+    names = ("ads.csv", "persons.csv", "pairs.csv", "summary.json")
+    old = {name: (out / name).read_bytes() for name in names}
+    fresh = tmp_path / "fresh"
+    subprocess.run(
+        [*base, str(sample_dir / "ads.csv"), "-o", str(fresh)], check=True, capture_output=True
+    )
+    new = {name: (fresh / name).read_bytes() for name in names}
+
+    marker = tmp_path / "midway"
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            HELD_WRITE,
+            "dedupe",
+            str(sample_dir / "ads.csv"),
+            "-o",
+            str(out),
+            "--force",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "OUT": str(out), "MARKER": str(marker)},
+    )
+    deadline = time.monotonic() + 120
+    while not marker.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), child.communicate()[1]
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    states = {name: ("new" if (out / name).read_bytes() == new[name] else "old") for name in names}
+    for name in names:
+        assert (out / name).read_bytes() in (old[name], new[name]), name
+    assert states == {
+        "ads.csv": "new",
+        "persons.csv": "new",
+        "pairs.csv": "old",
+        "summary.json": "old",
+    }

@@ -97,7 +97,7 @@ def standing_records(path: Path, mode: str | None = None) -> pd.DataFrame:
     return frame.drop_duplicates(["ad_a", "ad_b"], keep="last").reset_index(drop=True)
 
 
-def _pairs_of(
+def pairs_of(
     frame: pd.DataFrame, why: str | pd.Series, earlier: dict[tuple[str, str], str]
 ) -> list[ReviewPair]:
     whys = why if isinstance(why, pd.Series) else pd.Series(why, index=frame.index)
@@ -139,8 +139,8 @@ def doubtful_pairs(source: ReviewSource, records: pd.DataFrame) -> list[ReviewPa
     hard = hard.sort_values(["distance", "ad_a", "ad_b"], kind="stable")
     agency = pairs[pairs["decision"] == "agency"]
     agency = agency.sort_values(["score", "ad_a", "ad_b"], ascending=[False, True, True])
-    queue = _pairs_of(hard, hard["decision"].astype(str), earlier)
-    queue += _pairs_of(agency, "agency", earlier)
+    queue = pairs_of(hard, hard["decision"].astype(str), earlier)
+    queue += pairs_of(agency, "agency", earlier)
     seen = {(p.ad_a, p.ad_b) for p in queue}
     large = [p for p in _large_person_links(source, pairs, earlier) if (p.ad_a, p.ad_b) not in seen]
     return queue + large
@@ -167,7 +167,7 @@ def _large_person_links(
     if not chosen:
         return []
     frame = pd.concat(chosen).sort_values(["rank", "score", "ad_a", "ad_b"], kind="stable")
-    return _pairs_of(frame, "large", earlier)
+    return pairs_of(frame, "large", earlier)
 
 
 def _spanning_tree(links: pd.DataFrame) -> pd.DataFrame:
@@ -215,7 +215,7 @@ def sample_pairs(
     pool = pairs[automatic | before].drop_duplicates(["ad_a", "ad_b"])
     rank = [sample_rank(seed, a, b) for a, b in zip(pool["ad_a"], pool["ad_b"], strict=True)]
     chosen = pool.assign(rank=rank).sort_values("rank", kind="stable").head(size)
-    return _pairs_of(chosen, "sample", _earlier(records))
+    return pairs_of(chosen, "sample", _earlier(records))
 
 
 def build_queue(

@@ -23,7 +23,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from adcensus.decisions import append_decision
 from adcensus.errors import InputError, UsageError
 from adcensus.privacy import mask_phones_in
-from adcensus.review.queue import MODES, WHY, ReviewPair, repair_decisions_file, standing_records
+from adcensus.review.queue import (
+    MODES,
+    WHY,
+    ReviewPair,
+    pairs_of,
+    repair_decisions_file,
+    standing_records,
+)
 from adcensus.review.screen import FIELD_ORDER, ad_fields
 from adcensus.review.source import ReviewSource
 from adcensus.write import atomic_write
@@ -172,18 +179,8 @@ def _text(value: object) -> str:
 
 
 def _source_pairs(source: ReviewSource) -> list[ReviewPair]:
-    return [
-        ReviewPair(
-            ad_a=str(r.ad_a),
-            ad_b=str(r.ad_b),
-            score=float(r.score),
-            decision=str(r.decision),
-            evidence=str(r.evidence),
-            same_person=bool(r.same_person),
-            why=str(r.decision),
-        )
-        for r in source.pairs.itertuples(index=False)
-    ]
+    """Every pair of the source, shown because of its own decision."""
+    return pairs_of(source.pairs, source.pairs["decision"].astype(str), {})
 
 
 def read_review(

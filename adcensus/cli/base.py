@@ -34,6 +34,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+# Options shared by the commands that write a dedupe folder (dedupe, store export).
+OUT_DELIMITER_OPTION: Any = typer.Option(
+    ";", "--out-delimiter", help="Delimiter of the CSV outputs: ; (Excel in French), , or tab."
+)
+PSEUDONYMIZE_OPTION: Any = typer.Option(
+    False, "--pseudonymize", help="Write keyed tokens for phones, urls and pseudonyms."
+)
+KEY_FILE_OPTION: Any = typer.Option(
+    None, "--key-file", help="Key for --pseudonymize (default: $ADCENSUS_KEY, then keygen's)."
+)
+DROP_TEXT_OPTION: Any = typer.Option(
+    False, "--drop-text", help="With --pseudonymize, drop the title and text columns."
+)
+
 # stdout carries data only; everything meant for people goes to stderr.
 err_console = Console(stderr=True)
 _state: dict[str, bool] = {"debug": False}

@@ -9,7 +9,18 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from adcensus.cli.base import _privacy_key, _progress, _show_roles, app, err_console, reports_errors
+from adcensus.cli.base import (
+    DROP_TEXT_OPTION,
+    KEY_FILE_OPTION,
+    OUT_DELIMITER_OPTION,
+    PSEUDONYMIZE_OPTION,
+    _privacy_key,
+    _progress,
+    _show_roles,
+    app,
+    err_console,
+    reports_errors,
+)
 from adcensus.decisions import DECISIONS_FILE, decisions_path_for
 from adcensus.dedupe import dedupe_table, write_outputs
 from adcensus.privacy import pseudonymize_result
@@ -103,11 +114,7 @@ def dedupe(
     sheet: str | None = typer.Option(
         None, "--sheet", help="XLSX sheet, by name or 1-based number (default: first non-empty)."
     ),
-    out_delimiter: str = typer.Option(
-        ";",
-        "--out-delimiter",
-        help="Delimiter of the CSV outputs: ; (Excel in French), , or tab.",
-    ),
+    out_delimiter: str = OUT_DELIMITER_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print summary.json on stdout."),
     store: Path | None = typer.Option(
         None,
@@ -119,15 +126,9 @@ def dedupe(
         "--decisions",
         help="Reviewed decisions to obey (default: review.jsonl of the output folder, if any).",
     ),
-    pseudonymize: bool = typer.Option(
-        False, "--pseudonymize", help="Write keyed tokens for phones, urls and pseudonyms."
-    ),
-    key_file: Path | None = typer.Option(
-        None, "--key-file", help="Key for --pseudonymize (default: $ADCENSUS_KEY, then keygen's)."
-    ),
-    drop_text: bool = typer.Option(
-        False, "--drop-text", help="With --pseudonymize, drop the title and text columns."
-    ),
+    pseudonymize: bool = PSEUDONYMIZE_OPTION,
+    key_file: Path | None = KEY_FILE_OPTION,
+    drop_text: bool = DROP_TEXT_OPTION,
 ) -> None:
     """Find the distinct persons behind ad files, and write ads, persons, pairs and a summary."""
     # Imported here so that `dedupe` is registered, and listed, before the other commands.

@@ -14,7 +14,18 @@ from rich.console import Console as _Console
 from rich.markup import escape
 from rich.table import Table
 
-from adcensus.cli.base import _privacy_key, _progress, _show_roles, app, err_console, reports_errors
+from adcensus.cli.base import (
+    DROP_TEXT_OPTION,
+    KEY_FILE_OPTION,
+    OUT_DELIMITER_OPTION,
+    PSEUDONYMIZE_OPTION,
+    _privacy_key,
+    _progress,
+    _show_roles,
+    app,
+    err_console,
+    reports_errors,
+)
 from adcensus.errors import UsageError
 from adcensus.privacy import export_store_pseudonymized
 from adcensus.read import parse_role_override
@@ -157,18 +168,10 @@ def store_export_command(
     store: Path = typer.Argument(..., metavar="STORE", help="A census store file."),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
     force: bool = typer.Option(False, "--force", help="Overwrite a non-empty output folder."),
-    out_delimiter: str = typer.Option(
-        ";", "--out-delimiter", help="Delimiter of the CSV outputs: ; (Excel in French), , or tab."
-    ),
-    pseudonymize: bool = typer.Option(
-        False, "--pseudonymize", help="Write keyed tokens for phones, urls and pseudonyms."
-    ),
-    key_file: Path | None = typer.Option(
-        None, "--key-file", help="Key for --pseudonymize (default: $ADCENSUS_KEY, then keygen's)."
-    ),
-    drop_text: bool = typer.Option(
-        False, "--drop-text", help="With --pseudonymize, drop the title and text columns."
-    ),
+    out_delimiter: str = OUT_DELIMITER_OPTION,
+    pseudonymize: bool = PSEUDONYMIZE_OPTION,
+    key_file: Path | None = KEY_FILE_OPTION,
+    drop_text: bool = DROP_TEXT_OPTION,
 ) -> None:
     """Write a store's ads, persons, pairs and summary, the files `adcensus dedupe` writes."""
     out_delimiter = parse_out_delimiter(out_delimiter)

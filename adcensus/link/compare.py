@@ -37,16 +37,18 @@ def _similar(a: list[str], b: list[str]) -> np.ndarray:
     return cpdist(a, b, scorer=fuzz.ratio, workers=-1) / 100.0
 
 
-def _phone_names(features: pd.DataFrame) -> pd.DataFrame:
+def phone_names(features: pd.DataFrame) -> pd.DataFrame:
     """Distinct (phone, folded name) pairs over all ads with both."""
     exploded = features[["phones", "name"]].explode("phones")
     has_both = exploded["phones"].notna() & (exploded["name"].str.len() > 0)
     return exploded[has_both].drop_duplicates().sort_values(["phones", "name"])
 
 
-def agency_phones(features: pd.DataFrame, settings: Settings) -> set[str]:
-    """Phones whose ads carry several clearly different pseudonyms: an agency's booking line."""
-    pairs = _phone_names(features)
+def agency_phones(pairs: pd.DataFrame, settings: Settings) -> set[str]:
+    """Phones whose ads carry several clearly different pseudonyms: an agency's booking line.
+
+    `pairs` is `phone_names(features)`, computed once for this and `common_names`.
+    """
     pairs = pairs[pairs.groupby("phones")["name"].transform("size") >= 2]
     phones = pairs["phones"].to_numpy(dtype=object)
     names = pairs["name"].to_numpy(dtype=object)
@@ -64,9 +66,9 @@ def agency_phones(features: pd.DataFrame, settings: Settings) -> set[str]:
     return agencies
 
 
-def common_names(features: pd.DataFrame, settings: Settings) -> set[str]:
-    """Pseudonyms seen with at least `common_name_phones` different phones."""
-    phones_per_name = _phone_names(features).groupby("name")["phones"].size()
+def common_names(pairs: pd.DataFrame, settings: Settings) -> set[str]:
+    """Pseudonyms seen with at least `common_name_phones` different phones (`pairs` as above)."""
+    phones_per_name = pairs.groupby("name")["phones"].size()
     return set(phones_per_name[phones_per_name >= settings.common_name_phones].index)
 
 
@@ -83,7 +85,8 @@ def score_pairs(
     out = pairs.copy()
 
     matrix, phone_text = phone_codes(features)
-    agencies = agency_phones(features, settings)
+    seen_together = phone_names(features)
+    agencies = agency_phones(seen_together, settings)
     is_agency = np.array([p in agencies for p in phone_text], dtype=bool)
     pa, pb = matrix[a], matrix[b]
     shared_code = np.full(len(a), -1, dtype=np.int64)
@@ -101,7 +104,7 @@ def score_pairs(
     na, nb = names[a], names[b]
     has_names = (pd.Series(na).str.len().to_numpy() > 0) & (pd.Series(nb).str.len().to_numpy() > 0)
     name_sim = np.where(has_names, _similar(list(na), list(nb)), np.nan)
-    common = pd.Series(na).isin(common_names(features, settings)).to_numpy(dtype=bool)
+    common = pd.Series(na).isin(common_names(seen_together, settings)).to_numpy(dtype=bool)
 
     ages = features["age"].to_numpy(dtype=float)
     age_gap = np.abs(ages[a] - ages[b])

@@ -7,7 +7,7 @@ files of the output contract (ads.csv, persons.csv, pairs.csv, summary.json).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -20,12 +20,11 @@ from adcensus import columns as col
 from adcensus.link import candidate_pairs, cluster_persons, group_networks, score_pairs
 from adcensus.link.cluster import stable_ids
 from adcensus.normalize import prepare
+from adcensus.progress import Progress, silent
 from adcensus.read import AdTable, read_ads
 from adcensus.settings import Settings
 from adcensus.text import join_groups
 from adcensus.write import prepare_out_dir, write_csv, write_json
-
-Progress = Callable[[str], None]
 
 DECISIONS = ("link", "doubtful", "conflict", "agency", "confirmed", "rejected")
 
@@ -47,12 +46,13 @@ def dedupe(
     progress: Progress | None = None,
     stdin: BinaryIO | None = None,
     decisions: pd.DataFrame | None = None,
+    workers: int | None = None,
 ) -> DedupeResult:
     """Read ad files and find the persons behind them (see `dedupe_table`)."""
-    note = progress or (lambda _stage: None)
+    note = progress or silent
     note("read")
     table = read_ads(paths, columns, stdin=stdin)
-    return dedupe_table(table, settings or Settings(), progress, decisions)
+    return dedupe_table(table, settings or Settings(), progress, decisions, workers)
 
 
 def dedupe_table(
@@ -60,15 +60,18 @@ def dedupe_table(
     settings: Settings,
     progress: Progress | None = None,
     decisions: pd.DataFrame | None = None,
+    workers: int | None = None,
 ) -> DedupeResult:
     """Link the ads of `table` into persons and networks; every input row is kept, in order.
 
     `decisions` (see adcensus.decisions: `ad_a`, `ad_b` as ad keys, `decision` "y"
     or "n") bind the clustering: reviewed pairs are always compared and written,
-    "y" joins two ads, "n" keeps them apart.
+    "y" joins two ads, "n" keeps them apart. `workers` caps the processes that scan
+    the ads (None: all cores; files under 40,000 ads use one). The result does not
+    depend on it.
     """
-    note = progress or (lambda _stage: None)
-    prepared = prepare(table, settings, note)
+    note = progress or silent
+    prepared = prepare(table, settings, note, workers)
     features = prepared.features
     note("block")
     candidates = candidate_pairs(features, settings)

@@ -8,16 +8,18 @@ the age, the date, the site and the photo hash. Original values are never change
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from adcensus import columns as col
 from adcensus import text as textmod
+from adcensus.parallel import map_chunks, worker_count
 from adcensus.phones import Phone, extract_phones_many, strip_phones
+from adcensus.progress import Progress, silent
 from adcensus.read import EXTRA_COLUMN, AdTable, parse_ages, parse_dates
 from adcensus.settings import Settings
 
@@ -74,11 +76,12 @@ def _column(table: AdTable, role: str) -> pd.Series:
     return table.frame[header].astype(textmod.ARROW_STR)
 
 
-def infer_names(names: pd.Series, folded_text: pd.Series) -> tuple[pd.Series, np.ndarray]:
+def infer_names(names: pd.Series, texts: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Fill empty pseudonyms from the ad's own text, when it names exactly one known pseudonym.
 
     Known pseudonyms are those the file's name column uses (three letters or
     more), so a word of the text counts only when some ad is signed with it.
+    `texts` are folded here, only for the ads without a name.
     Returns the completed names and a mask of the ads whose name was inferred.
     """
     names = names.astype(object)
@@ -87,13 +90,16 @@ def infer_names(names: pd.Series, folded_text: pd.Series) -> tuple[pd.Series, np
     inferred = np.zeros(len(names), dtype=bool)
     if not known or not empty.any():
         return names, inferred
-    words = folded_text[empty].astype(object).str.split().explode()
+    positions = np.flatnonzero(empty)
+    folded = textmod.fold(texts.iloc[positions].reset_index(drop=True)).astype(object)
+    words = folded.str.split().explode()
     words = words[words.isin(known)]
     found = words.groupby(level=0).agg(lambda v: sorted(set(v)))
     single = found[found.str.len() == 1]
+    rows = positions[single.index.to_numpy()]
     completed = names.copy()
-    completed.iloc[single.index.to_numpy()] = [v[0] for v in single]
-    inferred[single.index.to_numpy()] = True
+    completed.iloc[rows] = [v[0] for v in single]
+    inferred[rows] = True
     return completed, inferred
 
 
@@ -103,6 +109,69 @@ def _merge_phones(*found: list[Phone]) -> list[Phone]:
         for phone in phones:
             seen.setdefault(phone.e164, phone)
     return list(seen.values())
+
+
+@dataclass(frozen=True)
+class _Scanned:
+    """What the per-ad scan of one chunk of ads gives back (see `_scan_chunk`)."""
+
+    phones: list[tuple[str, ...]]
+    statuses: list[tuple[str, ...]]
+    cleaned: pa.Array  # title and text without phones, urls and e-mail addresses
+    sentence_ads: np.ndarray  # positions in the whole table
+    sentences: pa.Array  # folded, aligned with sentence_ads
+
+
+def _scan_chunk(data: tuple[pa.Array, pa.Array, str], start: int, stop: int) -> _Scanned:
+    """Phones, cleaned text and folded sentences of ads start..stop-1 (runs in a worker).
+
+    Title and text are scanned as one string so that the spans found can be cut out
+    of it: a phone number is evidence of its own, not text to compare.
+    """
+    cells, texts, region = data
+    raw_text = texts[start:stop].to_pylist()
+    in_cells = extract_phones_many(cells[start:stop].to_pylist(), region)
+    in_text = extract_phones_many(raw_text, region)
+    phones = [_merge_phones(a, b) for a, b in zip(in_cells, in_text, strict=True)]
+    stripped = [
+        strip_phones(t, found) if found else t for t, found in zip(raw_text, in_text, strict=True)
+    ]
+    cleaned = textmod.remove_urls(pd.Series(stripped, dtype=textmod.ARROW_STR))
+    sentences = textmod.split_sentences(cleaned)
+    return _Scanned(
+        phones=[tuple(p.e164 for p in found) for found in phones],
+        statuses=[tuple(p.status for p in found) for found in phones],
+        cleaned=textmod.arrow_strings(cleaned),
+        sentence_ads=sentences["ad"].to_numpy() + start,
+        sentences=textmod.arrow_strings(sentences["sentence"]),
+    )
+
+
+def scan_ads(
+    table: AdTable, region: str, workers: int | None = None, progress: Progress | None = None
+) -> _Scanned:
+    """`_scan_chunk` over the whole table, in chunks, on several cores for big files."""
+    n = len(table.frame)
+    texts = _column(table, col.TITLE).fillna("") + " . " + _column(table, col.TEXT).fillna("")
+    data = (textmod.arrow_strings(_column(table, col.PHONE)), textmod.arrow_strings(texts), region)
+    parts: list[_Scanned] = []
+    for done, part in map_chunks(_scan_chunk, data, n, worker_count(n, workers)):
+        parts.append(part)
+        if progress is not None:
+            progress("phones", done, n)
+    return _Scanned(
+        phones=[p for part in parts for p in part.phones],
+        statuses=[s for part in parts for s in part.statuses],
+        cleaned=_concat([part.cleaned for part in parts]),
+        sentence_ads=np.concatenate([part.sentence_ads for part in parts] or [np.empty(0, int)]),
+        sentences=_concat([part.sentences for part in parts]),
+    )
+
+
+def _concat(arrays: list[pa.Array]) -> pa.Array:
+    if not arrays:
+        return pa.array([], type=pa.large_string())
+    return pa.concat_arrays(arrays)
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,50 +184,50 @@ class Prepared:
 
 
 def prepare(
-    table: AdTable, settings: Settings, progress: Callable[[str], None] | None = None
+    table: AdTable,
+    settings: Settings,
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> Prepared:
-    """Features for linking, one row per ad in input order (see module docstring)."""
-    note = progress or (lambda _stage: None)
+    """Features for linking, one row per ad in input order (see module docstring).
+
+    `workers` caps the processes used to scan ads (None: all cores, for big files).
+    """
+    note = progress or silent
     n = len(table.frame)
     note("phones")
-    # Title and text are scanned as one string so that the spans found can be cut
-    # out of it: a phone number is evidence of its own, not text to compare.
-    raw_text = (
-        _column(table, col.TITLE).fillna("") + " . " + _column(table, col.TEXT).fillna("")
-    ).tolist()
-    in_cells = extract_phones_many(_column(table, col.PHONE).tolist(), settings.region)
-    in_text = extract_phones_many(raw_text, settings.region)
-    phones = [_merge_phones(a, b) for a, b in zip(in_cells, in_text, strict=True)]
+    scanned = scan_ads(table, settings.region, workers, note)
     note("text")
-    stripped = [
-        strip_phones(t, found) if found else t for t, found in zip(raw_text, in_text, strict=True)
-    ]
-    cleaned = textmod.remove_urls(pd.Series(stripped, dtype=textmod.ARROW_STR))
+    cleaned = pd.Series(scanned.cleaned, dtype=textmod.ARROW_STR)
     names = textmod.fold_name(_column(table, col.NAME))
-    names, inferred = infer_names(names, textmod.fold(cleaned))
+    names, inferred = infer_names(names, cleaned)
     cities = textmod.fold(_column(table, col.CITY))
     # Pseudonyms and cities are compared on their own; left in the text they would
     # count twice, and hide that "X vous attend à Y" is one template for everybody.
-    sentences = textmod.split_sentences(cleaned)
-    sentences["sentence"] = textmod.mask_words(
-        sentences["sentence"], set(names[names.str.len() >= 3]) | set(cities[cities.str.len() >= 3])
+    sentences = pd.DataFrame(
+        {
+            "ad": scanned.sentence_ads,
+            "sentence": textmod.mask_words(
+                pd.Series(scanned.sentences, dtype=textmod.ARROW_STR),
+                set(names[names.str.len() >= 3]) | set(cities[cities.str.len() >= 3]),
+            ),
+        }
     )
-    sentences = sentences[sentences["sentence"].str.len() > 0].reset_index(drop=True)
-    owners = (
-        pd.Series([p[0].e164 if p else "" for p in phones], dtype=object)
-        .where(lambda s: s != "", names.astype(object))
-        .where(lambda s: s != "", pd.Series([f"#{i}" for i in range(n)], dtype=object))
+    sentences = sentences[(sentences["sentence"].str.len() > 0).to_numpy()].reset_index(drop=True)
+    first_phone = pd.Series([p[0] if p else "" for p in scanned.phones], dtype=object)
+    owners = first_phone.where(first_phone != "", names.astype(object)).where(
+        lambda s: s != "", pd.Series([f"#{i}" for i in range(n)], dtype=object)
     )
     boilerplate = textmod.find_boilerplate(sentences, owners, settings.boilerplate_min_ads)
     style, rarest_sentence = textmod.style_vectors(sentences, owners, n)
     features = pd.DataFrame(
         {
             "key": ad_keys(table).to_numpy(),
-            "phones": [tuple(p.e164 for p in found) for found in phones],
-            "phone_statuses": [tuple(p.status for p in found) for found in phones],
+            "phones": scanned.phones,
+            "phone_statuses": scanned.statuses,
             "phone_flags": [
-                ";".join(sorted({f"{p.status}_phone" for p in found if p.status != "valid"}))
-                for found in phones
+                ";".join(sorted({f"{s}_phone" for s in statuses if s != "valid"}))
+                for statuses in scanned.statuses
             ],
             "name": names.to_numpy(),
             "name_from_text": inferred,

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 
 ARROW_STR = pd.StringDtype("pyarrow")
@@ -56,15 +58,24 @@ def fold_name(values: pd.Series) -> pd.Series:
     return folded.str.replace(rf"[{_SPACE}]+", " ", regex=True).str.strip()
 
 
+def arrow_strings(values: pd.Series) -> pa.Array:
+    """The values as one contiguous pyarrow string array ("" for missing)."""
+    array = pa.array(values.astype(ARROW_STR).fillna(""))
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.cast(pa.large_string())
+
+
 def split_sentences(folded_source: pd.Series) -> pd.DataFrame:
-    """One row per (ad, sentence): columns `ad` (position) and `sentence` (folded)."""
-    text = folded_source.astype(ARROW_STR).fillna("")
-    parts = text.str.split(SENTENCE_SPLIT, regex=True)
-    exploded = parts.explode()
-    frame = pd.DataFrame(
-        {"ad": exploded.index.to_numpy(), "sentence": fold(exploded.astype(ARROW_STR)).to_numpy()}
-    )
-    return frame[frame["sentence"].str.len() > 0].reset_index(drop=True)
+    """One row per (ad, sentence): columns `ad` (position) and `sentence` (folded).
+
+    Runs in pyarrow from end to end: no Python string is made per sentence.
+    """
+    parts = pc.split_pattern_regex(arrow_strings(folded_source), SENTENCE_SPLIT)
+    ads = np.asarray(pc.list_parent_indices(parts), dtype=np.int64)
+    sentences = fold(pd.Series(pc.list_flatten(parts), dtype=ARROW_STR))
+    keep = (sentences.str.len() > 0).to_numpy()
+    return pd.DataFrame({"ad": ads[keep], "sentence": sentences[keep].reset_index(drop=True)})
 
 
 def mask_words(folded: pd.Series, words: set[str]) -> pd.Series:
@@ -115,8 +126,16 @@ def join_groups(groups: np.ndarray, values: np.ndarray, n: int, sep: str = " ") 
 def comparison_text(sentences: pd.DataFrame, n_ads: int, boilerplate: set[str]) -> pd.Series:
     """Per ad, its folded sentences minus boilerplate, joined by spaces ("" when none)."""
     kept = sentences[~sentences["sentence"].isin(boilerplate)]
-    joined = join_groups(kept["ad"].to_numpy(), kept["sentence"].to_numpy(dtype=object), n_ads)
-    return pd.Series(joined, dtype=ARROW_STR)
+    ads = kept["ad"].to_numpy()
+    if len(ads) > 1 and (np.diff(ads) < 0).any():
+        kept = kept.iloc[np.argsort(ads, kind="stable")]
+        ads = kept["ad"].to_numpy()
+    # Sentences sorted by ad are the values of a list array with one list per ad.
+    offsets = np.zeros(n_ads + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ads, minlength=n_ads), out=offsets[1:])
+    values = arrow_strings(kept["sentence"])
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets), values)
+    return pd.Series(pc.binary_join(lists, pa.scalar(" ", pa.large_string())), dtype=ARROW_STR)
 
 
 def style_vectors(sentences: pd.DataFrame, owners: pd.Series, n_ads: int) -> tuple[Any, np.ndarray]:

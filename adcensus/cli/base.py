@@ -18,6 +18,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -25,6 +26,8 @@ from rich.progress import (
 from adcensus import __version__
 from adcensus.errors import AdcensusError, UsageError
 from adcensus.privacy import load_key
+from adcensus.progress import Progress as ProgressReporter
+from adcensus.progress import silent
 
 app = typer.Typer(
     name="adcensus",
@@ -34,7 +37,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Options shared by the commands that write a dedupe folder (dedupe, store export).
+# Options shared by the commands that write a dedupe folder (dedupe, store export), and
+# the privacy options of the others that can write identifiers (review, tally, report).
 OUT_DELIMITER_OPTION: Any = typer.Option(
     ";", "--out-delimiter", help="Delimiter of the CSV outputs: ; (Excel in French), , or tab."
 )
@@ -117,27 +121,48 @@ STAGES = {
 }
 
 
-def _progress() -> Iterator[Callable[[str], None]]:
-    """A stage reporter: a rich progress bar on a terminal, nothing otherwise."""
+# What a stage counts, for its rate ("ads/s").
+_UNITS = {"phones": "ads", "compare": "pairs", "cluster": "links", "write": "rows"}
+
+
+def _progress() -> Iterator[ProgressReporter]:
+    """A stage reporter: a rich progress bar per stage with its rate on a terminal,
+    nothing otherwise. Finished stages stay on screen with their time."""
     if not err_console.is_terminal:
-        yield lambda _stage: None
+        yield silent
         return
     columns = (
-        SpinnerColumn(),
+        SpinnerColumn(finished_text="✓"),
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task("Starting", total=len(STAGES))
-        order = list(STAGES)
+    with Progress(*columns, console=err_console) as bar:
+        tasks: dict[str, TaskID] = {}
 
-        def advance(stage: str) -> None:
-            done = order.index(stage) if stage in order else 0
-            bar.update(task, description=STAGES.get(stage, stage) + "…", completed=done)
+        def report(stage: str, done: int | None = None, total: int | None = None) -> None:
+            if stage not in tasks:
+                for task in tasks.values():  # stages run one after the other
+                    if not bar.tasks[task].finished:
+                        bar.update(
+                            task,
+                            total=bar.tasks[task].total or 1,
+                            completed=bar.tasks[task].total or 1,
+                        )
+                        bar.stop_task(task)
+                label = STAGES.get(stage, stage)
+                tasks[stage] = bar.add_task(label, total=total, rate="")
+            task = tasks[stage]
+            if done is not None:
+                elapsed = bar.tasks[task].elapsed or 0.0
+                rate = f"{done / elapsed:,.0f} {_UNITS.get(stage, 'items')}/s" if elapsed else ""
+                bar.update(task, completed=done, total=total, rate=rate)
 
-        yield advance
+        yield report
+        for task in tasks.values():
+            bar.update(task, total=bar.tasks[task].total or 1, completed=bar.tasks[task].total or 1)
 
 
 def _show_roles(roles: dict[str, str]) -> None:
@@ -150,8 +175,13 @@ def _privacy_key(
 ) -> bytes | None:
     """The key for --pseudonymize (None without it); refuses options that would do nothing."""
     if not pseudonymize:
-        if key_file is not None or drop_text:
-            raise UsageError("--key-file and --drop-text go with --pseudonymize")
+        given = [
+            o for o, v in (("--key-file", key_file is not None), ("--drop-text", drop_text)) if v
+        ]
+        if given:
+            raise UsageError(
+                f"{' and '.join(given)} {'goes' if len(given) == 1 else 'go'} with --pseudonymize"
+            )
         return None
     if with_store:
         raise UsageError(

@@ -129,6 +129,9 @@ def dedupe(
     pseudonymize: bool = PSEUDONYMIZE_OPTION,
     key_file: Path | None = KEY_FILE_OPTION,
     drop_text: bool = DROP_TEXT_OPTION,
+    workers: int = typer.Option(
+        0, "--workers", "-j", min=0, help="Processes for scanning ads (0: all cores)."
+    ),
 ) -> None:
     """Find the distinct persons behind ad files, and write ads, persons, pairs and a summary."""
     # Imported here so that `dedupe` is registered, and listed, before the other commands.
@@ -168,7 +171,7 @@ def dedupe(
         for note in table.notes:
             err_console.print(note, highlight=False, markup=False)
         _show_roles(table.roles)
-        result = dedupe_table(table, settings, progress, decisions)
+        result = dedupe_table(table, settings, progress, decisions, workers or None)
         if key is not None:
             result = pseudonymize_result(result, key, drop_text)
         progress("write")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -24,6 +24,7 @@ import pandas as pd
 from adcensus import __version__
 from adcensus import columns as col
 from adcensus.dedupe import DedupeResult, dedupe_table
+from adcensus.progress import Progress, silent
 from adcensus.read import AdTable, InputInfo, read_ads
 from adcensus.settings import Settings
 from adcensus.store import persist
@@ -36,7 +37,6 @@ from adcensus.store.schema import (
     utc_now,
 )
 
-Progress = Callable[[str], None]
 _AD_STATE = ("person_id", "network_id", "phones", "link_reason", "flags")
 _PERSON_FIELDS = tuple(c for c in col.PERSONS_COLUMNS if c != "person_id")
 
@@ -109,7 +109,7 @@ def load_into_store(
     store add nothing; when no row is new, nothing is written.
     """
     settings = settings or Settings()
-    note = progress or (lambda _stage: None)
+    note = progress or silent
     note("read")
     tables = [
         read_ads([p], columns, stdin=stdin, sheet=sheet, delimiter=delimiter, encoding=encoding)

@@ -1,0 +1,73 @@
+"""Run a per-row function over chunks of rows, in worker processes where that pays.
+
+The per-ad work of normalising (finding phones, cleaning text) is pure Python and
+independent from ad to ad, so it spreads over the machine's cores. Workers are
+forked: they inherit the parent's data instead of receiving a pickled copy, and
+send back only their chunk's compact result. Where fork is not available (Windows,
+macOS by default) or the file is small, chunks run in this process, one by one,
+with the same result.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+# Below this many rows per worker, starting processes costs more than it saves.
+MIN_ROWS_PER_WORKER = 20_000
+CHUNK_ROWS = 25_000
+
+_job: dict[str, Any] = {}
+
+
+def available_cores() -> int:
+    """Cores this process may run on (the affinity mask where the OS has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_count(rows: int, workers: int | None = None) -> int:
+    """How many processes to use for `rows` rows; `workers` caps it (None or 0: all cores)."""
+    wanted = workers if workers else available_cores()
+    if wanted <= 1 or not sys.platform.startswith("linux"):
+        return 1
+    return max(1, min(wanted, rows // MIN_ROWS_PER_WORKER))
+
+
+def map_chunks(
+    fn: Callable[[Any, int, int], T],
+    data: Any,
+    rows: int,
+    workers: int = 1,
+    chunk: int | None = None,
+) -> Iterator[tuple[int, T]]:
+    """Yield (rows done so far, fn(data, start, stop)) for consecutive chunks, in order.
+
+    With `workers` > 1 the chunks run in forked processes that read `data` from the
+    memory they inherit; `fn` must be a module-level function.
+    """
+    chunk = chunk or CHUNK_ROWS
+    bounds = [(start, min(start + chunk, rows)) for start in range(0, rows, chunk)]
+    if workers <= 1 or len(bounds) < 2:
+        for start, stop in bounds:
+            yield stop, fn(data, start, stop)
+        return
+    _job["fn"], _job["data"] = fn, data
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            for (_, stop), result in zip(bounds, pool.imap(_run, bounds), strict=True):
+                yield stop, result
+    finally:
+        _job.clear()
+
+
+def _run(bounds: tuple[int, int]) -> Any:
+    return _job["fn"](_job["data"], *bounds)

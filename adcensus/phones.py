@@ -185,6 +185,10 @@ def _judge(number: pn.PhoneNumber) -> tuple[str, PhoneStatus] | None:
 def _classify(digits: str, form: str, region_code: str) -> tuple[str, PhoneStatus] | None:
     """E.164 and status of `digits` written in `form` (intl, national, bare_cc), or None."""
     region = _region(region_code)
+    if form == "intl":
+        quick = _intl_quick(digits)
+        if quick is not None:
+            return quick
     try:
         if form == "national" and region.trunk:
             rest = int(digits[len(region.trunk) :])
@@ -206,6 +210,21 @@ def _classify(digits: str, form: str, region_code: str) -> tuple[str, PhoneStatu
     # Without a trunk prefix or a +, only a number that is allocated is unambiguous.
     strict = form == "bare_cc" or (form == "national" and not region.trunk)
     return None if strict else found
+
+
+def _intl_quick(digits: str) -> tuple[str, PhoneStatus] | None:
+    """`_classify` of an international number without parsing, when it is allocated or
+    fictional as written: the country code is the first 1-3 digits that name one (as
+    phonenumbers reads it), the rest the national number. None: let the parser decide."""
+    for size in (1, 2, 3):
+        country_code = int(digits[:size])
+        if country_code in pn.COUNTRY_CODE_TO_REGION_CODE:
+            rest = digits[size:]
+            if not rest or rest[0] == "0":
+                return None
+            found = _judge(pn.PhoneNumber(country_code=country_code, national_number=int(rest)))
+            return found if found is not None and found[1] != "unallocated" else None
+    return None
 
 
 def _window(

@@ -59,9 +59,9 @@ class Settings:
     # Blocking: groups larger than this are compared within a sliding window only.
     block_window: int = 40
     # Ads sharing a pseudonym are compared with this many neighbours (sorted by style).
-    name_window: int = 10
+    name_window: int = 5
     # A text shingle found in more ads than this is a stock phrase, not a blocking key.
-    text_key_max_ads: int = 100
+    text_key_max_ads: int = 20
     # A sentence in at least this many ads with distinct phones is boilerplate.
     boilerplate_min_ads: int = 5
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from adcensus.settings import Settings
+from adcensus.text import arrow_strings
 
 
 def pairs_within_groups(
@@ -69,34 +72,92 @@ def key_memberships(features: pd.DataFrame, settings: Settings) -> dict[str, pd.
     }
 
 
-def _text_keys(texts: pd.Series, max_ads: int, shingle: int = 3, keep: int = 6) -> pd.DataFrame:
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd constants of splitmix64
+_AVALANCHE = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+
+
+def _avalanche(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every input bit flips about half the output bits."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * _AVALANCHE[0]
+    x = x ^ (x >> np.uint64(27))
+    x = x * _AVALANCHE[1]
+    return x ^ (x >> np.uint64(31))
+
+
+def _shingle_hashes(texts: pa.Array, first_ad: int, shingle: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ad, hash) of every word `shingle`-gram of `texts` (shorter at the end of a text).
+
+    Words are hashed once per distinct word (pandas' content hash), grams by mixing the
+    hashes of their words: no Python string is made per word or per gram.
+    """
+    lists = pc.split_pattern(texts, " ")
+    words = pc.list_flatten(lists)
+    ads = np.asarray(pc.list_parent_indices(lists), dtype=np.int64) + first_ad
+    present = np.asarray(pc.greater(pc.binary_length(words), 0), dtype=bool)
+    words, ads = words.filter(pa.array(present)), ads[present]
+    encoded = pc.dictionary_encode(words)
+    vocabulary = np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    word_hash = pd.util.hash_array(vocabulary, categorize=False)
+    hashes = word_hash[np.asarray(encoded.indices, dtype=np.int64)]
+    grams = hashes.copy()
+    with np.errstate(over="ignore"):
+        for step in range(1, shingle):
+            same_ad = np.zeros(len(ads), dtype=bool)
+            if len(ads) > step:
+                same_ad[:-step] = ads[step:] == ads[:-step]
+            following = np.zeros(len(ads), dtype=np.uint64)
+            following[: -step or None] = hashes[step:]
+            grams = np.where(same_ad, grams * _MIX + following, grams)
+        grams = _avalanche(grams)
+    return ads, grams
+
+
+def _text_keys(
+    texts: pd.Series, max_ads: int, shingle: int = 3, keep: int = 6, chunk: int = 200_000
+) -> pd.DataFrame:
     """Min-hash keys from text: the `keep` smallest hashes of each ad's word `shingle`-grams.
 
     Comparison text is already folded and stripped of boilerplate, so shared
     word runs are evidence. Two texts whose shingle sets overlap with Jaccard
     similarity J share each bottom hash with probability about J, so reposts
     with edits meet in a block while a text pays for only `keep` keys. Shingles
-    found in more than `max_ads` ads are stock phrases, not keys.
+    found in more than `max_ads` ads are stock phrases, not keys. Texts are hashed
+    in chunks of ads and each ad keeps its 2 × `keep` smallest hashes as candidates,
+    so memory stays bounded; a stock phrase with a small hash is among the candidates
+    of every ad that has it, and so is counted and dropped.
     """
-    tokens = texts.astype(object).str.split()
-    exploded = tokens.explode()
-    exploded = exploded[exploded.notna()]
-    ads = exploded.index.to_numpy()
-    words = pd.Series(exploded.to_numpy(), dtype=object)
-    grams = words
-    for step in range(1, shingle):
-        nxt = words.shift(-step)
-        same_ad = np.zeros(len(ads), dtype=bool)
-        if len(ads) > step:
-            same_ad[:-step] = ads[step:] == ads[:-step]
-        grams = grams + " " + nxt.where(same_ad, "")
-    grams = grams.str.strip()
-    hashes = pd.util.hash_array(grams.to_numpy(dtype=object), categorize=True)
-    frame = pd.DataFrame({"ad": ads, "hash": hashes}).drop_duplicates()
-    frame = frame[frame.groupby("hash")["ad"].transform("size") <= max_ads]
-    frame = frame.sort_values(["ad", "hash"], kind="stable")
-    frame = frame[frame.groupby("ad").cumcount() < keep]
-    return pd.DataFrame({"ad": frame["ad"].to_numpy(), "key": frame["hash"].to_numpy()})
+    array = arrow_strings(texts)
+    found_ads: list[np.ndarray] = []
+    found_hashes: list[np.ndarray] = []
+    for start in range(0, len(array), chunk):
+        ads, grams = _shingle_hashes(array[start : start + chunk], start, shingle)
+        if len(ads) == 0:
+            continue
+        order = np.lexsort((grams, ads))
+        ads, grams = ads[order], grams[order]
+        fresh = np.r_[True, (ads[1:] != ads[:-1]) | (grams[1:] != grams[:-1])]
+        ads, grams = ads[fresh], grams[fresh]
+        rank = _rank_within(ads)
+        found_ads.append(ads[rank < 2 * keep])
+        found_hashes.append(grams[rank < 2 * keep])
+    if not found_ads:
+        return pd.DataFrame({"ad": np.empty(0, np.int64), "key": np.empty(0, np.uint64)})
+    ads, grams = np.concatenate(found_ads), np.concatenate(found_hashes)
+    _, inverse, counts = np.unique(grams, return_inverse=True, return_counts=True)
+    common = counts[inverse] > max_ads
+    ads, grams = ads[~common], grams[~common]
+    first = _rank_within(ads) < keep
+    return pd.DataFrame({"ad": ads[first], "key": grams[first]})
+
+
+def _rank_within(sorted_groups: np.ndarray) -> np.ndarray:
+    """0, 1, 2 … within each run of equal values of a sorted array."""
+    if len(sorted_groups) == 0:
+        return np.empty(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    lengths = np.diff(np.r_[starts, len(sorted_groups)])
+    return np.arange(len(sorted_groups)) - np.repeat(starts, lengths)
 
 
 KEY_KINDS = ("phone", "name", "text", "photo")

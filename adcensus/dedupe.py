@@ -79,7 +79,7 @@ def dedupe_table(
     if len(reviewed):
         candidates = _add_reviewed(candidates, reviewed)
     note("compare")
-    scored = score_pairs(features, candidates, settings, prepared.style)
+    scored = score_pairs(features, candidates, settings, prepared.style, note)
     if len(reviewed):
         scored = _apply_reviews(scored, reviewed)
     note("cluster")

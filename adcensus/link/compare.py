@@ -8,6 +8,7 @@ numpy for the rest). Each pair keeps its evidence as readable text, e.g.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
+from adcensus.progress import Progress
 from adcensus.settings import Settings
 from adcensus.text import row_cosines
 
@@ -72,54 +74,113 @@ def common_names(pairs: pd.DataFrame, settings: Settings) -> set[str]:
     return set(phones_per_name[phones_per_name >= settings.common_name_phones].index)
 
 
+@dataclass(frozen=True)
+class _AdArrays:
+    """What scoring needs of each ad, computed once for all chunks of pairs."""
+
+    phones: np.ndarray  # codes, -1 padded, MAX_PHONES_PER_AD per ad
+    phone_text: np.ndarray
+    is_agency: np.ndarray  # per phone code
+    names: np.ndarray
+    has_name: np.ndarray
+    common_name: np.ndarray
+    name_from_text: np.ndarray
+    ages: np.ndarray
+    texts: np.ndarray
+    has_text: np.ndarray
+    photos: np.ndarray
+    has_photo: np.ndarray
+
+    @classmethod
+    def of(cls, features: pd.DataFrame, settings: Settings) -> _AdArrays:
+        matrix, phone_text = phone_codes(features)
+        seen_together = phone_names(features)
+        agencies = agency_phones(seen_together, settings)
+        names = features["name"].astype(object)
+        texts = features["text"].astype(object)
+        photos = features["photo"].astype(object)
+        from_text = features.get("name_from_text", pd.Series(False, index=features.index))
+        return cls(
+            phones=matrix,
+            phone_text=phone_text,
+            is_agency=np.array([p in agencies for p in phone_text], dtype=bool),
+            names=names.to_numpy(),
+            has_name=(names.str.len() > 0).to_numpy(dtype=bool),
+            common_name=names.isin(common_names(seen_together, settings)).to_numpy(dtype=bool),
+            name_from_text=from_text.to_numpy(dtype=bool),
+            ages=features["age"].to_numpy(dtype=float),
+            texts=texts.to_numpy(),
+            has_text=(texts.str.len() > 0).to_numpy(dtype=bool),
+            photos=photos.to_numpy(),
+            has_photo=(photos.str.len() > 0).to_numpy(dtype=bool),
+        )
+
+
+# Pairs are scored this many at a time, so that the temporary arrays stay small.
+SCORE_CHUNK = 1_000_000
+
+
 def score_pairs(
-    features: pd.DataFrame, pairs: pd.DataFrame, settings: Settings, style: Any = None
+    features: pd.DataFrame,
+    pairs: pd.DataFrame,
+    settings: Settings,
+    style: Any = None,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Evidence, weight (bits), score (0..1) and explanation for each candidate pair.
 
     `style` is the matrix of text.style_vectors; without it, text is compared on
-    the boilerplate-free comparison text alone.
+    the boilerplate-free comparison text alone. Similarities are kept as float32.
     """
+    ads = _AdArrays.of(features, settings)
+    n = len(pairs)
+    parts = []
+    for start in range(0, max(n, 1), SCORE_CHUNK):
+        parts.append(_score_chunk(ads, pairs.iloc[start : start + SCORE_CHUNK], settings, style))
+        if progress is not None:
+            progress("compare", min(start + SCORE_CHUNK, n), n)
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def _score_chunk(
+    ads: _AdArrays, pairs: pd.DataFrame, settings: Settings, style: Any
+) -> pd.DataFrame:
     a = pairs["a"].to_numpy(dtype=np.int64)
     b = pairs["b"].to_numpy(dtype=np.int64)
-    out = pairs.copy()
+    out = pairs.reset_index(drop=True)
 
-    matrix, phone_text = phone_codes(features)
-    seen_together = phone_names(features)
-    agencies = agency_phones(seen_together, settings)
-    is_agency = np.array([p in agencies for p in phone_text], dtype=bool)
-    pa, pb = matrix[a], matrix[b]
+    pa_, pb = ads.phones[a], ads.phones[b]
     shared_code = np.full(len(a), -1, dtype=np.int64)
     shared_private = np.zeros(len(a), dtype=bool)
     for i in range(MAX_PHONES_PER_AD):
         for j in range(MAX_PHONES_PER_AD):
-            hit = (pa[:, i] == pb[:, j]) & (pa[:, i] >= 0)
-            shared_code = np.where(hit & (shared_code < 0), pa[:, i], shared_code)
-            if len(is_agency):
-                shared_private |= hit & ~is_agency[np.maximum(pa[:, i], 0)]
+            hit = (pa_[:, i] == pb[:, j]) & (pa_[:, i] >= 0)
+            shared_code = np.where(hit & (shared_code < 0), pa_[:, i], shared_code)
+            if len(ads.is_agency):
+                shared_private |= hit & ~ads.is_agency[np.maximum(pa_[:, i], 0)]
     shared = shared_code >= 0
-    disjoint = ~shared & (pa[:, 0] >= 0) & (pb[:, 0] >= 0)
+    disjoint = ~shared & (pa_[:, 0] >= 0) & (pb[:, 0] >= 0)
 
-    names = features["name"].astype(object).to_numpy()
-    na, nb = names[a], names[b]
-    has_names = (pd.Series(na).str.len().to_numpy() > 0) & (pd.Series(nb).str.len().to_numpy() > 0)
-    name_sim = np.where(has_names, _similar(list(na), list(nb)), np.nan)
-    common = pd.Series(na).isin(common_names(seen_together, settings)).to_numpy(dtype=bool)
-
-    ages = features["age"].to_numpy(dtype=float)
-    age_gap = np.abs(ages[a] - ages[b])
-
-    texts = features["text"].astype(object).to_numpy()
-    ta, tb = texts[a], texts[b]
-    has_text = (pd.Series(ta).str.len().to_numpy() > 0) & (pd.Series(tb).str.len().to_numpy() > 0)
-    text_sim = np.where(
-        has_text,
-        cpdist(list(ta), list(tb), scorer=fuzz.token_sort_ratio, workers=-1) / 100.0,
-        np.nan,
-    )
+    has_names = ads.has_name[a] & ads.has_name[b]
+    name_sim = np.full(len(a), np.nan)
+    if has_names.any():
+        name_sim[has_names] = _similar(list(ads.names[a[has_names]]), list(ads.names[b[has_names]]))
+    common = ads.common_name[a]
+    age_gap = np.abs(ads.ages[a] - ads.ages[b])
+    has_text = ads.has_text[a] & ads.has_text[b]
+    text_sim = np.full(len(a), np.nan)
+    if has_text.any():
+        text_sim[has_text] = (
+            cpdist(
+                list(ads.texts[a[has_text]]),
+                list(ads.texts[b[has_text]]),
+                scorer=fuzz.token_sort_ratio,
+                workers=-1,
+            )
+            / 100.0
+        )
     style_sim = row_cosines(style, a, b) if style is not None else np.full(len(a), np.nan)
-    photos = features["photo"].astype(object).to_numpy()
-    photo_same = (photos[a] == photos[b]) & (pd.Series(photos[a]).str.len().to_numpy() > 0)
+    photo_same = (ads.photos[a] == ads.photos[b]) & ads.has_photo[a]
 
     s = settings
     weight = np.zeros(len(a))
@@ -157,54 +218,92 @@ def score_pairs(
         0.0,
     )
     weight += np.where(photo_same, s.w_photo_same, 0.0)
+    score = 1.0 / (1.0 + np.exp2(-weight))
 
-    out["shared_phone"] = np.where(
-        shared, phone_text[np.maximum(shared_code, 0)] if len(phone_text) else "", ""
-    )
+    shared_text = ads.phone_text[np.maximum(shared_code, 0)] if len(ads.phone_text) else ""
+    out["shared_phone"] = np.where(shared, shared_text, "")
     out["agency_phone"] = shared & ~shared_private
     out["phone_disjoint"] = disjoint
     out["name_sim"] = name_sim
-    if "name_from_text" in features:
-        from_text = features["name_from_text"].to_numpy(dtype=bool)
-        out["name_from_text"] = from_text[a] | from_text[b]
-    else:
-        out["name_from_text"] = False
+    out["name_from_text"] = ads.name_from_text[a] | ads.name_from_text[b]
     out["age_gap"] = age_gap
     out["text_sim"] = text_sim
     out["style_sim"] = style_sim
     out["photo_same"] = photo_same
-    out["weight"] = weight
-    out["score"] = 1.0 / (1.0 + np.exp2(-weight))
     # Evidence is written for the pairs anybody will read: links, near misses, agencies.
-    wanted = (out["score"].to_numpy() >= s.link_threshold - s.doubtful_margin) | out[
-        "agency_phone"
-    ].to_numpy()
+    wanted = (score >= s.link_threshold - s.doubtful_margin) | out["agency_phone"].to_numpy()
     evidence = np.full(len(out), "", dtype=object)
-    evidence[wanted] = explain(out[wanted], ages[a][wanted], ages[b][wanted])
+    evidence[wanted] = explain(out[wanted], ads.ages[a][wanted], ads.ages[b][wanted])
     out["evidence"] = evidence
+    for column in ("name_sim", "age_gap", "text_sim", "style_sim"):
+        out[column] = out[column].astype(np.float32)
+    out["weight"] = weight
+    out["score"] = score
     return out
 
 
-def explain(scored: pd.DataFrame, age_a: np.ndarray, age_b: np.ndarray) -> list[str]:
-    """One readable line of evidence per pair, strongest fields first."""
-    lines = []
-    for row, aa, ab in zip(scored.itertuples(index=False), age_a, age_b, strict=True):
-        parts = []
-        if row.shared_phone:
-            parts.append(("agency phone " if row.agency_phone else "phone ") + row.shared_phone)
-        elif row.phone_disjoint:
-            parts.append("different phones")
-        if row.photo_same:
-            parts.append("same photo")
-        if not np.isnan(row.name_sim):
-            parts.append(
-                f"name {row.name_sim:.2f}" + (" (from text)" if row.name_from_text else "")
-            )
-        if not np.isnan(row.text_sim):
-            parts.append(f"text {row.text_sim:.2f}")
-        if not np.isnan(row.style_sim) and row.style_sim > 0:
-            parts.append(f"style {row.style_sim:.2f}")
-        if not (np.isnan(aa) or np.isnan(ab)):
-            parts.append(f"age {aa:g}/{ab:g}")
-        lines.append("; ".join(parts) if parts else "no evidence")
+# "0.00" … "1.00": similarities are shown to two decimals, looked up rather than formatted.
+_HUNDREDTHS = np.array([f"{k / 100:.2f}" for k in range(101)], dtype=object)
+
+
+def _two_decimals(values: np.ndarray) -> np.ndarray:
+    return _HUNDREDTHS[np.rint(np.clip(np.nan_to_num(values), 0.0, 1.0) * 100).astype(np.int64)]
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    """Element-wise "; "-join of object arrays of strings, skipping empty ones."""
+    out = parts[0]
+    for part in parts[1:]:
+        both = (out != "") & (part != "")
+        out = out + np.where(both, "; ", "") + part
+    return out
+
+
+def explain(scored: pd.DataFrame, age_a: np.ndarray, age_b: np.ndarray) -> np.ndarray:
+    """One readable line of evidence per pair, strongest fields first, e.g.
+    `phone +33639981234; name 1.00; age 24/25; text 0.93`. Built column by column."""
+    n = len(scored)
+    if n == 0:
+        return np.empty(0, dtype=object)
+    empty = np.full(n, "", dtype=object)
+
+    def where(condition: np.ndarray, text: np.ndarray | str) -> np.ndarray:
+        return np.where(condition, text, empty).astype(object)
+
+    shared = scored["shared_phone"].to_numpy(dtype=object)
+    agency = scored["agency_phone"].to_numpy(dtype=bool)
+    phone = np.where(agency, "agency phone ", "phone ").astype(object) + shared
+    phone = np.where(
+        shared != "", phone, where(scored["phone_disjoint"].to_numpy(), "different phones")
+    )
+    name_sim = scored["name_sim"].to_numpy(dtype=float)
+    from_text = where(scored["name_from_text"].to_numpy(dtype=bool), " (from text)")
+    name = where(~np.isnan(name_sim), "name " + _two_decimals(name_sim) + from_text)
+    text_sim = scored["text_sim"].to_numpy(dtype=float)
+    style_sim = scored["style_sim"].to_numpy(dtype=float)
+    known_ages = np.unique(
+        np.concatenate([age_a, age_b])[~np.isnan(np.concatenate([age_a, age_b]))]
+    )
+    age_text = np.array([f"{v:g}" for v in known_ages] + [""], dtype=object)
+    both_aged = ~(np.isnan(age_a) | np.isnan(age_b))
+    index_a = np.searchsorted(known_ages, np.nan_to_num(age_a, nan=-1.0))
+    index_b = np.searchsorted(known_ages, np.nan_to_num(age_b, nan=-1.0))
+    age = where(
+        both_aged,
+        "age "
+        + age_text[np.where(both_aged, index_a, -1)]
+        + "/"
+        + age_text[np.where(both_aged, index_b, -1)],
+    )
+    lines = _joined(
+        [
+            phone,
+            where(scored["photo_same"].to_numpy(dtype=bool), "same photo"),
+            name,
+            where(~np.isnan(text_sim), "text " + _two_decimals(text_sim)),
+            where(~np.isnan(style_sim) & (style_sim > 0), "style " + _two_decimals(style_sim)),
+            age,
+        ]
+    )
+    lines[lines == ""] = "no evidence"
     return lines

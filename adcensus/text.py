@@ -106,21 +106,22 @@ def find_boilerplate(sentences: pd.DataFrame, owners: pd.Series, min_owners: int
     return set(counts[counts >= min_owners].index)
 
 
-def join_groups(groups: np.ndarray, values: np.ndarray, n: int, sep: str = " ") -> np.ndarray:
-    """Join `values` by integer group (0..n-1), keeping their order; "" for empty groups.
+def _join_arrow(groups: np.ndarray, items: pa.Array, n: int, sep: str) -> pa.Array:
+    """Items sorted by group are a pyarrow list array with one list per group, joined in
+    C: no Python loop over groups, which matters at a million ads."""
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(groups, minlength=n), out=offsets[1:])
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets), items)
+    return pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
 
-    A numpy split plus str.join per group: pandas' groupby-agg costs far more
-    per group, which matters at a million ads.
-    """
-    out = np.full(n, "", dtype=object)
-    if len(groups) == 0:
-        return out
+
+def join_groups(groups: np.ndarray, values: Any, n: int, sep: str = " ") -> np.ndarray:
+    """Join string `values` by integer group (0..n-1), keeping their order; "" for empty groups."""
+    groups = np.asarray(groups, dtype=np.int64)
     order = np.argsort(groups, kind="stable")
-    groups, values = groups[order], np.asarray(values, dtype=object)[order]
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    for group, chunk in zip(groups[starts], np.split(values, starts[1:]), strict=True):
-        out[group] = sep.join(chunk)
-    return out
+    items = pa.array(np.asarray(values, dtype=object)[order], type=pa.large_string())
+    joined = _join_arrow(groups[order], items, n, sep)
+    return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
 
 
 def comparison_text(sentences: pd.DataFrame, n_ads: int, boilerplate: set[str]) -> pd.Series:
@@ -130,12 +131,8 @@ def comparison_text(sentences: pd.DataFrame, n_ads: int, boilerplate: set[str]) 
     if len(ads) > 1 and (np.diff(ads) < 0).any():
         kept = kept.iloc[np.argsort(ads, kind="stable")]
         ads = kept["ad"].to_numpy()
-    # Sentences sorted by ad are the values of a list array with one list per ad.
-    offsets = np.zeros(n_ads + 1, dtype=np.int64)
-    np.cumsum(np.bincount(ads, minlength=n_ads), out=offsets[1:])
-    values = arrow_strings(kept["sentence"])
-    lists = pa.LargeListArray.from_arrays(pa.array(offsets), values)
-    return pd.Series(pc.binary_join(lists, pa.scalar(" ", pa.large_string())), dtype=ARROW_STR)
+    joined = _join_arrow(ads, arrow_strings(kept["sentence"]), n_ads, " ")
+    return pd.Series(joined, dtype=ARROW_STR)
 
 
 def style_vectors(sentences: pd.DataFrame, owners: pd.Series, n_ads: int) -> tuple[Any, np.ndarray]:

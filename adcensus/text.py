@@ -30,25 +30,29 @@ EMAIL_PATTERN = rf"[^{_SPACE}@]+@[^{_SPACE}@]+\.[A-Za-z0-9_]+"
 SENTENCE_SPLIT = r"[.!?…\n\r]+"
 
 
+def _series(array: pa.Array | pa.ChunkedArray, like: pd.Series) -> pd.Series:
+    return pd.Series(array, dtype=ARROW_STR, index=like.index)
+
+
 def fold(values: pd.Series) -> pd.Series:
-    """Fold text for comparison: NFKC, casefold, no accents, letters and digits only.
+    """Fold text for comparison: NFKD, case folded, no accents, letters and digits only.
 
     Emoji, symbols and punctuation become single spaces; runs of space collapse.
     Missing values become "". Letters of every script are kept (a Cyrillic or
-    Arabic pseudonym folds to itself, lower-cased).
+    Arabic pseudonym folds to itself, lower-cased). Runs in pyarrow (RE2): case
+    folding is lower-casing plus the two folds that matter in ads, ß → ss and ς → σ.
     """
-    text = values.astype(ARROW_STR).fillna("")
-    text = text.str.normalize("NFKD").str.casefold()
-    text = text.str.replace(r"\p{M}+", "", regex=True)
-    text = text.str.replace(r"[^\p{L}\p{N}]+", " ", regex=True)
-    return text.str.strip()
+    text = pc.utf8_lower(pc.utf8_normalize(arrow_strings(values), "NFKD"))
+    text = pc.replace_substring(pc.replace_substring(text, "ß", "ss"), "ς", "σ")
+    text = pc.replace_substring_regex(text, r"\p{M}+", "")
+    text = pc.replace_substring_regex(text, r"[^\p{L}\p{N}]+", " ")
+    return _series(pc.utf8_trim(text, " "), values)
 
 
 def remove_urls(values: pd.Series) -> pd.Series:
     """Remove urls, bare domains and e-mail addresses (they identify a site, not a person)."""
-    text = values.astype(ARROW_STR).fillna("")
-    text = text.str.replace(EMAIL_PATTERN, " ", regex=True)
-    return text.str.replace(URL_PATTERN, " ", regex=True)
+    text = pc.replace_substring_regex(arrow_strings(values), EMAIL_PATTERN, " ")
+    return _series(pc.replace_substring_regex(text, URL_PATTERN, " "), values)
 
 
 def fold_name(values: pd.Series) -> pd.Series:

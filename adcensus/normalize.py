@@ -18,7 +18,7 @@ import pyarrow as pa
 from adcensus import columns as col
 from adcensus import text as textmod
 from adcensus.parallel import map_chunks, worker_count
-from adcensus.phones import Phone, extract_phones_many, strip_phones
+from adcensus.phones import Phone, extract_phones_arrow, strip_phones
 from adcensus.progress import Progress, silent
 from adcensus.read import EXTRA_COLUMN, AdTable, parse_ages, parse_dates
 from adcensus.settings import Settings
@@ -130,8 +130,8 @@ def _scan_chunk(data: tuple[pa.Array, pa.Array, str], start: int, stop: int) -> 
     """
     cells, texts, region = data
     raw_text = texts[start:stop].to_pylist()
-    in_cells = extract_phones_many(cells[start:stop].to_pylist(), region)
-    in_text = extract_phones_many(raw_text, region)
+    in_cells = extract_phones_arrow(cells[start:stop], region)
+    in_text = extract_phones_arrow(texts[start:stop], region)
     phones = [_merge_phones(a, b) for a, b in zip(in_cells, in_text, strict=True)]
     stripped = [
         strip_phones(t, found) if found else t for t, found in zip(raw_text, in_text, strict=True)

@@ -23,6 +23,8 @@ from itertools import chain, pairwise
 from typing import Literal, NamedTuple
 
 import phonenumbers as pn
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from adcensus.errors import InputError
 from adcensus.numberwords import Segment, spell_out, to_original, word_anchors
@@ -321,10 +323,11 @@ def _cut_run(run: str, linked: bool, region_code: str) -> tuple[_Found, ...]:
     return tuple(phones)
 
 
-def _scan(text: str, region: _Region) -> list[Phone]:
-    scan = _normalise(text)
+def _scan(text: str, region: _Region, plain: bool = False) -> list[Phone]:
+    """The phones of one text; `plain` when `_plain_texts` found nothing to normalise."""
+    scan = text if plain else _normalise(text)
     segments: list[Segment] = []
-    anchors = word_anchors(scan)
+    anchors = [] if plain else word_anchors(scan)
     if anchors:
         scan, segments = spell_out(scan, anchors)
     phones: dict[str, Phone] = {}
@@ -392,19 +395,81 @@ def extract_phones_many(texts: Iterable[str | None], region: str = "FR") -> list
     Identical texts (reposts) are scanned once, and the garbage collector is paused
     meanwhile. Each result is a list of its own, safe to modify.
     """
+    texts = list(texts)
+    return _extract(texts, _region(region), [False] * len(texts))
+
+
+def extract_phones_arrow(texts: pa.Array, region: str = "FR") -> list[list[Phone]]:
+    """`extract_phones_many` for a pyarrow string array, faster still.
+
+    A vectorised pass (RE2 in pyarrow) first sorts out the texts that cannot hold a
+    phone (no run of seven digits, nothing to normalise: they give [] at once) and
+    the plain ones (digits but no exotic characters, letters for digits, number words
+    or urls: scanned without normalising). Same result as `extract_phones_many`.
+    """
     info = _region(region)
+    plain, candidate = _plain_texts(texts)
+    values = texts.to_pylist()
+    kept = [v if c else None for v, c in zip(values, candidate, strict=True)]
+    return _extract(kept, info, plain)
+
+
+def _extract(texts: list[str | None], info: _Region, plain: list[bool]) -> list[list[Phone]]:
     seen: dict[str, list[Phone]] = {}
     results: list[list[Phone]] = []
     with _gc_paused():
-        for text in texts:
+        for text, is_plain in zip(texts, plain, strict=True):
             if not isinstance(text, str) or not text:
                 results.append([])
                 continue
             phones = seen.get(text)
             if phones is None:
-                phones = seen[text] = _scan(text, info)
+                phones = seen[text] = _scan(text, info, is_plain)
             results.append(list(phones))
     return results
+
+
+# The same patterns as _normalise's and word_anchors' guards, in RE2 syntax, as supersets:
+# a text none of them matches is left unchanged by _normalise and has no number words.
+_NEEDS_NORMALISING = (
+    r"[OoIlS][0-9]|[0-9][ .*_/-]?[OoIlS]",
+    r"(?i)https?://|www\.|z[eéè]ro",
+    r"[0-9][\t\n\v\f\r \x1c-\x1f.,*_/-]{1,3}[cdhnoqstuvzCDHNOQSTUVZ]",
+)
+_SPACES = r"[\t\n\v\f\r \x1c-\x1f]*"
+_RUN_RE2 = rf"[+0-9](?:[ \t.*_/()-]{{0,3}}[0-9]){{6,}}|^{_SPACES}[1-9][0-9]*{_SPACES}$"
+
+
+@cache
+def _exotic_re2() -> tuple[str, str]:
+    """The fold table's characters as two RE2 classes: those standing for a letter or a
+    digit (they matter anywhere: "𝟎𝟔…", "𝐳𝐞𝐫𝐨"), and those standing for a space or a
+    separator (no-break spaces, dashes, bullets: they matter only next to digits)."""
+    classes: list[str] = []
+    for alnum in (True, False):
+        ranges: list[list[int]] = []
+        for cp, folded in sorted(_fold_table().items()):
+            if folded.isalnum() != alnum:
+                continue
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+        classes.append("[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges) + "]")
+    return classes[0], classes[1]
+
+
+def _plain_texts(texts: pa.Array) -> tuple[list[bool], list[bool]]:
+    """(plain, candidate) per text: see `extract_phones_arrow`."""
+    texts = pc.fill_null(texts, "")
+    alnum, separator = _exotic_re2()
+    near_digit = rf"[0-9][^\n]{{0,3}}{separator}|{separator}[^\n]{{0,3}}[0-9]"
+    special = pc.match_substring_regex(texts, alnum)
+    for pattern in (near_digit, *_NEEDS_NORMALISING):
+        special = pc.or_(special, pc.match_substring_regex(texts, pattern))
+    runs = pc.match_substring_regex(texts, _RUN_RE2)
+    candidate = pc.or_(special, runs)
+    return pc.invert(special).to_pylist(), candidate.to_pylist()
 
 
 def is_fictional(e164: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import phonenumbers
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,7 @@ from adcensus.phones import (
     FICTIONAL_BLOCKS,
     Phone,
     extract_phones,
+    extract_phones_arrow,
     extract_phones_many,
     is_fictional,
     mask_phone,
@@ -319,3 +321,22 @@ def test_any_fictional_number_with_any_separators_is_found_exactly(
     written = pairs[0] + "".join(s + p for s, p in zip(separators, pairs[1:], strict=True))
     text = " ".join([*before, written, *after])
     assert [(p.e164, p.status) for p in extract_phones(text)] == [("+33" + digits[1:], "fictional")]
+
+
+# Pieces that exercise every path of the scan: digits, separators, exotic digits and
+# spaces, letters read as digits, number words, urls, keycaps, emoji with VS16.
+_PIECES = st.sampled_from(
+    [
+        "06", "39", "98", "12", "+33", "0033", "7", " ", ".", "-", "/", "*", "\u00a0",
+        "\u202f", "–", "•", "０６", "𝟑𝟗", "O", "l", "S", "o", "zéro", "six", "douze",
+        "trente", "quatre-vingt", "dix-sept", "http://x.fr/", "www.", "wa.me/", "6\ufe0f\u20e3",
+        "❤\ufe0f", "é", "ans", "le 01/02/2024", "\n", "Léa", "𝐳𝐞𝐫𝐨",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=14).map("".join), min_size=1, max_size=8))
+def test_the_vectorised_scan_finds_what_the_text_scan_finds(texts):
+    arrow = pa.array(texts, type=pa.large_string())
+    assert extract_phones_arrow(arrow) == extract_phones_many(texts)

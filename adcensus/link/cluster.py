@@ -47,10 +47,8 @@ class _Persons:
 
     def __init__(self, names: np.ndarray, ages: np.ndarray, settings: Settings) -> None:
         self.parent = np.arange(len(names))
-        self.groups = [
-            _Group({str(n)} if n else set(), float(a), float(a))
-            for n, a in zip(names, ages, strict=True)
-        ]
+        self.names, self.ages = names, ages
+        self._groups: dict[int, _Group] = {}  # made when an ad first takes part in a union
         self.settings = settings
         self._name_ok: dict[tuple[str, str], bool] = {}
         # Reviewed "different persons" pairs, filed under the root of each side.
@@ -67,6 +65,13 @@ class _Persons:
             if {self.find(x), self.find(y)} == {ri, rj}:
                 return True
         return False
+
+    def group(self, root: int) -> _Group:
+        found = self._groups.get(root)
+        if found is None:
+            name, age = self.names[root], float(self.ages[root])
+            found = self._groups[root] = _Group({str(name)} if name else set(), age, age)
+        return found
 
     def find(self, i: int) -> int:
         root = i
@@ -117,7 +122,7 @@ class _Persons:
         ri, rj = self.find(i), self.find(j)
         if ri == rj:
             return "same"
-        gi, gj = self.groups[ri], self.groups[rj]
+        gi, gj = self.group(ri), self.group(rj)
         lo = _nan_safe(min, gi.age_min, gj.age_min)
         hi = _nan_safe(max, gi.age_max, gj.age_max)
         if not forced and (
@@ -147,6 +152,11 @@ def cluster_persons(
     kept apart whatever else links them, "y" pairs are joined. Then pairs scoring
     at least `link_threshold` are applied, strongest first; ties are broken by
     the ads' content keys so that row order never matters.
+
+    A group of linked ads that holds one pseudonym at most and ages within
+    `max_age_span` can break no rule, so it becomes one person at once (connected
+    components); the greedy union runs only over the other groups, with the same
+    result as running it over all.
     """
     n = len(features)
     names = features["name"].astype(object).to_numpy()
@@ -161,21 +171,52 @@ def cluster_persons(
     for pos in np.flatnonzero(review == "y"):
         outcome[pos] = persons.try_union(int(a_all[pos]), int(b_all[pos]), forced=True)
     automatic = (scored["score"].to_numpy() >= settings.link_threshold) & (review == "")
-    linked = scored.index[automatic]
+    reviewed = bool((review != "").any())
+    safe_ads = np.zeros(n, dtype=bool)
+    component = np.arange(n)
+    if not reviewed:
+        component, safe_ads = _safe_components(
+            n, a_all[automatic], b_all[automatic], names, ages, settings
+        )
+        in_safe = automatic & safe_ads[a_all]
+        outcome[in_safe] = "joined"
+        automatic &= ~in_safe
+    linked = np.flatnonzero(automatic)
     if len(linked):
-        sub = scored.loc[linked]
-        ka, kb = keys[sub["a"].to_numpy()], keys[sub["b"].to_numpy()]
+        ka, kb = keys[a_all[linked]], keys[b_all[linked]]
         lo = np.where(ka < kb, ka, kb)
         hi = np.where(ka < kb, kb, ka)
-        order = np.lexsort((hi, lo, -sub["score"].to_numpy()))
-        positions = scored.index.get_indexer(linked[order])
-        for pos, i, j in zip(
-            positions, sub["a"].to_numpy()[order], sub["b"].to_numpy()[order], strict=True
-        ):
+        order = np.lexsort((hi, lo, -scored["score"].to_numpy()[linked]))
+        positions = linked[order]
+        for pos, i, j in zip(positions, a_all[positions], b_all[positions], strict=True):
             outcome[pos] = persons.try_union(int(i), int(j))
-    roots = np.array([persons.find(i) for i in range(n)], dtype=np.int64)
+    roots = component + n  # safe groups: their component, numbered apart from ad positions
+    for i in np.flatnonzero(~safe_ads):
+        roots[i] = persons.find(int(i))
     _, labels = np.unique(roots, return_inverse=True)
     return labels.astype(np.int64), outcome
+
+
+def _safe_components(
+    n: int, a: np.ndarray, b: np.ndarray, names: np.ndarray, ages: np.ndarray, settings: Settings
+) -> tuple[np.ndarray, np.ndarray]:
+    """(component per ad over the links a–b, whether the ad's component breaks no rule)."""
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    codes, _ = pd.factorize(pd.Series(names).where(pd.Series(names).str.len() > 0))
+    frame = pd.DataFrame(
+        {"component": component, "name": np.where(codes >= 0, codes, np.nan), "age": ages}
+    )
+    stats = frame.groupby("component").agg(
+        name_min=("name", "min"),
+        name_max=("name", "max"),
+        age_min=("age", "min"),
+        age_max=("age", "max"),
+    )
+    one_name = ~(stats["name_min"] < stats["name_max"])
+    ages_ok = ~(stats["age_max"] - stats["age_min"] > settings.max_age_span)
+    safe = (one_name & ages_ok).to_numpy()
+    return component.astype(np.int64), safe[component]
 
 
 def group_networks(

@@ -15,6 +15,8 @@ TITLE = "title"
 TEXT = "text"
 PHOTO_HASH = "photo_hash"
 ROLES: tuple[str, ...] = (AD_ID, SITE, URL, DATE, CITY, PHONE, NAME, AGE, TITLE, TEXT, PHOTO_HASH)
+# Roles whose values can lead to a person: phones, urls, pseudonyms, photos, free text.
+IDENTIFYING_ROLES: tuple[str, ...] = (PHONE, URL, NAME, PHOTO_HASH, TITLE, TEXT)
 
 # Added to the input table when several files are read together.
 SOURCE_FILE = "source_file"

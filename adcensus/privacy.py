@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # dedupe writes through write.py, which imports this module
 __all__ = [
     "KEY_ENV",
     "WHY_A_KEY",
+    "Tokens",
     "default_key_file",
     "export_store_pseudonymized",
     "generate_key",
@@ -43,9 +44,11 @@ __all__ = [
     "load_key",
     "mask_phone",
     "mask_phones_in",
+    "mask_phones_in_text",
     "neutralize_formulas",
     "parse_key",
     "pseudonym",
+    "pseudonymize_persons",
     "pseudonymize_result",
     "read_outputs",
     "safe_cell",
@@ -89,6 +92,19 @@ def mask_phones_in(text: str) -> str:
     return _E164.sub(lambda m: mask_phone(m.group(0)), text)
 
 
+def mask_phones_in_text(text: str, region: str) -> str:
+    """`text` with every phone number found in it masked, disguised ones included."""
+    if not text:
+        return text
+    try:
+        phones = extract_phones(text, region)
+    except Exception:  # an unusual text must never stop a command: mask E.164 numbers only
+        return mask_phones_in(text)
+    for phone in sorted(phones, key=lambda p: p.start, reverse=True):
+        text = text[: phone.start] + mask_phone(phone.e164) + text[phone.end :]
+    return mask_phones_in(text)
+
+
 # --- keyed pseudonyms -------------------------------------------------------------------
 
 KEY_ENV = "ADCENSUS_KEY"
@@ -103,6 +119,11 @@ WHY_A_KEY = (
 # Token prefixes by kind: a reader sees what a token stands for, never what it was.
 KINDS = {"phone": "tel_", "url": "url_", "name": "name_", "photo": "photo_"}
 _TOKEN_HEX = 16
+# A value that is already a token (a pseudonymized folder read again) stays as it is, so
+# that its tokens still link with the other files made with the key.
+_KIND_TOKEN = {kind: re.compile(prefix + "[0-9a-f]{16}") for kind, prefix in KINDS.items()}
+_ANY_TOKEN = re.compile("(?:" + "|".join(KINDS.values()) + ")[0-9a-f]{16}")
+_PHONE_TOKENS = re.compile("tel_[0-9a-f]{16}(?:;tel_[0-9a-f]{16})*")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _DIGITS = re.compile(r"\d+")
 
@@ -230,8 +251,13 @@ def pseudonym(value: str, key: bytes, kind: str, region: str = "FR") -> str:
     return _token(_normals([value], kind, region)[0], key, kind)
 
 
-class _Tokens:
-    """Pseudonyms for whole columns: each distinct value normalised and hashed once."""
+class Tokens:
+    """Keyed tokens for whole columns, as `pseudonymize_result` writes them.
+
+    Each distinct value is normalised and hashed once (see `pseudonym`). A value that is
+    already a token of its kind (a pseudonymized folder read again) stays as it is, so
+    that it still links with the other files made with the same key.
+    """
 
     def __init__(self, key: bytes, region: str) -> None:
         self.key, self.region = key, region
@@ -240,6 +266,9 @@ class _Tokens:
     def learn(self, values: list[str], kind: str) -> None:
         """Compute the tokens of `values` not yet known, in one bulk normalisation."""
         new = list(dict.fromkeys(v for v in values if (kind, v) not in self.cache))
+        done = [v for v in new if _KIND_TOKEN[kind].fullmatch(v)]
+        self.cache.update({(kind, v): v for v in done})
+        new = [v for v in new if (kind, v) not in self.cache]
         if new:
             for value, normal in zip(new, _normals(new, kind, self.region), strict=True):
                 self.cache[(kind, value)] = _token(normal, self.key, kind)
@@ -277,33 +306,53 @@ class _Tokens:
 
         return column.map(replace)
 
+    def phones_in_texts(self, column: pd.Series) -> pd.Series:
+        """Each text with the spans of the phones found in it replaced by their tokens."""
+        texts = column.astype(object)
+        found = extract_phones_many(texts.where(texts.notna(), None).tolist(), self.region)
+        out: list[object] = []
+        for text, phones in zip(texts, found, strict=True):
+            kept = [(m.start(), m.end()) for m in _ANY_TOKEN.finditer(text)] if phones else []
+            for phone in sorted(phones, key=lambda p: p.start, reverse=True):
+                if any(phone.start < end and start < phone.end for start, end in kept):
+                    continue  # digits inside a token already there
+                text = text[: phone.start] + self(phone.e164, "phone") + text[phone.end :]
+            out.append(text)
+        return pd.Series(out, index=column.index, dtype=column.dtype)
 
-def _phones_in_texts(column: pd.Series, tokens: _Tokens) -> pd.Series:
-    """Each text with the spans of the phones found in it replaced by their tokens."""
-    texts = column.astype(object)
-    found = extract_phones_many(texts.where(texts.notna(), None).tolist(), tokens.region)
-    out: list[object] = []
-    for text, phones in zip(texts, found, strict=True):
-        for phone in sorted(phones, key=lambda p: p.start, reverse=True):
-            text = text[: phone.start] + tokens(phone.e164, "phone") + text[phone.end :]
-        out.append(text)
-    return pd.Series(out, index=column.index, dtype=column.dtype)
+    def phone_cells(self, column: pd.Series) -> pd.Series:
+        """A phone column: the tokens of the numbers found, `;`-joined; other text as one token."""
+        texts = column.astype(object)
+        done = texts.map(lambda t: isinstance(t, str) and bool(_PHONE_TOKENS.fullmatch(t)))
+        done = done.astype(bool)
+        found = extract_phones_many(texts.where(texts.notna() & ~done, None).tolist(), self.region)
+        # A filled cell with no number in it ("voir annonce") becomes one token all the same.
+        others = self.column(
+            pd.Series(
+                [t for t, p, d in zip(texts, found, done, strict=True) if not p and not d],
+                dtype=object,
+            ),
+            "phone",
+        )
+        rest = iter(others)
+        out: list[object] = []
+        for text, phones, already in zip(texts, found, done, strict=True):
+            if already:
+                out.append(text)
+            elif phones:
+                out.append(";".join(self(p.e164, "phone") for p in phones))
+            else:
+                out.append(next(rest))
+        return pd.Series(out, index=column.index, dtype=column.dtype)
 
 
-def _phone_cells(column: pd.Series, tokens: _Tokens) -> pd.Series:
-    """A phone column: the tokens of the numbers found, `;`-joined; other text as one token."""
-    texts = column.astype(object)
-    found = extract_phones_many(texts.where(texts.notna(), None).tolist(), tokens.region)
-    # A filled cell with no number in it ("voir annonce") becomes one token all the same.
-    others = tokens.column(
-        pd.Series([t for t, p in zip(texts, found, strict=True) if not p], dtype=object), "phone"
-    )
-    rest = iter(others)
-    out = [
-        ";".join(tokens(p.e164, "phone") for p in phones) if phones else next(rest)
-        for phones in found
-    ]
-    return pd.Series(out, index=column.index, dtype=column.dtype)
+def pseudonymize_persons(persons: pd.DataFrame, tokens: Tokens) -> pd.DataFrame:
+    """persons.csv with `names` and `phones` as their distinct tokens, `;`-joined."""
+    persons = persons.copy()
+    for name, kind in (("names", "name"), ("phones", "phone")):
+        if name in persons.columns:
+            persons[name] = tokens.joined(persons[name], kind)
+    return persons
 
 
 def _output_name(name: str, originals: set[str]) -> str:
@@ -334,7 +383,7 @@ def pseudonymize_result(
     """
     roles = _role_headers(result.summary)
     region = region or str((result.summary.get("settings") or {}).get("region") or "FR")
-    tokens = _Tokens(key, region)
+    tokens = Tokens(key, region)
     ads = result.ads.copy()
     added = set(col.ADS_OUTPUT_COLUMNS)
     originals = {h for h in ads.columns if h not in added}
@@ -343,7 +392,7 @@ def pseudonymize_result(
     for role, headers in roles.items():
         for header in (h for h in headers if h in ads.columns):
             if role == col.PHONE:
-                ads[header] = _phone_cells(ads[header], tokens)
+                ads[header] = tokens.phone_cells(ads[header])
             elif role in kinds:
                 ads[header] = tokens.column(ads[header], kinds[role])
     text_headers = [h for r in (col.TITLE, col.TEXT) for h in roles.get(r, []) if h in ads.columns]
@@ -351,17 +400,14 @@ def pseudonymize_result(
         ads = ads.drop(columns=text_headers)
     else:
         for header in text_headers:
-            ads[header] = _phones_in_texts(ads[header], tokens)
+            ads[header] = tokens.phones_in_texts(ads[header])
     phones = _output_name(col.PHONES, originals)
     if phones in ads.columns:
         ads[phones] = tokens.joined(ads[phones], "phone")
     reason = _output_name(col.LINK_REASON, originals)
     if reason in ads.columns:
         ads[reason] = tokens.e164_in(ads[reason])
-    persons = result.persons.copy()
-    for name, kind in (("names", "name"), ("phones", "phone")):
-        if name in persons.columns:
-            persons[name] = tokens.joined(persons[name], kind)
+    persons = pseudonymize_persons(result.persons, tokens)
     pairs = result.pairs.copy()
     if "evidence" in pairs.columns:
         pairs["evidence"] = tokens.e164_in(pairs["evidence"])

@@ -19,6 +19,10 @@ CSV, JSON or Markdown. Definitions (the README repeats them):
 
 Ads without a readable date belong to no month or week (an empty group key), are
 neither new nor returning there, and are left out when `--since` or `--until` is given.
+
+A `--by` key that names a phone, url, pseudonym or photo-hash column (or a title or
+text) groups by those values, so they are written in the output; `pseudonymize_keys`
+turns them into the keyed tokens `adcensus dedupe --pseudonymize` writes.
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ from __future__ import annotations
 import calendar
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,7 +41,8 @@ import pandas as pd
 
 from adcensus import columns as col
 from adcensus.errors import InputError, UsageError
-from adcensus.privacy import neutralize_formulas
+from adcensus.privacy import Tokens, mask_phones_in_text, neutralize_formulas
+from adcensus.progress import Progress
 from adcensus.read import AdTable, parse_dates, read_ads
 from adcensus.settings import Settings
 from adcensus.text import fold
@@ -50,6 +55,7 @@ TALLY_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 FORMATS: tuple[str, ...] = ("table", "csv", "json", "markdown")
 _AD_FIELDS = ("person_id", "network_id", "date", "site", "city")
+_TOKEN_KINDS = {col.URL: "url", col.NAME: "name", col.PHOTO_HASH: "photo"}
 
 
 @dataclass(frozen=True)
@@ -58,11 +64,15 @@ class TallyInput:
 
     `ads`: person_id, network_id, date (datetime64, NaT when unknown), site, city, one row
     per ad. `originals`: the original columns asked for by `--by`, aligned with `ads`.
+    `roles`: the role of each original column that has one (header → role); `region`:
+    the country of numbers written without +CC.
     """
 
     ads: pd.DataFrame
     originals: pd.DataFrame
     source: str
+    roles: Mapping[str, str] = field(default_factory=dict)
+    region: str = "FR"
 
 
 def parse_day(value: str, option: str, end: bool = False) -> date:
@@ -111,7 +121,7 @@ def read_source(
     by: Sequence[str] = (),
     settings: Settings | None = None,
     columns: Mapping[str, str] | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[TallyInput, list[str]]:
     """Read a store, a dedupe output folder or an ad file; return it and the resolved keys."""
     from adcensus import store
@@ -127,15 +137,27 @@ def read_source(
         keys = resolve_keys(by, store.store_columns(source), str(source))
         wanted = [k for k in keys if k not in BUILTIN_KEYS]
         ads, originals = store.tally_ads(source, wanted)
-        return TallyInput(ads, originals, str(source)), keys
+        roles, region = _roles_and_region(store.last_summary(source) if wanted else {})
+        return TallyInput(ads, originals, str(source), roles, region), keys
     from adcensus.dedupe import dedupe_table
 
+    settings = settings or Settings()
     table = read_ads([source], columns)
     keys = resolve_keys(by, [str(c) for c in table.frame.columns], str(source))
-    result = dedupe_table(table, settings or Settings(), progress)
+    result = dedupe_table(table, settings, progress)
     ads = _ads_frame(table, result.ads[col.PERSON_ID], result.ads[col.NETWORK_ID])
     wanted = [k for k in keys if k not in BUILTIN_KEYS]
-    return TallyInput(ads, table.frame[wanted].reset_index(drop=True), str(source)), keys
+    roles = {header: role for role, header in table.roles.items()}
+    originals = table.frame[wanted].reset_index(drop=True)
+    return TallyInput(ads, originals, str(source), roles, settings.region), keys
+
+
+def _roles_and_region(summary: Mapping[str, Any]) -> tuple[dict[str, str], str]:
+    """Each original header's role (over every file of a store) and the run's region."""
+    roles = {str(h): r for r, h in (summary.get("roles") or {}).items()}
+    for role, headers in (summary.get("role_headers") or {}).items():
+        roles.update({str(h): role for h in headers if str(h) not in roles})
+    return roles, str((summary.get("settings") or {}).get("region") or "FR")
 
 
 def _role_values(table: AdTable, headers: Sequence[str]) -> pd.Series:
@@ -201,7 +223,47 @@ def _read_output_dir(folder: Path, by: Sequence[str]) -> tuple[TallyInput, list[
         table, table.frame[ours[col.PERSON_ID]], network, summary.get("role_headers") or {}
     )
     wanted = [k for k in keys if k not in BUILTIN_KEYS]
-    return TallyInput(ads, table.frame[wanted].reset_index(drop=True), str(folder)), keys
+    originals = table.frame[wanted].reset_index(drop=True)
+    return TallyInput(ads, originals, str(folder), *_roles_and_region(summary)), keys
+
+
+def pseudonymize_keys(data: TallyInput, key: bytes) -> TallyInput:
+    """`data` with its phone, url, pseudonym and photo-hash key columns as keyed tokens.
+
+    The tokens are those `adcensus dedupe --pseudonymize` writes with the same key (a cell
+    of a phone column: the `;`-joined tokens of its numbers), so tallies still link across
+    months; titles and texts keep their words, their phone numbers become tokens. Values
+    that are tokens already (a pseudonymized folder) stay as they are.
+    """
+    tokens = Tokens(key, data.region)
+    originals = data.originals.copy()
+    for name in originals.columns:
+        role = data.roles.get(str(name))
+        values = originals[name].astype(object)
+        if role == col.PHONE:
+            originals[name] = tokens.phone_cells(values)
+        elif role in _TOKEN_KINDS:
+            originals[name] = tokens.column(values, _TOKEN_KINDS[role])
+        elif role in (col.TITLE, col.TEXT):
+            originals[name] = tokens.phones_in_texts(values)
+    return replace(data, originals=originals)
+
+
+def mask_keys(counts: pd.DataFrame, keys: Sequence[str], data: TallyInput) -> pd.DataFrame:
+    """`counts` with the phone numbers in its key columns masked (`+33 6 •• •• •• 78`).
+
+    For the table shown to people. Masked: original columns of an identifying role
+    (phone, url, pseudonym, photo, title, text) or of no role; built-in keys and columns
+    such as the city or the ad id stay as they are.
+    """
+    out = counts.copy()
+    for name, key in zip(out.columns, keys, strict=False):
+        role = data.roles.get(key)
+        if key not in BUILTIN_KEYS and (role is None or role in col.IDENTIFYING_ROLES):
+            out[name] = out[name].map(
+                lambda v: mask_phones_in_text(v, data.region) if isinstance(v, str) else v
+            )
+    return out
 
 
 def _spelled(values: pd.Series) -> pd.Series:

@@ -1,5 +1,6 @@
 import base64
 import contextlib
+import io
 import json
 import os
 import re
@@ -13,12 +14,22 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from adcensus.cli import app
 from adcensus.errors import InputError
 from adcensus.phones import extract_phones_many
-from adcensus.privacy import KEY_ENV, key_id, load_key, neutralize_formulas, pseudonym, safe_cell
+from adcensus.privacy import (
+    KEY_ENV,
+    key_id,
+    load_key,
+    neutralize_formulas,
+    pseudonym,
+    pseudonymize_result,
+    read_outputs,
+    safe_cell,
+)
 from adcensus.store.forget import forget
 
 
@@ -345,3 +356,173 @@ def test_forget_a_person_id_and_refuse_unknown_ones(sample_store):
         forget(sample_store, phones=["+33639980000"])
     code, _, err = run("store", "forget", sample_store)
     assert code == 2 and "--phone" in err
+
+
+# --- every other command that writes: review --export, tally, report, estimate -------------
+
+
+def digit_forms(e164: str) -> list[str]:
+    """What must not be left of a French number: E.164, the 10-digit national form, and its
+    last 8 digits (so that no spacing, prefix or partial copy of it gets through)."""
+    return [e164, "0" + e164[3:], e164[-8:]]
+
+
+def sheet_text(path: Path) -> str:
+    """Every cell of every sheet of a workbook, as one text."""
+    book = load_workbook(path, read_only=True)
+    cells = [
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    ]
+    book.close()
+    return "\n".join(cells)
+
+
+def sheet_rows(path: Path) -> list[dict[str, object]]:
+    rows = list(load_workbook(path)["review"].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def by_ad_key(folder: Path) -> pd.DataFrame:
+    return read(folder, "ads.csv").set_index("ad_key")
+
+
+def test_review_export_pseudonymized_holds_dedupe_s_tokens_and_no_phone_digit(
+    plain_and_private, tmp_path
+):
+    plain, private, _ = plain_and_private
+    sheet = tmp_path / "review.xlsx"
+    code, _, err = run("review", plain, "--export", sheet, "--pseudonymize", env=with_key())
+    assert code == 0, err
+    text = sheet_text(sheet)
+    phones = sample_phones()
+    assert [f for p in phones for f in digit_forms(p) if f in text] == []
+    # A plain export does hold numbers (masked), so the search above can find them.
+    shown = tmp_path / "shown.xlsx"
+    assert run("review", plain, "--export", shown, "--show-phones")[0] == 0
+    shown_text = sheet_text(shown)
+    assert [f for p in phones for f in digit_forms(p) if f in shown_text]
+    # The tokens are those dedupe --pseudonymize wrote with the same key.
+    ads = by_ad_key(private)
+    rows = sheet_rows(sheet)
+    assert len(rows) > 100
+    for row in rows:
+        for side, ad in (("A", row["ad_a"]), ("B", row["ad_b"])):
+            assert str(row[f"phones {side}"] or "").split("\n") == ads.at[ad, "phones"].split(";")
+            assert (row[f"name {side}"] or "") == ads.at[ad, "Pseudo"]
+    evidence = " ".join(str(r["evidence"]) for r in rows)
+    assert re.search(r"phone tel_[0-9a-f]{16}", evidence)
+    assert f"key id {key_id(KEY)}" in text
+    # Pair ids and ad keys are the plain sheet's: the answers import into the plain folder.
+    assert [(r["pair"], r["ad_a"], r["ad_b"]) for r in rows] == [
+        (r["pair"], r["ad_a"], r["ad_b"]) for r in sheet_rows(shown)
+    ]
+
+
+def test_review_export_drop_text_leaves_out_titles_and_texts(plain_and_private, tmp_path):
+    sheet = tmp_path / "review.xlsx"
+    code, _, err = run(
+        "review", plain_and_private[0], "--export", sheet, "--pseudonymize", "--drop-text",
+        env=with_key(),
+    )  # fmt: skip
+    assert code == 0, err
+    header = next(iter(load_workbook(sheet)["review"].iter_rows(values_only=True)))
+    assert "name A" in header and not {"title A", "text A", "title B", "text B"} & set(header)
+    names = {n for n in read(plain_and_private[0], "ads.csv")["Pseudo"] if len(n) >= 4}
+    text = sheet_text(sheet)
+    assert names and not [n for n in names if n in text]
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        ((), "bare hash of a 10-digit phone"),
+        (("--show-phones",), "drop --show-phones"),
+    ],
+)
+def test_review_export_refuses_without_a_key_or_with_shown_phones(tmp_path, extra, says):
+    folder = tmp_path / "out"
+    assert run("dedupe", SAMPLE, "-o", folder)[0] == 0
+    sheet = tmp_path / "review.xlsx"
+    code, _, err = run("review", folder, "--export", sheet, "--pseudonymize", *extra)
+    assert code == 2
+    assert says in err and len(err.strip().splitlines()) == 1
+    assert not sheet.exists()
+
+
+def test_review_pseudonymize_goes_with_export_only(tmp_path):
+    folder = tmp_path / "out"
+    assert run("dedupe", SAMPLE, "-o", folder)[0] == 0
+    for args in ((), ("--import", tmp_path / "r.xlsx")):
+        code, _, err = run("review", folder, "--pseudonymize", *args, env=with_key())
+        assert code == 2 and "goes with --export" in err
+    code, _, err = run("review", folder, "--export", tmp_path / "r.xlsx", "--drop-text")
+    assert code == 2 and "--drop-text goes with --pseudonymize" in err
+
+
+def test_tally_by_a_phone_or_pseudonym_column_writes_dedupe_s_tokens(plain_and_private):
+    plain, private, _ = plain_and_private
+    code, out, err = run("tally", plain, "--by", "Téléphone", "--pseudonymize", env=with_key())
+    assert code == 0, err
+    assert [f for p in sample_phones() for f in digit_forms(p) if f in out] == []
+    counts = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    tokens = set(read(private, "ads.csv")["Téléphone"])
+    assert set(counts["Téléphone"]) == tokens
+    assert counts["ads"].astype(int).sum() == 699
+    # A pseudonymized folder holds tokens already: they stay as they are.
+    again = run("tally", private, "--by", "Téléphone", "--pseudonymize", env=with_key())
+    assert again[:2] == (0, out)
+    # Without --pseudonymize the column's values are written (as ads.csv holds them) ...
+    code, out, _ = run("tally", plain, "--by", "Téléphone")
+    assert code == 0 and "+33 6 39 98" in out
+    # ... but the table for people masks them.
+    code, table, _ = run("tally", plain, "--by", "Téléphone", "-f", "table")
+    assert code == 0 and "+33 6 •• •• ••" in table
+    assert [f for p in sample_phones() for f in digit_forms(p) if f in table] == []
+    code, out, err = run("tally", SAMPLE, "--by", "Pseudo", "--pseudonymize", env=with_key())
+    assert code == 0, err
+    names = set(pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)["Pseudo"])
+    assert names == set(read(private, "ads.csv")["Pseudo"])
+
+
+def test_tally_refuses_to_pseudonymize_without_a_key(plain_and_private):
+    code, out, err = run("tally", plain_and_private[0], "--by", "Téléphone", "--pseudonymize")
+    assert code == 2 and out == ""
+    assert "bare hash of a 10-digit phone" in err and len(err.strip().splitlines()) == 1
+
+
+def test_report_shows_tokens_with_show_identifiers_and_pseudonymize(plain_and_private, tmp_path):
+    plain, private, _ = plain_and_private
+    page = tmp_path / "report.html"
+    code, _, err = run(
+        "report", plain, "-o", page, "--lang", "en", "--show-identifiers", "--pseudonymize",
+        env=with_key(),
+    )  # fmt: skip
+    assert code == 0, err
+    html = page.read_text(encoding="utf-8")
+    assert [f for p in sample_phones() for f in digit_forms(p) if f in html] == []
+    top = read(private, "persons.csv").iloc[0]
+    assert top["phones"].split(";")[0] in html and top["names"].split(";")[0] in html
+    assert f"key {key_id(KEY)}" in html
+    code, _, err = run("report", plain, "-o", page, "--show-identifiers", "--pseudonymize")
+    assert code == 2 and "bare hash" in err
+    code, _, err = run("report", plain, "-o", page, "--pseudonymize", env=with_key())
+    assert code == 2 and "goes with --show-identifiers" in err
+
+
+def test_estimate_lists_refuse_identifying_columns(plain_and_private):
+    for lists in ("Téléphone", "phone", "phones", "Pseudo", "Lien"):
+        code, out, err = run("estimate", plain_and_private[0], "--lists", lists)
+        assert code == 2 and out == "", lists
+        assert "names persons" in err
+
+
+def test_pseudonymizing_a_pseudonymized_folder_changes_nothing(plain_and_private):
+    private = plain_and_private[1]
+    result = read_outputs(private)
+    again = pseudonymize_result(result, KEY)
+    for name in ("ads", "persons", "pairs"):
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(result, name))

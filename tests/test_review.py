@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from adcensus.cli import app
 from adcensus.decisions import append_decision
 from adcensus.errors import InputError, UsageError
+from adcensus.privacy import pseudonym
 from adcensus.review import (
     build_queue,
     export_review,
@@ -369,6 +370,53 @@ def test_spreadsheet_round_trip(folder, tmp_path):
     }  # fmt: skip
     again = import_review(sheet_path, open_source(folder))
     assert sum(again.saved.values()) == 0 and again.unchanged == 4
+
+
+def test_a_pseudonymized_sheet_holds_tokens_and_its_answers_import_without_a_key(folder, tmp_path):
+    key = bytes(range(32))
+    sheet_path = tmp_path / "review.xlsx"
+    result = runner.invoke(
+        app,
+        ["review", str(folder), "--export", str(sheet_path), "--pseudonymize"],
+        env={"ADCENSUS_KEY": key.hex()},
+    )
+    assert result.exit_code == 0, result.output
+    book = load_workbook(sheet_path)
+    sheet = book["review"]
+    header = [c.value for c in sheet[1]]
+    rows = {
+        r[5]: dict(zip(header, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    cells = " ".join(str(v) for r in rows.values() for v in r.values())
+    numbers = [f"063998100{i}" for i in range(1, 10)]
+    for number in numbers:
+        for form in (number, "+33" + number[1:], number[2:], "06 39 98 10 0"):
+            assert form not in cells
+    assert rows["B1"]["phones A"] == pseudonym("0639981001", key, "phone")
+    assert rows["B1"]["name A"] == rows["B1"]["name B"] == pseudonym("Léa", key, "name")
+    assert pseudonym("06 39 98 10 01", key, "phone") in rows["B1"]["text A"]  # from the text
+    assert "phone tel_" in rows["D1"]["evidence"]
+    assert (rows["C1"]["site A"], rows["C1"]["person A"]) == (
+        "annonces-exemple-01.test",
+        "PC (2 ads)",
+    )
+    # Answers go back by pair id, with no key: the plain folder takes them.
+    decision = header.index("decision") + 1
+    for row in (2, 3, 4):  # C1-C2, B1-B2, D1-D2
+        sheet.cell(row=row, column=decision, value=("same", "different", "skip")[row - 2])
+    book.save(sheet_path)
+    result = runner.invoke(app, ["review", str(folder), "--import", str(sheet_path)])
+    assert result.exit_code == 0, result.output
+    assert "3 decisions imported" in said(result)
+    standing = standing_records(folder / "review.jsonl")
+    pairs = standing["ad_a"] + "-" + standing["ad_b"]
+    assert dict(zip(pairs, standing["decision"], strict=True)) == {
+        "C1-C2": "y", "B1-B2": "n", "D1-D2": "s"
+    }  # fmt: skip
+    source = open_source(folder)
+    _, queue = build_queue(source)
+    assert [p.earlier for p in queue[:3]] == ["y", "n", "s"]
 
 
 def test_a_text_that_looks_like_a_formula_stays_text(folder, tmp_path):

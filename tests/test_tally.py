@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -10,10 +11,13 @@ import pytest
 
 from adcensus.dedupe import dedupe, write_outputs
 from adcensus.errors import UsageError
+from adcensus.privacy import pseudonym
 from adcensus.tally import (
     TALLY_COLUMNS,
     TallyInput,
+    mask_keys,
     parse_day,
+    pseudonymize_keys,
     read_source,
     render,
     resolve_keys,
@@ -193,3 +197,51 @@ def test_months_with_other_headers_tally_alike_from_the_store_and_its_export(tmp
         ["2026-11", "Lille", 1, 1, 0],
     ]
     assert tally(*read_source(store, ["month"]))["touring_persons"].tolist() == [1, 0]
+    # Each file named the phone column its own way: both are phone columns, one token each.
+    data, _ = read_source(store, ["tel", "phone"])
+    assert (data.roles["tel"], data.roles["phone"]) == ("phone", "phone")
+    private = pseudonymize_keys(data, KEY).originals
+    lea = pseudonym("+33639981001", KEY, "phone")
+    assert private["tel"].tolist()[:2] == private["phone"].tolist()[2:3] * 2 == [lea, lea]
+
+
+KEY = bytes(range(32))
+PHONED = ads(
+    ("P1", "N1", "2026-10-03", "a.test", "Arras"),
+    ("P1", "N1", "2026-10-04", "a.test", "Arras"),
+    ("P2", "N2", "2026-10-05", "b.test", "Lens"),
+    tel=["06 39 98 10 01", "+33639981001", "voir annonce"],
+    pseudo=["Léa", "LEA", "Nora"],
+    ville=["Arras", "Arras", "Lens"],
+)
+PHONED = replace(PHONED, roles={"tel": "phone", "pseudo": "name", "ville": "city"})
+
+
+def test_identifying_keys_become_the_tokens_dedupe_writes() -> None:
+    private = pseudonymize_keys(PHONED, KEY)
+    lea = pseudonym("+33639981001", KEY, "phone")
+    assert private.originals["tel"].tolist() == [lea, lea, pseudonym("voir annonce", KEY, "phone")]
+    assert private.originals["pseudo"].nunique() == 2
+    assert private.originals["pseudo"][0] == pseudonym("Léa", KEY, "name")
+    assert private.originals["ville"].tolist() == ["Arras", "Arras", "Lens"]
+    # Two spellings of one number are one group once they are tokens.
+    assert rows(tally(private, ["tel"]), "tel", "ads", "persons")[0] == [lea, 2, 1]
+    assert pseudonymize_keys(private, KEY).originals.equals(private.originals)
+
+
+def test_tables_mask_phone_numbers_in_keys() -> None:
+    counted = tally(PHONED, ["tel", "ville", "month"])
+    masked = mask_keys(counted, ["tel", "ville", "month"], PHONED)
+    assert "06 39 98 10 01" in counted["tel"].tolist()
+    assert masked["tel"].tolist()[:2] == ["+33 6 •• •• •• 01", "+33 6 •• •• •• 01"]
+    assert masked["ville"].equals(counted["ville"]) and masked["month"].equals(counted["month"])
+
+
+def test_sources_say_the_role_of_each_key_column(sample_dir, tmp_path) -> None:
+    path = sample_dir / "ads.csv"
+    write_outputs(dedupe([path]), tmp_path / "out")
+    for source in (path, tmp_path / "out"):
+        data, _ = read_source(source, ["Téléphone", "Pseudo", "Ville"])
+        roles = {k: data.roles.get(k) for k in ("Téléphone", "Pseudo", "Ville")}
+        assert roles == {"Téléphone": "phone", "Pseudo": "name", "Ville": "city"}
+        assert data.region == "FR"

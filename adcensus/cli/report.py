@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from adcensus.cli.base import app, err_console, reports_errors
+from adcensus.cli.base import (
+    KEY_FILE_OPTION,
+    PSEUDONYMIZE_OPTION,
+    _privacy_key,
+    app,
+    err_console,
+    reports_errors,
+)
+from adcensus.errors import UsageError
 
 
 @app.command()
@@ -35,11 +43,21 @@ def report(
     png: Path | None = typer.Option(
         None, "--png", metavar="DIR", help="Also write each chart as a PNG there (needs Chromium)."
     ),
+    pseudonymize: bool = PSEUDONYMIZE_OPTION,
+    key_file: Path | None = KEY_FILE_OPTION,
 ) -> None:
     """Write a self-contained HTML report with charts, in French or English, that opens offline."""
-    from adcensus.report import build_report, default_output, write_report
+    from adcensus.report import (
+        NO_IDENTIFIERS_TO_REPLACE,
+        build_report,
+        default_output,
+        write_report,
+    )
 
-    built = build_report(directory, lang, min_count, show_identifiers)
+    if pseudonymize and not show_identifiers:
+        raise UsageError(NO_IDENTIFIERS_TO_REPLACE)
+    key = _privacy_key(pseudonymize, key_file, False)
+    built = build_report(directory, lang, min_count, show_identifiers, key)
     target = out or default_output(directory, built.lang)
     written = write_report(built, target, png)
     pngs = len(written) - 1

@@ -10,7 +10,15 @@ import typer
 # This section keeps its own imports, so that it can be edited apart from the rest.
 from rich.markup import escape as _escape
 
-from adcensus.cli.base import app, err_console, reports_errors
+from adcensus.cli.base import (
+    DROP_TEXT_OPTION,
+    KEY_FILE_OPTION,
+    PSEUDONYMIZE_OPTION,
+    _privacy_key,
+    app,
+    err_console,
+    reports_errors,
+)
 from adcensus.decisions import (
     DECISIONS_FILE,
     load_decisions,
@@ -64,6 +72,9 @@ def review(
         None, "--import", metavar="FILE.xlsx", help="Read the decisions of such a spreadsheet."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing --export file."),
+    pseudonymize: bool = PSEUDONYMIZE_OPTION,
+    key_file: Path | None = KEY_FILE_OPTION,
+    drop_text: bool = DROP_TEXT_OPTION,
 ) -> None:
     """Look at doubtful links two ads side by side and decide; the next dedupe obeys."""
     from adcensus.review import (
@@ -79,6 +90,14 @@ def review(
         raise UsageError("give --export or --import, not both")
     if import_file is not None and sample is not None:
         raise UsageError("--import takes each row's mode from the sheet; drop --sample")
+    if pseudonymize and export is None:
+        raise UsageError(
+            "--pseudonymize goes with --export: the screen masks numbers already, and "
+            "--import reads decisions by pair id, with no key"
+        )
+    if pseudonymize and show_phones:
+        raise UsageError("--pseudonymize writes tokens instead of numbers; drop --show-phones")
+    key = _privacy_key(pseudonymize, key_file, drop_text)
     source = open_source(directory)
     where = _escape(str(source.decisions_path))
     if import_file is not None:
@@ -95,7 +114,9 @@ def review(
         return
     mode, pairs = build_queue(source, sample, seed)
     if export is not None:
-        written = export_review(source, pairs, mode, export, show_phones, force)
+        written = export_review(
+            source, pairs, mode, export, show_phones, force, key=key, drop_text=drop_text
+        )
         err_console.print(
             f"wrote {written:,} pairs ({mode} mode) to [bold]{_escape(str(export))}[/]; choose "
             f"a decision on each row, then: adcensus review {_escape(str(directory))} "

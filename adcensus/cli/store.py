@@ -28,10 +28,11 @@ from adcensus.cli.base import (
 )
 from adcensus.errors import UsageError
 from adcensus.privacy import export_store_pseudonymized
+from adcensus.progress import Progress
 from adcensus.read import parse_role_override
 from adcensus.settings import Settings, load_settings
 from adcensus.store import LoadResult, export_store, load_into_store, store_info
-from adcensus.tally import FORMATS, parse_day, read_source, render
+from adcensus.tally import FORMATS, mask_keys, parse_day, pseudonymize_keys, read_source, render
 from adcensus.tally import tally as tally_counts
 from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir
 
@@ -46,6 +47,15 @@ _STORE_STAGES = {
     "reconcile": "Keeping person ids stable",
     "commit": "Saving the census store",
 }
+
+
+def _store_stages(progress: Progress) -> Progress:
+    """`progress` with the store's own stages named for people."""
+
+    def report(stage: str, done: int | None = None, total: int | None = None) -> None:
+        progress(_STORE_STAGES.get(stage, stage), done, total)
+
+    return report
 
 
 def _dedupe_into_store(
@@ -69,7 +79,7 @@ def _dedupe_into_store(
             inputs,
             settings,
             columns,
-            lambda stage: progress(_STORE_STAGES.get(stage, stage)),
+            _store_stages(progress),
             sheet=read_options["sheet"],
             delimiter=read_options["delimiter"],
             encoding=read_options["encoding"],
@@ -216,6 +226,8 @@ def tally(
     config: Path | None = typer.Option(
         None, "--config", help="With an ad file: settings file (default: ./adcensus.toml)."
     ),
+    pseudonymize: bool = PSEUDONYMIZE_OPTION,
+    key_file: Path | None = KEY_FILE_OPTION,
 ) -> None:
     """Counts per month, week, site, city or network: ads, persons, new, returning, touring."""
     fmt = (fmt or ("table" if sys.stdout.isatty() else "csv")).lower()
@@ -227,8 +239,11 @@ def tally(
     if first and last and first > last:
         raise UsageError(f"--since {since} is after --until {until}; swap them")
     columns = dict(parse_role_override(spec) for spec in col_specs)
+    key = _privacy_key(pseudonymize, key_file, False)
     with contextlib.contextmanager(_progress)() as progress:
         data, keys = read_source(source, by, load_settings(config), columns, progress)
+    if key is not None:
+        data = pseudonymize_keys(data, key)
     counts = tally_counts(data, keys, first, last)
     if counts.empty or not counts["ads"].sum():
         err_console.print(
@@ -238,7 +253,8 @@ def tally(
         typer.echo(render(counts, fmt, out_delimiter), nl=False)
         return
     total = tally_counts(data, [], first, last) if keys else None
-    _Console(highlight=False).print(_tally_table(counts, keys, total, source))
+    shown = counts if key is not None else mask_keys(counts, keys, data)
+    _Console(highlight=False).print(_tally_table(shown, keys, total, source))
 
 
 _TALLY_HEADERS = {

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from adcensus import columns as col
-from adcensus.errors import InputError
+from adcensus.errors import InputError, UsageError
 from adcensus.mse import CaptureTable, capture_table
 from adcensus.outputs import read_output_csv, read_summary
 
@@ -38,6 +39,26 @@ def _month(value: str) -> str | None:
     return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
 
 
+def _refuse_identifying(by: str, column: str, summary: dict[str, Any]) -> None:
+    """A UsageError when `--lists` names phones, urls, pseudonyms or free text.
+
+    Their values would name persons in the output (list names, notes), and a list per
+    phone or pseudonym is not a source that saw persons: it is the person.
+    """
+    headers = {
+        str(h) for r, h in (summary.get("roles") or {}).items() if r in col.IDENTIFYING_ROLES
+    }
+    for role, names in (summary.get("role_headers") or {}).items():
+        if role in col.IDENTIFYING_ROLES:
+            headers |= {str(h) for h in names}
+    ours = {col.PHONES, col.LINK_REASON, f"adcensus_{col.PHONES}", f"adcensus_{col.LINK_REASON}"}
+    if by in col.IDENTIFYING_ROLES or column in headers | ours:
+        raise UsageError(
+            f"--lists {by!r}: a phone, url, pseudonym or text column names persons, not the "
+            "sources that saw them; use site, month or a column such as the collection round"
+        )
+
+
 def lists_from_output(
     directory: str | Path, by: str = "site", max_lists: int = MAX_LISTS
 ) -> tuple[CaptureTable, list[str]]:
@@ -48,11 +69,13 @@ def lists_from_output(
     are merged into one list "(others)". Returns the table and notes in words.
     """
     folder = Path(directory)
-    roles = read_summary(folder).get("roles") or {}
+    summary = read_summary(folder)
+    roles = summary.get("roles") or {}
     ads = read_output_csv(folder / "ads.csv")
     person = f"adcensus_{col.PERSON_ID}" if f"adcensus_{col.PERSON_ID}" in ads else col.PERSON_ID
     role = col.DATE if by == "month" else by
     column = roles.get(role, by)
+    _refuse_identifying(by, column, summary)
     if person not in ads.columns:
         raise InputError(
             f"{folder / 'ads.csv'}: no {col.PERSON_ID} column; run `adcensus dedupe` again"

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from adcensus.errors import InputError, UsageError
 from adcensus.estimate import estimate_from_output
+from adcensus.privacy import Tokens, key_id, pseudonymize_persons
 from adcensus.report.data import ReportData, load_dedupe_output
 from adcensus.report.i18n import check_language
 from adcensus.report.page import render_page
@@ -29,6 +30,7 @@ from adcensus.report.sections import Chart
 from adcensus.write import atomic_write
 
 __all__ = [
+    "NO_IDENTIFIERS_TO_REPLACE",
     "Chart",
     "Report",
     "ReportData",
@@ -37,6 +39,12 @@ __all__ = [
     "load_report_data",
     "write_report",
 ]
+
+
+NO_IDENTIFIERS_TO_REPLACE = (
+    "--pseudonymize goes with --show-identifiers: without it the report shows no phone, "
+    "url or pseudonym to replace"
+)
 
 
 @dataclass(frozen=True)
@@ -99,18 +107,29 @@ def build_report(
     lang: str | None = None,
     min_count: int = 1,
     show_identifiers: bool = False,
+    key: bytes | None = None,
 ) -> Report:
     """Render the report of a dedupe output folder (or of data already loaded).
 
     `lang` is "fr" or "en" (default: French where the locale is French); counts
     from 1 to `min_count` − 1 are written "< min_count"; phones, urls and
-    pseudonyms appear only with `show_identifiers`.
+    pseudonyms appear only with `show_identifiers`, and with `key` as the keyed
+    tokens `adcensus dedupe --pseudonymize` writes with that key (as they are
+    already in a pseudonymized folder).
     """
     if min_count < 1:
         raise UsageError(f"--min-count must be 1 or more, got {min_count}")
+    if key is not None and not show_identifiers:
+        raise UsageError(NO_IDENTIFIERS_TO_REPLACE)
     language = check_language(lang)
     data = source if isinstance(source, ReportData) else load_report_data(source)
-    html, charts = render_page(data, language, min_count, show_identifiers)
+    tokens_key = (data.summary.get("pseudonymized") or {}).get("key_id")
+    if show_identifiers and key is not None:
+        region = str((data.summary.get("settings") or {}).get("region") or "FR")
+        persons = pseudonymize_persons(data.persons, Tokens(key, region))
+        data = replace(data, persons=persons)
+        tokens_key = tokens_key or key_id(key)
+    html, charts = render_page(data, language, min_count, show_identifiers, tokens_key)
     return Report(html, charts, data, language)
 
 

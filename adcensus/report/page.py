@@ -204,7 +204,12 @@ def method_section(ctx: Context) -> str:
         items = "".join(f"<li>{escape(str(n))}</li>" for n in notes)
         out.append(f"<h3>{ctx.say('notes')}</h3><ul class='note'>{items}</ul>")
     out.append(f"<h3>{ctx.say('privacy')}</h3>")
-    out.append(f"<p>{ctx.say('privacy_shown' if ctx.show_identifiers else 'privacy_hidden')}</p>")
+    if ctx.show_identifiers and ctx.tokens_key is not None:
+        out.append(f"<p>{ctx.say('privacy_tokens', key_id=ctx.tokens_key)}</p>")
+    else:
+        out.append(
+            f"<p>{ctx.say('privacy_shown' if ctx.show_identifiers else 'privacy_hidden')}</p>"
+        )
     k = ctx.counts.min_count
     if k > 1:
         out.append(
@@ -216,11 +221,20 @@ def method_section(ctx: Context) -> str:
 
 
 def render_page(
-    data: ReportData, lang: str, min_count: int = 1, show_identifiers: bool = False
+    data: ReportData,
+    lang: str,
+    min_count: int = 1,
+    show_identifiers: bool = False,
+    tokens_key: str | None = None,
 ) -> tuple[str, list[Chart]]:
-    """The report as one HTML document, and its charts (for --png)."""
+    """The report as one HTML document, and its charts (for --png).
+
+    `tokens_key` (a key id) says that the identifiers shown are keyed tokens: the privacy
+    note says so, and the labels of sites and communes are scrubbed as without
+    `show_identifiers`.
+    """
     counts = Counts(lambda v: number(v, lang), min_count, below(min_count, lang))
-    ctx = Context(data, lang, counts, show_identifiers)
+    ctx = Context(data, lang, counts, show_identifiers, tokens_key)
     country = str((data.summary.get("settings") or {}).get("region") or "FR")
     body = [
         headline(ctx),

@@ -46,6 +46,7 @@ class Context:
     lang: str
     counts: Counts
     show_identifiers: bool
+    tokens_key: str | None = None  # the key id when the identifiers shown are keyed tokens
     charts: list[Chart] = field(default_factory=list)
 
     def say(self, key: str, **fields: object) -> str:
@@ -91,7 +92,7 @@ def details(ctx: Context, content: str) -> str:
 def _label(ctx: Context, value: str, role: str) -> str:
     if not value:
         return say("no_value", ctx.lang)
-    if ctx.show_identifiers:
+    if ctx.show_identifiers and ctx.tokens_key is None:
         return value
     if role == "site":  # a site is its domain, never a full address
         value = re.sub(r"(?i)^[a-z][a-z0-9+.-]*://", "", value).split("/", 1)[0]

@@ -156,6 +156,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This report was made with --show-identifiers: it shows pseudonyms and phone numbers. "
         "Share it only with those who may see the raw data.",
     ),
+    "privacy_tokens": (
+        "Ce rapport a été fait avec --show-identifiers sur des jetons : pseudonymes et numéros "
+        "de téléphone y sont des jetons à clé (name_…, tel_…, clé {key_id}), jamais les valeurs "
+        "elles-mêmes. Qui détient la clé peut y reconnaître un numéro qu'il connaît déjà.",
+        "This report was made with --show-identifiers on keyed tokens: pseudonyms and phone "
+        "numbers appear as tokens (name_…, tel_…, key {key_id}), never as themselves. Whoever "
+        "holds the key can recognise here a number they already know.",
+    ),
     "privacy_min": (
         "Les effectifs de 1 à {k1} sont remplacés par « {below} », pour qu'aucune personne ne "
         "puisse être isolée ; les totaux restent exacts.",

@@ -16,8 +16,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from adcensus.phones import extract_phones, mask_phone
-from adcensus.privacy import mask_phones_in
+from adcensus.phones import mask_phone
+from adcensus.privacy import mask_phones_in, mask_phones_in_text
 from adcensus.review.queue import DOUBTFUL, WHY, ReviewPair
 from adcensus.review.source import SHOWN_ROLES, ReviewSource
 
@@ -37,6 +37,7 @@ KEY_HELP = (
     ("q", "quit"),
 )
 _WORDS = re.compile(r"\S+\s*")
+_TOKEN = re.compile(r"tel_[0-9a-f]{16}")
 # Control characters (ESC would let a scraped text drive the terminal) and the
 # bidirectional overrides that reorder what is shown; tabs and newlines stay.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -49,24 +50,22 @@ def printable(text: str) -> str:
 
 def mask_text(text: str, region: str) -> str:
     """`text` with every phone number found in it masked, disguised ones included."""
-    if not text:
-        return text
-    try:
-        phones = extract_phones(text, region)
-    except Exception:  # an unusual text must never stop a review: mask numbers only
-        return mask_phones_in(text)
-    for phone in sorted(phones, key=lambda p: p.start, reverse=True):
-        text = text[: phone.start] + mask_phone(phone.e164) + text[phone.end :]
-    return mask_phones_in(text)
+    return mask_phones_in_text(text, region)
 
 
 def shown_phones(phones: str, show: bool) -> str:
-    """The `;`-joined E.164 numbers of an ad, one per line, masked unless `show`."""
+    """The `;`-joined E.164 numbers of an ad, one per line, masked unless `show`.
+
+    Keyed tokens (`tel_…`, from a pseudonymized folder) are shown whole: they hide no number.
+    """
     numbers = [p for p in str(phones).split(";") if p.strip()]
     if show:
         return "\n".join(numbers)
     masked = []
     for number in numbers:
+        if _TOKEN.fullmatch(number.strip()):
+            masked.append(number.strip())
+            continue
         try:
             masked.append(mask_phone(number.strip()))
         except Exception:

@@ -9,7 +9,7 @@ through `adcensus.store.export_store`; decisions go beside it, in
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from adcensus import columns as col
 from adcensus.decisions import decisions_path_for
 from adcensus.errors import InputError
 from adcensus.outputs import read_output_csv, read_summary
+from adcensus.privacy import Tokens
 
 # The fields shown for each ad, in this order: a role of the input, or one of ours.
 SHOWN_ROLES: tuple[str, ...] = (
@@ -77,6 +78,23 @@ def open_source(location: Path) -> ReviewSource:
     raise InputError(
         f"{location}: not found; give the folder written by `adcensus dedupe` or a census store"
     )
+
+
+def pseudonymize_source(source: ReviewSource, key: bytes) -> ReviewSource:
+    """`source` with the keyed tokens `adcensus dedupe --pseudonymize` writes for its ads.
+
+    Phones become `tel_…` tokens, pseudonyms `name_…`, phone numbers in titles, texts and
+    evidence their `tel_…` tokens: with the same key, the same tokens as dedupe's. Ad keys
+    (and so pair ids and decisions), person ids, sites, cities, dates and ages stay.
+    """
+    tokens = Tokens(key, source.region)
+    ads = source.ads.copy()
+    ads["phones"] = tokens.joined(ads["phones"], "phone")
+    ads[col.NAME] = tokens.column(ads[col.NAME], "name")
+    for role in (col.TITLE, col.TEXT):
+        ads[role] = tokens.phones_in_texts(ads[role])
+    pairs = source.pairs.assign(evidence=tokens.e164_in(source.pairs["evidence"]))
+    return replace(source, ads=ads, pairs=pairs)
 
 
 def _ours(frame: pd.DataFrame, name: str) -> str:

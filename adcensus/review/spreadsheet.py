@@ -3,17 +3,19 @@
 The sheet `review` holds one row per pair: `pair` (its id, from the two ad keys),
 `mode`, `decision` (a drop-down: same, different, skip), why it is shown, score,
 the two ad keys, then each field of the two ads side by side, and the evidence.
-Phone numbers are masked unless asked otherwise. Columns are found by their header
+Phone numbers are masked unless asked otherwise; with a key, phones and pseudonyms are
+the keyed tokens of `adcensus dedupe --pseudonymize`. Columns are found by their header
 when reading back, so they may be moved, hidden or added to.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
+import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -22,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from adcensus.decisions import append_decision
 from adcensus.errors import InputError, UsageError
-from adcensus.privacy import mask_phones_in
+from adcensus.privacy import Tokens, key_id, mask_phones_in
 from adcensus.review.queue import (
     MODES,
     WHY,
@@ -32,7 +34,7 @@ from adcensus.review.queue import (
     standing_records,
 )
 from adcensus.review.screen import FIELD_ORDER, ad_fields
-from adcensus.review.source import ReviewSource
+from adcensus.review.source import ReviewSource, pseudonymize_source
 from adcensus.write import atomic_write
 
 SHEET = "review"
@@ -45,6 +47,7 @@ ACCEPTED = {
     "skip": "s", "s": "s", "passer": "s",
 }  # fmt: skip
 LEAD = ("pair", "mode", "decision", "why", "score", "ad_a", "ad_b")
+TEXT_FIELDS = ("title", "text")  # what --drop-text leaves out
 WIDE = {"title": 30, "text": 60, "evidence": 50}
 HOW_TO = (
     "How to review in this spreadsheet",
@@ -91,10 +94,16 @@ def export_review(
     path: Path,
     show_phones: bool = False,
     force: bool = False,
+    key: bytes | None = None,
+    drop_text: bool = False,
 ) -> int:
     """Write `pairs` as a review spreadsheet at `path` (atomically); return the rows written.
 
     An existing file is refused without `force`: it may hold answers not read back yet.
+    With `key`, phones, pseudonyms and the numbers in titles, texts and evidence are the
+    keyed tokens `adcensus dedupe --pseudonymize` writes with that key (see
+    `pseudonymize_source`), shown whole; `drop_text` leaves out the title and text
+    columns. Pair ids and ad keys stay, so the sheet imports back all the same.
     """
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"{path}: the review spreadsheet must be an .xlsx file")
@@ -103,11 +112,19 @@ def export_review(
             f"{path}: exists and may hold answers not imported yet; import it first "
             "(--import), or add --force to overwrite it"
         )
+    if key is not None:
+        source = pseudonymize_source(source, key)
+        evidence = Tokens(key, source.region).e164_in(
+            pd.Series([p.evidence for p in pairs], dtype=object)
+        )
+        pairs = [replace(p, evidence=e) for p, e in zip(pairs, evidence, strict=True)]
+        show_phones = True  # tokens hide the numbers already; masking them would hide links
+    fields = [f for f in FIELD_ORDER if not (drop_text and f in TEXT_FIELDS)]
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = SHEET
-    header = _header(FIELD_ORDER)
+    header = _header(fields)
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -124,16 +141,29 @@ def export_review(
             pair.ad_a,
             pair.ad_b,
         ]
-        for name in FIELD_ORDER:
+        for name in fields:
             row += [left.get(name, ""), right.get(name, "")]
         sheet.append([_clean(v) for v in [*row, evidence]])
     _format(sheet, header, len(pairs))
     notes = book.create_sheet("how to")
-    for line in HOW_TO:
+    for line in HOW_TO + (_tokens_note(key, drop_text) if key is not None else ()):
         notes.append([line])
     notes.column_dimensions["A"].width = 90
     atomic_write(path, lambda handle: _save(book, handle))
     return len(pairs)
+
+
+def _tokens_note(key: bytes, drop_text: bool) -> tuple[str, ...]:
+    """What the "how to" sheet says of a pseudonymized export."""
+    return (
+        "",
+        f"Phone numbers and pseudonyms are keyed tokens (key id {key_id(key)}): tel_… for a",
+        "number, name_… for a pseudonym. Two ads showing the same token show the same number",
+        "or the same pseudonym; the numbers themselves are not in this file.",
+        "The titles and texts are left out."
+        if drop_text
+        else "Titles and texts keep their other words: names and places may remain.",
+    )
 
 
 def _save(book: Workbook, handle: IO[bytes]) -> None:

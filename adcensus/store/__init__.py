@@ -11,6 +11,7 @@ from __future__ import annotations
 from adcensus.store.export import (
     current_person_id,
     export_store,
+    last_summary,
     store_columns,
     store_info,
     tally_ads,
@@ -29,6 +30,7 @@ __all__ = [
     "export_store",
     "fingerprints",
     "is_store_file",
+    "last_summary",
     "load_into_store",
     "normalize_url",
     "reconcile",

@@ -156,6 +156,13 @@ def store_columns(store: Path) -> list[str]:
     return headers
 
 
+def last_summary(store: Path) -> dict[str, Any]:
+    """The summary.json of the store's last load (roles, `role_headers`, settings)."""
+    with reading(Path(store)) as conn:
+        row = conn.execute("SELECT summary FROM loads ORDER BY load_id DESC LIMIT 1").fetchone()
+    return json.loads(row[0]) if row else {}
+
+
 def tally_ads(store: Path, columns: Sequence[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The stored ads as tally reads them: (ads, originals), aligned, one row per ad.
 

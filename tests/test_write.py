@@ -3,8 +3,12 @@ import stat
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from adcensus import write
 from adcensus.errors import OutputError, UsageError
+from adcensus.privacy import neutralize_formulas, safe_cell
 from adcensus.write import (
     atomic_write,
     csv_bytes,
@@ -141,3 +145,40 @@ def test_a_run_killed_while_writing_leaves_each_file_old_or_new(tmp_path, sample
         "pairs.csv": "old",
         "summary.json": "old",
     }
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.text(alphabet=st.sampled_from(list("ab;,\"\t\r\n =+-@'é 0٣\u00a0")), max_size=6),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(_CELLS, _CELLS, st.floats(allow_infinity=False)), max_size=12),
+    st.sampled_from([";", ",", "\t"]),
+)
+def test_csv_bytes_are_those_of_pandas_to_csv(rows, delimiter):
+    frame = pd.DataFrame(rows, columns=["a", "b", "x"]).astype({"a": "str", "b": object})
+    expected = neutralize_formulas(frame).to_csv(index=False, sep=delimiter, lineterminator="\r\n")
+    assert csv_bytes(frame, delimiter) == expected.encode("utf-8-sig")
+
+
+def test_csv_is_written_in_chunks_of_rows(monkeypatch):
+    monkeypatch.setattr(write, "CSV_CHUNK_ROWS", 2)
+    frame = pd.DataFrame({"a": ["1", "x;y", None, "=2", "é"], "b": [1.5, 2.0, None, 4.0, 5.0]})
+    assert (
+        csv_bytes(frame) == '\ufeffa;b\r\n1;1.5\r\n"x;y";2.0\r\n;\r\n\'=2;4.0\r\né;5.0\r\n'.encode()
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CELLS, max_size=12))
+def test_neutralize_formulas_treats_each_cell_as_safe_cell_does(cells):
+    for dtype in ("str", object):
+        column = pd.Series(cells, dtype=dtype)
+        got = neutralize_formulas(pd.DataFrame({"c": column}))["c"].tolist()
+        expected = [safe_cell(v) for v in column]
+        assert [None if pd.isna(v) else v for v in got] == [
+            None if pd.isna(v) else v for v in expected
+        ]

@@ -89,9 +89,10 @@ def dedupe_table(
     person_ids = stable_ids(labels, keys, "P")
     network_ids = stable_ids(networks, keys, "N")
     scored = scored.assign(outcome=outcome)
-    ads = _ads_table(table, features, scored, person_ids, network_ids)
+    ranks = _key_ranks(features)
+    ads = _ads_table(table, features, scored, person_ids, network_ids, ranks)
     persons = _persons_table(table, features, labels, person_ids, network_ids)
-    pairs = _pairs_table(features, scored, labels, settings)
+    pairs = _pairs_table(features, scored, labels, settings, ranks)
     summary = _summary(table, ads, persons, pairs, settings, features, len(prepared.boilerplate))
     if decisions is not None:
         summary["decisions"] = {"given": len(decisions), "applied": len(reviewed)}
@@ -138,30 +139,41 @@ def _apply_reviews(scored: pd.DataFrame, reviewed: pd.DataFrame) -> pd.DataFrame
     )
 
 
+def _key_ranks(features: pd.DataFrame) -> np.ndarray:
+    """Each ad's rank in the order of the ad keys (content-derived, unique)."""
+    keys = features["key"].astype(object).to_numpy()
+    ranks = np.empty(len(keys), dtype=np.int64)
+    ranks[np.argsort(keys, kind="stable")] = np.arange(len(keys))
+    return ranks
+
+
 def _ads_table(
     table: AdTable,
     features: pd.DataFrame,
     scored: pd.DataFrame,
     person_ids: np.ndarray,
     network_ids: np.ndarray,
+    ranks: np.ndarray,
 ) -> pd.DataFrame:
     n = len(features)
     reason = np.full(n, "alone", dtype=object)
-    joined = scored[scored["outcome"].isin(["joined", "same"])]
+    joined = np.flatnonzero(scored["outcome"].isin(["joined", "same"]).to_numpy())
     if len(joined):
-        both = pd.concat(
-            [
-                joined[["a", "score", "evidence"]].rename(columns={"a": "ad"}),
-                joined[["b", "score", "evidence"]].rename(columns={"b": "ad"}),
-            ]
-        )
-        best = both.sort_values(["ad", "score"], ascending=[True, False]).drop_duplicates("ad")
-        reason[best["ad"].to_numpy()] = best["evidence"].to_numpy()
-    flags = [
-        ";".join(part for part in (r, p) if part)
-        for r, p in zip(table.flags.fillna("").astype(str), features["phone_flags"], strict=True)
-    ]
-    out = table.frame.copy()
+        # Per ad, the evidence of its strongest link; ties go to the partner first in
+        # key order, so that row order never matters.
+        a, b = scored["a"].to_numpy()[joined], scored["b"].to_numpy()[joined]
+        ads = np.concatenate([a, b])
+        partners = np.concatenate([b, a])
+        score = np.tile(scored["score"].to_numpy()[joined], 2)
+        rows = np.tile(joined, 2)
+        order = np.lexsort((ranks[partners], -score, ads))
+        first = order[np.r_[True, ads[order][1:] != ads[order][:-1]]]
+        reason[ads[first]] = scored["evidence"].to_numpy()[rows[first]]
+    table_flags = table.flags.fillna("").astype(object).to_numpy()
+    phone_flags = features["phone_flags"].astype(object).to_numpy()
+    both = (table_flags != "") & (phone_flags != "")
+    flags = table_flags + np.where(both, ";", "") + phone_flags
+    out = table.frame.copy(deep=False)
     added = {
         col.PERSON_ID: person_ids,
         col.NETWORK_ID: network_ids,
@@ -222,7 +234,11 @@ def _persons_table(
 
 
 def _pairs_table(
-    features: pd.DataFrame, scored: pd.DataFrame, labels: np.ndarray, settings: Settings
+    features: pd.DataFrame,
+    scored: pd.DataFrame,
+    labels: np.ndarray,
+    settings: Settings,
+    ranks: np.ndarray,
 ) -> pd.DataFrame:
     score = scored["score"].to_numpy()
     thr, margin = settings.link_threshold, settings.doubtful_margin
@@ -242,21 +258,23 @@ def _pairs_table(
         ["confirmed", "rejected", "conflict", "doubtful", "link", "agency"],
         "",
     )
+    kept = np.flatnonzero(decision != "")
+    a, b = a[kept], b[kept]
+    swap = ranks[a] > ranks[b]
+    first, second = np.where(swap, b, a), np.where(swap, a, b)
+    order = np.lexsort((ranks[second], ranks[first]))
+    first, second, kept = first[order], second[order], kept[order]
     keys = features["key"].astype(object).to_numpy()
-    ka, kb = keys[a], keys[b]
-    swap = ka > kb
-    pairs = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "ad_a": np.where(swap, kb, ka),
-            "ad_b": np.where(swap, ka, kb),
-            "score": np.round(score, 4),
-            "decision": decision,
-            "evidence": scored["evidence"].to_numpy(),
-            "same_person": same.astype(int),
+            "ad_a": keys[first],
+            "ad_b": keys[second],
+            "score": np.round(score[kept], 4),
+            "decision": decision[kept],
+            "evidence": scored["evidence"].to_numpy()[kept],
+            "same_person": same[kept].astype(int),
         }
     )
-    pairs = pairs[decision != ""]
-    return pairs.sort_values(["ad_a", "ad_b"], kind="stable").reset_index(drop=True)
 
 
 def _phone_counts(features: pd.DataFrame) -> dict[str, int]:

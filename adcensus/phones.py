@@ -173,6 +173,26 @@ def _region(region: str) -> _Region:
 
 
 def _judge(number: pn.PhoneNumber) -> tuple[str, PhoneStatus] | None:
+    """E.164 and status of a parsed number, or None when it cannot be one; cached by
+    number, so that "06 12…" and "+33 6 12…" are judged once."""
+    return _judge_cached(
+        number.country_code or 0,
+        number.national_number or 0,
+        bool(number.italian_leading_zero),
+        number.number_of_leading_zeros or 1,
+    )
+
+
+@lru_cache(maxsize=1 << 20)
+def _judge_cached(
+    country_code: int, national_number: int, leading_zero: bool, zeros: int
+) -> tuple[str, PhoneStatus] | None:
+    number = pn.PhoneNumber(
+        country_code=country_code,
+        national_number=national_number,
+        italian_leading_zero=leading_zero or None,
+        number_of_leading_zeros=zeros if leading_zero else None,
+    )
     e164 = pn.format_number(number, pn.PhoneNumberFormat.E164)
     if is_fictional(e164):
         return e164, "fictional"
@@ -183,16 +203,15 @@ def _judge(number: pn.PhoneNumber) -> tuple[str, PhoneStatus] | None:
     return None
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 20)
 def _classify(digits: str, form: str, region_code: str) -> tuple[str, PhoneStatus] | None:
     """E.164 and status of `digits` written in `form` (intl, national, bare_cc), or None."""
     region = _region(region_code)
-    if form == "intl":
-        quick = _intl_quick(digits)
-        if quick is not None:
-            return quick
+    number = _intl_number(digits) if form == "intl" else None
     try:
-        if form == "national" and region.trunk:
+        if number is not None:
+            pass
+        elif form == "national" and region.trunk:
             rest = int(digits[len(region.trunk) :])
             number = pn.PhoneNumber(country_code=int(region.country_code), national_number=rest)
         else:
@@ -203,29 +222,55 @@ def _classify(digits: str, form: str, region_code: str) -> tuple[str, PhoneStatu
     if found is not None and found[1] != "unallocated":
         return found
     if number.country_code == 33:  # also "+33 6 92…", written for "+262 692…"
-        for country_code in _FR_OVERSEAS:
-            overseas = pn.PhoneNumber(
-                country_code=country_code, national_number=number.national_number
-            )
-            if pn.is_valid_number(overseas):
-                return pn.format_number(overseas, pn.PhoneNumberFormat.E164), "valid"
+        overseas = _overseas(number.national_number)
+        if overseas is not None:
+            return overseas, "valid"
     # Without a trunk prefix or a +, only a number that is allocated is unambiguous.
     strict = form == "bare_cc" or (form == "national" and not region.trunk)
     return None if strict else found
 
 
-def _intl_quick(digits: str) -> tuple[str, PhoneStatus] | None:
-    """`_classify` of an international number without parsing, when it is allocated or
-    fictional as written: the country code is the first 1-3 digits that name one (as
-    phonenumbers reads it), the rest the national number. None: let the parser decide."""
+def _intl_number(digits: str) -> pn.PhoneNumber | None:
+    """An international number read without the parser, where that reading is certain:
+    the country code is the first 1-3 digits that name one (as phonenumbers reads it)
+    and the rest does not start with 0 (which the parser may strip or keep). For
+    country codes other than +33, only a number allocated or fictional as read is
+    returned; otherwise None, and the parser decides."""
     for size in (1, 2, 3):
         country_code = int(digits[:size])
         if country_code in pn.COUNTRY_CODE_TO_REGION_CODE:
             rest = digits[size:]
             if not rest or rest[0] == "0":
                 return None
-            found = _judge(pn.PhoneNumber(country_code=country_code, national_number=int(rest)))
-            return found if found is not None and found[1] != "unallocated" else None
+            number = pn.PhoneNumber(country_code=country_code, national_number=int(rest))
+            if country_code == 33:
+                return number
+            found = _judge(number)
+            return number if found is not None and found[1] != "unallocated" else None
+    return None
+
+
+@cache
+def _overseas_patterns() -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """Per overseas country code, the shape of its national numbers (phonenumbers' own)."""
+    patterns = []
+    for country_code in _FR_OVERSEAS:
+        for region_code in pn.COUNTRY_CODE_TO_REGION_CODE[country_code]:
+            metadata = pn.PhoneMetadata.metadata_for_region(region_code)
+            shape = metadata.general_desc.national_number_pattern if metadata else None
+            if shape:
+                patterns.append((country_code, re.compile(shape)))
+    return tuple(patterns)
+
+
+def _overseas(national_number: int) -> str | None:
+    """The E.164 of a French overseas number dialled as +33, if it is one."""
+    national = str(national_number)
+    for country_code, shape in _overseas_patterns():
+        if shape.fullmatch(national):
+            overseas = pn.PhoneNumber(country_code=country_code, national_number=national_number)
+            if pn.is_valid_number(overseas):
+                return pn.format_number(overseas, pn.PhoneNumberFormat.E164)
     return None
 
 
@@ -251,7 +296,7 @@ def _window(
 _Found = tuple[str, PhoneStatus, int, int]
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 19)
 def _cut_run(run: str, linked: bool, region_code: str) -> tuple[_Found, ...]:
     """The phones in one digit run; `linked` if it follows "wa.me/" (an implied +).
 

@@ -88,11 +88,10 @@ def dedupe_table(
     keys = features["key"].astype(object).to_numpy()
     person_ids = stable_ids(labels, keys, "P")
     network_ids = stable_ids(networks, keys, "N")
-    scored = scored.assign(outcome=outcome)
     ranks = _key_ranks(features)
-    ads = _ads_table(table, features, scored, person_ids, network_ids, ranks)
+    ads = _ads_table(table, features, scored, outcome, person_ids, network_ids, ranks)
     persons = _persons_table(table, features, labels, person_ids, network_ids)
-    pairs = _pairs_table(features, scored, labels, settings, ranks)
+    pairs = _pairs_table(features, scored, outcome, labels, settings, ranks)
     summary = _summary(table, ads, persons, pairs, settings, features, len(prepared.boilerplate))
     if decisions is not None:
         summary["decisions"] = {"given": len(decisions), "applied": len(reviewed)}
@@ -151,13 +150,14 @@ def _ads_table(
     table: AdTable,
     features: pd.DataFrame,
     scored: pd.DataFrame,
+    outcome: np.ndarray,
     person_ids: np.ndarray,
     network_ids: np.ndarray,
     ranks: np.ndarray,
 ) -> pd.DataFrame:
     n = len(features)
     reason = np.full(n, "alone", dtype=object)
-    joined = np.flatnonzero(scored["outcome"].isin(["joined", "same"]).to_numpy())
+    joined = np.flatnonzero((outcome == "joined") | (outcome == "same"))
     if len(joined):
         # Per ad, the evidence of its strongest link; ties go to the partner first in
         # key order, so that row order never matters.
@@ -236,6 +236,7 @@ def _persons_table(
 def _pairs_table(
     features: pd.DataFrame,
     scored: pd.DataFrame,
+    outcome: np.ndarray,
     labels: np.ndarray,
     settings: Settings,
     ranks: np.ndarray,
@@ -244,9 +245,9 @@ def _pairs_table(
     thr, margin = settings.link_threshold, settings.doubtful_margin
     a, b = scored["a"].to_numpy(), scored["b"].to_numpy()
     same = labels[a] == labels[b]
-    conflict = (score >= thr) & (scored["outcome"].to_numpy() == "conflict") & ~same
+    conflict = (score >= thr) & (outcome == "conflict") & ~same
     review = scored["review"].to_numpy() if "review" in scored else np.full(len(scored), "")
-    decision = np.select(
+    code = np.select(
         [
             review == "y",
             review == "n",
@@ -255,10 +256,12 @@ def _pairs_table(
             score >= thr,
             scored["agency_phone"].to_numpy(),
         ],
-        ["confirmed", "rejected", "conflict", "doubtful", "link", "agency"],
-        "",
+        [1, 2, 3, 4, 5, 6],
+        0,
     )
-    kept = np.flatnonzero(decision != "")
+    names = np.array(["", "confirmed", "rejected", "conflict", "doubtful", "link", "agency"])
+    kept = np.flatnonzero(code)
+    decision = names[code[kept]].astype(object)
     a, b = a[kept], b[kept]
     swap = ranks[a] > ranks[b]
     first, second = np.where(swap, b, a), np.where(swap, a, b)
@@ -270,7 +273,7 @@ def _pairs_table(
             "ad_a": keys[first],
             "ad_b": keys[second],
             "score": np.round(score[kept], 4),
-            "decision": decision[kept],
+            "decision": decision,
             "evidence": scored["evidence"].to_numpy()[kept],
             "same_person": same[kept].astype(int),
         }

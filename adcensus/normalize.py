@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from adcensus import columns as col
 from adcensus import text as textmod
@@ -122,13 +123,14 @@ class _Scanned:
     sentences: pa.Array  # folded, aligned with sentence_ads
 
 
-def _scan_chunk(data: tuple[pa.Array, pa.Array, str], start: int, stop: int) -> _Scanned:
+def _scan_chunk(data: tuple[pa.Array, pa.Array, pa.Array, str], start: int, stop: int) -> _Scanned:
     """Phones, cleaned text and folded sentences of ads start..stop-1 (runs in a worker).
 
     Title and text are scanned as one string so that the spans found can be cut out
-    of it: a phone number is evidence of its own, not text to compare.
+    of it: a phone number is evidence of its own, not text to compare. The cleaned
+    text is kept only where `keep_text` says so ("" elsewhere), to spare memory.
     """
-    cells, texts, region = data
+    cells, texts, keep_text, region = data
     raw_text = texts[start:stop].to_pylist()
     in_cells = extract_phones_arrow(cells[start:stop], region)
     in_text = extract_phones_arrow(texts[start:stop], region)
@@ -141,19 +143,28 @@ def _scan_chunk(data: tuple[pa.Array, pa.Array, str], start: int, stop: int) -> 
     return _Scanned(
         phones=[tuple(p.e164 for p in found) for found in phones],
         statuses=[tuple(p.status for p in found) for found in phones],
-        cleaned=textmod.arrow_strings(cleaned),
+        cleaned=pc.if_else(keep_text[start:stop], textmod.arrow_strings(cleaned), ""),
         sentence_ads=sentences["ad"].to_numpy() + start,
         sentences=textmod.arrow_strings(sentences["sentence"]),
     )
 
 
 def scan_ads(
-    table: AdTable, region: str, workers: int | None = None, progress: Progress | None = None
+    table: AdTable,
+    region: str,
+    keep_text: np.ndarray,
+    workers: int | None = None,
+    progress: Progress | None = None,
 ) -> _Scanned:
     """`_scan_chunk` over the whole table, in chunks, on several cores for big files."""
     n = len(table.frame)
     texts = _column(table, col.TITLE).fillna("") + " . " + _column(table, col.TEXT).fillna("")
-    data = (textmod.arrow_strings(_column(table, col.PHONE)), textmod.arrow_strings(texts), region)
+    data = (
+        textmod.arrow_strings(_column(table, col.PHONE)),
+        textmod.arrow_strings(texts),
+        pa.array(keep_text, type=pa.bool_()),
+        region,
+    )
     parts: list[_Scanned] = []
     for done, part in map_chunks(_scan_chunk, data, n, worker_count(n, workers)):
         parts.append(part)
@@ -195,12 +206,12 @@ def prepare(
     """
     note = progress or silent
     n = len(table.frame)
-    note("phones")
-    scanned = scan_ads(table, settings.region, workers, note)
-    note("text")
-    cleaned = pd.Series(scanned.cleaned, dtype=textmod.ARROW_STR)
     names = textmod.fold_name(_column(table, col.NAME))
-    names, inferred = infer_names(names, cleaned)
+    note("phones")
+    unnamed = (names.str.len() == 0).to_numpy(dtype=bool)
+    scanned = scan_ads(table, settings.region, unnamed, workers, note)
+    note("text")
+    names, inferred = infer_names(names, pd.Series(scanned.cleaned, dtype=textmod.ARROW_STR))
     cities = textmod.fold(_column(table, col.CITY))
     # Pseudonyms and cities are compared on their own; left in the text they would
     # count twice, and hide that "X vous attend à Y" is one template for everybody.

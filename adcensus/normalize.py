@@ -95,13 +95,27 @@ def infer_names(names: pd.Series, texts: pd.Series) -> tuple[pd.Series, np.ndarr
     folded = textmod.fold(texts.iloc[positions].reset_index(drop=True)).astype(object)
     words = folded.str.split().explode()
     words = words[words.isin(known)]
-    found = words.groupby(level=0).agg(lambda v: sorted(set(v)))
-    single = found[found.str.len() == 1]
-    rows = positions[single.index.to_numpy()]
+    # Distinct known words per unnamed ad; an ad naming exactly one gets it.
+    distinct = pd.DataFrame({"row": words.index.to_numpy(), "word": words.to_numpy()})
+    distinct = distinct.drop_duplicates()
+    single = distinct[distinct.groupby("row")["row"].transform("size").to_numpy() == 1]
+    rows = positions[single["row"].to_numpy(dtype=np.int64)]
     completed = names.copy()
-    completed.iloc[rows] = [v[0] for v in single]
+    completed.iloc[rows] = single["word"].to_numpy()
     inferred[rows] = True
     return completed, inferred
+
+
+def _phone_flags(statuses: list[tuple[str, ...]]) -> list[str]:
+    """Per ad, "fictional_phone;unallocated_phone"-style flags for its phones' statuses."""
+    known: dict[tuple[str, ...], str] = {}
+    flags = []
+    for found in statuses:
+        flag = known.get(found)
+        if flag is None:
+            flag = known[found] = ";".join(sorted({f"{s}_phone" for s in found if s != "valid"}))
+        flags.append(flag)
+    return flags
 
 
 def _merge_phones(*found: list[Phone]) -> list[Phone]:
@@ -229,17 +243,15 @@ def prepare(
     owners = first_phone.where(first_phone != "", names.astype(object)).where(
         lambda s: s != "", pd.Series([f"#{i}" for i in range(n)], dtype=object)
     )
-    boilerplate = textmod.find_boilerplate(sentences, owners, settings.boilerplate_min_ads)
-    style, rarest_sentence = textmod.style_vectors(sentences, owners, n)
+    counted = textmod.owners_per_sentence(sentences, owners) if len(sentences) else None
+    boilerplate = textmod.find_boilerplate(sentences, owners, settings.boilerplate_min_ads, counted)
+    style, rarest_sentence = textmod.style_vectors(sentences, owners, n, counted)
     features = pd.DataFrame(
         {
             "key": ad_keys(table).to_numpy(),
             "phones": scanned.phones,
             "phone_statuses": scanned.statuses,
-            "phone_flags": [
-                ";".join(sorted({f"{s}_phone" for s in statuses if s != "valid"}))
-                for statuses in scanned.statuses
-            ],
+            "phone_flags": _phone_flags(scanned.statuses),
             "name": names.to_numpy(),
             "name_from_text": inferred,
             "age": parse_ages(_column(table, col.AGE)).to_numpy(dtype=float),

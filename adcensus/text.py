@@ -93,12 +93,13 @@ def mask_words(folded: pd.Series, words: set[str]) -> pd.Series:
     return masked.str.replace(" +", " ", regex=True).str.strip()
 
 
-def _owners_per_sentence(
+def owners_per_sentence(
     sentences: pd.DataFrame, owners: pd.Series
 ) -> tuple[np.ndarray, pd.Index, np.ndarray]:
     """(code of each sentence row, the distinct sentences sorted, distinct owners of each).
 
-    Counted on integer codes: 6M (sentence, owner) rows at a million ads.
+    Counted on integer codes: 6M (sentence, owner) rows at a million ads. Computed once
+    per run and given to `find_boilerplate` and `style_vectors` as `counted`.
     """
     codes, unique = pd.factorize(sentences["sentence"], sort=True)
     owner_codes, owner_unique = pd.factorize(owners)
@@ -108,7 +109,12 @@ def _owners_per_sentence(
     return codes, pd.Index(unique), per_sentence
 
 
-def find_boilerplate(sentences: pd.DataFrame, owners: pd.Series, min_owners: int) -> set[str]:
+def find_boilerplate(
+    sentences: pd.DataFrame,
+    owners: pd.Series,
+    min_owners: int,
+    counted: tuple[np.ndarray, pd.Index, np.ndarray] | None = None,
+) -> set[str]:
     """Sentences that appear under at least `min_owners` distinct owners.
 
     `sentences` comes from `split_sentences`; `owners` gives, per ad position, who
@@ -120,7 +126,7 @@ def find_boilerplate(sentences: pd.DataFrame, owners: pd.Series, min_owners: int
     """
     if sentences.empty:
         return set()
-    _, unique, per_sentence = _owners_per_sentence(sentences, owners)
+    _, unique, per_sentence = counted or owners_per_sentence(sentences, owners)
     return set(unique[per_sentence >= min_owners])
 
 
@@ -153,7 +159,12 @@ def comparison_text(sentences: pd.DataFrame, n_ads: int, boilerplate: set[str]) 
     return pd.Series(joined, dtype=ARROW_STR)
 
 
-def style_vectors(sentences: pd.DataFrame, owners: pd.Series, n_ads: int) -> tuple[Any, np.ndarray]:
+def style_vectors(
+    sentences: pd.DataFrame,
+    owners: pd.Series,
+    n_ads: int,
+    counted: tuple[np.ndarray, pd.Index, np.ndarray] | None = None,
+) -> tuple[Any, np.ndarray]:
     """Per ad, an L2-normed TF-IDF vector over its sentences, and its rarest sentence's code.
 
     Unlike the comparison text, no sentence is dropped: a stock phrase weighs
@@ -167,7 +178,7 @@ def style_vectors(sentences: pd.DataFrame, owners: pd.Series, n_ads: int) -> tup
     rarest = np.full(n_ads, -1, dtype=np.int64)
     if sentences.empty:
         return matrix, rarest
-    codes, unique, per_sentence = _owners_per_sentence(sentences, owners)
+    codes, unique, per_sentence = counted or owners_per_sentence(sentences, owners)
     weights = np.log(max(owners.nunique(), 1) / per_sentence) + 1.0
     ads = sentences["ad"].to_numpy()
     matrix = sparse.csr_matrix((weights[codes], (ads, codes)), shape=(n_ads, len(unique)))

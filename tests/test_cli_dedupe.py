@@ -7,9 +7,12 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
+from adcensus import memory
 from adcensus.cli import app
+from adcensus.errors import UsageError
 
 runner = CliRunner()
 
@@ -150,3 +153,28 @@ def test_real_subprocess_on_the_sample(tmp_path, sample_dir):
     assert summary["ads"] == 699
     assert 0.55 < summary["doublon_rate"] < 0.67
     assert "persons" in completed.stderr
+
+
+def test_a_file_too_big_for_free_memory_is_refused_in_one_line(tmp_path, monkeypatch):
+    path = write_small(tmp_path)
+    monkeypatch.setattr(memory, "available_memory", lambda: 100 * 2**20)
+    result = runner.invoke(app, ["dedupe", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert f"{path}: these ads need about 0.3 GB of memory" in result.stderr
+    assert "--no-memory-check" in result.stderr
+    assert not (tmp_path / "out").exists()
+    forced = ["dedupe", str(path), "-o", str(tmp_path / "out"), "--no-memory-check"]
+    assert runner.invoke(app, forced).exit_code == 0
+
+
+def test_memory_estimate_grows_with_the_files(tmp_path):
+    small, big = tmp_path / "a.csv", tmp_path / "b.parquet"
+    small.write_bytes(b"x" * 1000)
+    big.write_bytes(b"x" * 1000)
+    base = memory.estimated_peak([])
+    assert memory.estimated_peak([small]) == base + 16_000
+    assert memory.estimated_peak([small, big, "-"]) == base + 16_000 + 60_000
+    memory.check_fits([small], available=base + 16_000)
+    with pytest.raises(UsageError, match=r"a\.csv: these ads need"):
+        memory.check_fits([small], available=base)

@@ -23,6 +23,7 @@ from adcensus.cli.base import (
 )
 from adcensus.decisions import DECISIONS_FILE, decisions_path_for
 from adcensus.dedupe import dedupe_table, write_outputs
+from adcensus.memory import check_fits
 from adcensus.privacy import pseudonymize_result
 from adcensus.read import parse_role_override, read_ads
 from adcensus.settings import load_settings, parse_setting
@@ -132,6 +133,11 @@ def dedupe(
     workers: int = typer.Option(
         0, "--workers", "-j", min=0, help="Processes for scanning ads (0: all cores)."
     ),
+    memory_check: bool = typer.Option(
+        True,
+        "--memory-check/--no-memory-check",
+        help="Refuse files too big for this machine's free memory (default: on).",
+    ),
 ) -> None:
     """Find the distinct persons behind ad files, and write ads, persons, pairs and a summary."""
     # Imported here so that `dedupe` is registered, and listed, before the other commands.
@@ -145,6 +151,8 @@ def dedupe(
     settings = settings.with_overrides(
         region=region.upper() if region else None, link_threshold=threshold
     )
+    if memory_check:
+        check_fits(inputs)
     if store is not None:
         read_options = {"sheet": sheet, "delimiter": delimiter, "encoding": encoding}
         store_decisions = _review_decisions(decisions_file, decisions_path_for(store))

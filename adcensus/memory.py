@@ -1,0 +1,70 @@
+"""Refuse, before reading, a census that would not fit in this machine's memory.
+
+A run swapping to death is worse than a clear refusal: the analyst waits an hour and
+loses the machine. The peak memory of `dedupe` grows with the ads, about 16 bytes of
+memory per byte of CSV (benchmarks/run.py: a 278 MB CSV of a million ads peaks at
+~4 GB). The estimate errs on the high side; `--no-memory-check` skips the check.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from adcensus.errors import UsageError
+
+# Peak memory per byte of input, by format, measured on generated censuses (CSV, JSON
+# lines) or derived from their compression (Parquet and XLSX hold text compressed
+# about 3-4 times), plus what the program needs with no ads at all.
+BYTES_PER_INPUT_BYTE = {".csv": 16, ".tsv": 16, ".txt": 16, ".jsonl": 12, ".json": 12}
+COMPRESSED_BYTES_PER_INPUT_BYTE = 60
+BASE_BYTES = 300 * 2**20
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new program now (Linux: MemAvailable), or None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def estimated_peak(paths: Sequence[str | Path]) -> int:
+    """Bytes of memory `dedupe` is expected to need at its peak for these files."""
+    total = BASE_BYTES
+    for path in paths:
+        if str(path) == "-":
+            continue  # stdin: size unknown before reading
+        size = Path(path).stat().st_size if Path(path).is_file() else 0
+        factor = BYTES_PER_INPUT_BYTE.get(Path(path).suffix.lower(), 0)
+        total += size * (factor or COMPRESSED_BYTES_PER_INPUT_BYTE)
+    return total
+
+
+def check_fits(paths: Sequence[str | Path], available: int | None = None) -> None:
+    """Raise UsageError when the files would need more memory than is available."""
+    available = available_memory() if available is None else available
+    if available is None:
+        return
+    needed = estimated_peak(paths)
+    if needed <= available:
+        return
+    files = [p for p in paths if str(p) != "-" and Path(p).is_file()]
+    biggest = max(files, key=lambda p: Path(p).stat().st_size) if files else "input"
+    raise UsageError(
+        f"{biggest}: these ads need about {_gb(needed)} of memory and this machine has "
+        f"{_gb(available)} free; split the census (e.g. by month, loaded one by one with "
+        "--store), free memory, or add --no-memory-check to try anyway."
+    )
+
+
+def _gb(size: int) -> str:
+    return f"{size / 2**30:.1f} GB"

@@ -282,12 +282,13 @@ def _pairs_table(
 
 def _phone_counts(features: pd.DataFrame) -> dict[str, int]:
     """Distinct phone numbers found, by status (valid, fictional, unallocated)."""
-    statuses: dict[str, str] = {}
-    for phones, found in zip(features["phones"], features["phone_statuses"], strict=True):
-        statuses.update(zip(phones, found, strict=True))
-    counts = {"distinct": len(statuses), "valid": 0, "fictional": 0, "unallocated": 0}
-    for status in statuses.values():
-        counts[status] += 1
+    phones = features["phones"].explode()
+    statuses = features["phone_statuses"].explode()
+    found = pd.DataFrame({"phone": phones.to_numpy(), "status": statuses.to_numpy()})
+    found = found[found["phone"].notna()].drop_duplicates("phone", keep="last")
+    by_status = found["status"].value_counts()
+    counts = {"distinct": len(found), "valid": 0, "fictional": 0, "unallocated": 0}
+    counts.update({str(k): int(v) for k, v in by_status.items()})
     return counts
 
 

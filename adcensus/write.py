@@ -14,7 +14,6 @@ import csv
 import io
 import json
 import os
-import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -133,7 +132,11 @@ def _csv_cells(column: pd.Series, delimiter: str) -> pa.Array:
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
     text = text.cast(pa.large_string())
-    needs = pc.match_substring_regex(text, "[" + re.escape(delimiter) + '"\r\n]')
+    needs = pc.match_substring(text, delimiter)
+    for special in ('"', "\r", "\n"):
+        needs = pc.or_(needs, pc.match_substring(text, special))
+    if not pc.any(needs).as_py():
+        return pc.fill_null(text, "")
     quote, nothing = pa.scalar('"', pa.large_string()), pa.scalar("", pa.large_string())
     quoted = pc.binary_join_element_wise(
         quote, pc.replace_substring(text, '"', '""'), quote, nothing

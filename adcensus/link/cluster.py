@@ -241,10 +241,13 @@ def group_networks(
 
 def stable_ids(labels: np.ndarray, keys: np.ndarray, prefix: str) -> np.ndarray:
     """Ids from content: prefix + hash of the smallest ad key in each group."""
+    if len(labels) == 0:
+        return np.empty(0, dtype=object)
     frame = pd.DataFrame({"label": labels, "key": keys.astype(str)})
     smallest = frame.groupby("label")["key"].min()
-    ids = {
-        label: prefix + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
-        for label, key in smallest.items()
-    }
-    return np.array([ids[label] for label in labels], dtype=object)
+    ids = np.empty(int(labels.max()) + 1, dtype=object)
+    ids[smallest.index.to_numpy()] = [
+        prefix + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+        for key in smallest.to_numpy(dtype=object)
+    ]
+    return ids[labels]

@@ -184,7 +184,9 @@ def candidate_pairs(features: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         if kind == "name":
             # Within a pseudonym, neighbours share a style, then an age.
             window = settings.name_window
-            order = (style[ads] * 200 + age[ads] + 1) * (n + 1) + order_rank[ads]
+            # A rank, not a packed float: a packed key loses digits past 2**53 (~10M ads).
+            order = np.empty(len(ads), dtype=np.int64)
+            order[np.lexsort((order_rank[ads], age[ads], style[ads]))] = np.arange(len(ads))
         pairs = pairs_within_groups(ads, groups, order, window)
         codes.append(pairs[:, 0] * n + pairs[:, 1])
         kinds.append(np.full(len(pairs), 1 << bit, dtype=np.int64))

@@ -80,11 +80,15 @@ def dedupe_table(
         candidates = _add_reviewed(candidates, reviewed)
     note("compare")
     scored = score_pairs(features, candidates, settings, prepared.style, note)
+    del candidates  # at a million ads, 170 MB that nothing reads any more
     if len(reviewed):
         scored = _apply_reviews(scored, reviewed)
     note("cluster")
     labels, outcome = cluster_persons(features, scored, settings)
     networks = group_networks(features, labels, scored, settings)
+    # The tables read only these; the similarities go (300 MB at a million ads).
+    kept = ["a", "b", "score", "evidence", "agency_phone", "review"]
+    scored = scored[[column for column in kept if column in scored]]
     keys = features["key"].astype(object).to_numpy()
     person_ids = stable_ids(labels, keys, "P")
     network_ids = stable_ids(networks, keys, "N")

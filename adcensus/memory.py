@@ -1,9 +1,9 @@
 """Refuse, before reading, a census that would not fit in this machine's memory.
 
 A run swapping to death is worse than a clear refusal: the analyst waits an hour and
-loses the machine. The peak memory of `dedupe` grows with the ads, about 16 bytes of
+loses the machine. The peak memory of `dedupe` grows with the ads, about 14 bytes of
 memory per byte of CSV (benchmarks/run.py: a 278 MB CSV of a million ads peaks at
-~4 GB). The estimate errs on the high side; `--no-memory-check` skips the check.
+3.9 GB, all processes). The estimate errs on the high side; `--no-memory-check` skips the check.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from adcensus.errors import UsageError
 # Peak memory per byte of input, by format, measured on generated censuses (CSV, JSON
 # lines) or derived from their compression (Parquet and XLSX hold text compressed
 # about 3-4 times), plus what the program needs with no ads at all.
-BYTES_PER_INPUT_BYTE = {".csv": 16, ".tsv": 16, ".txt": 16, ".jsonl": 12, ".json": 12}
+BYTES_PER_INPUT_BYTE = {".csv": 14, ".tsv": 14, ".txt": 14, ".jsonl": 11, ".json": 11}
 COMPRESSED_BYTES_PER_INPUT_BYTE = 60
 BASE_BYTES = 300 * 2**20
 

@@ -73,8 +73,10 @@ def dedupe_table(
     note = progress or silent
     prepared = prepare(table, settings, note, workers)
     features = prepared.features
-    note("block")
+    n = len(features)
+    note("block", 0, n)
     candidates = candidate_pairs(features, settings)
+    note("block", n, n)
     reviewed = _reviewed_positions(features, decisions)
     if len(reviewed):
         candidates = _add_reviewed(candidates, reviewed)
@@ -83,7 +85,7 @@ def dedupe_table(
     del candidates  # at a million ads, 170 MB that nothing reads any more
     if len(reviewed):
         scored = _apply_reviews(scored, reviewed)
-    note("cluster")
+    note("cluster", 0, len(scored))
     labels, outcome = cluster_persons(features, scored, settings)
     networks = group_networks(features, labels, scored, settings)
     # The tables read only these; the similarities go (300 MB at a million ads).
@@ -99,6 +101,7 @@ def dedupe_table(
     summary = _summary(table, ads, persons, pairs, settings, features, len(prepared.boilerplate))
     if decisions is not None:
         summary["decisions"] = {"given": len(decisions), "applied": len(reviewed)}
+    note("cluster", len(outcome), len(outcome))
     return DedupeResult(ads=ads, persons=persons, pairs=pairs, summary=summary)
 
 
@@ -340,13 +343,22 @@ OUTPUT_FILES = ("ads.csv", "persons.csv", "pairs.csv", "summary.json")
 
 
 def write_outputs(
-    result: DedupeResult, out_dir: Path, force: bool = False, delimiter: str = ";"
+    result: DedupeResult,
+    out_dir: Path,
+    force: bool = False,
+    delimiter: str = ";",
+    progress: Progress | None = None,
 ) -> list[Path]:
     """Write the four contract files into `out_dir`; return their paths."""
+    note = progress or silent
     prepare_out_dir(out_dir, force)
     paths = [out_dir / name for name in OUTPUT_FILES]
-    write_csv(result.ads, paths[0], delimiter)
-    write_csv(result.persons, paths[1], delimiter)
-    write_csv(result.pairs, paths[2], delimiter)
+    tables = (result.ads, result.persons, result.pairs)
+    total, done = sum(len(table) for table in tables), 0
+    note("write", 0, total)
+    for table, path in zip(tables, paths, strict=False):
+        write_csv(table, path, delimiter)
+        done += len(table)
+        note("write", done, total)
     write_json(result.summary, paths[3])
     return paths

@@ -224,7 +224,7 @@ def prepare(
     note("phones")
     unnamed = (names.str.len() == 0).to_numpy(dtype=bool)
     scanned = scan_ads(table, settings.region, unnamed, workers, note)
-    note("text")
+    note("text", 0, n)
     names, inferred = infer_names(names, pd.Series(scanned.cleaned, dtype=textmod.ARROW_STR))
     cities = textmod.fold(_column(table, col.CITY))
     # Pseudonyms and cities are compared on their own; left in the text they would
@@ -263,4 +263,5 @@ def prepare(
             "style_key": rarest_sentence,
         }
     )
+    note("text", n, n)
     return Prepared(features, sorted(boilerplate), style)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import sys
 
 import pandas as pd
 import pytest
+from rich.console import Console
 
 from adcensus import parallel
-from adcensus.dedupe import dedupe
+from adcensus.dedupe import dedupe, write_outputs
 
 
 def _square_sum(data: list[int], start: int, stop: int) -> int:
@@ -50,3 +52,38 @@ def test_the_sample_runs_in_several_chunks_when_asked(monkeypatch, sample_dir):
         [sample_dir / "ads.csv"], progress=lambda stage, done=None, total=None: seen.append(done)
     )
     assert [d for d in seen if d is not None][:8] == [97, 194, 291, 388, 485, 582, 679, 699]
+
+
+def test_every_stage_reports_how_far_it_got(tmp_path, sample_dir):
+    calls: list[tuple[str, int | None, int | None]] = []
+
+    def record(stage: str, done: int | None = None, total: int | None = None) -> None:
+        calls.append((stage, done, total))
+
+    result = dedupe([sample_dir / "ads.csv"], progress=record)
+    write_outputs(result, tmp_path / "out", progress=record)
+    finished = {stage for stage, done, total in calls if done is not None and done == total}
+    assert finished == {"phones", "text", "block", "compare", "cluster", "write"}
+    rows = len(result.ads) + len(result.persons) + len(result.pairs)
+    assert ("write", rows, rows) in calls
+
+
+def test_the_terminal_reporter_draws_every_stage_with_its_rate(monkeypatch):
+    from adcensus.cli import base
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=120)
+    monkeypatch.setattr(base, "err_console", console)
+    reporter = base._progress()
+    report = next(reporter)
+    report("read")
+    report("phones", 0, 1000)
+    report("phones", 1000, 1000)
+    report("text")
+    report("write", 10, 20)
+    with pytest.raises(StopIteration):
+        next(reporter)
+    shown = screen.getvalue()
+    for label in ("Reading ads", "Finding phone numbers", "Folding text", "Writing outputs"):
+        assert label in shown
+    assert "ads/s" in shown

@@ -122,7 +122,14 @@ STAGES = {
 
 
 # What a stage counts, for its rate ("ads/s").
-_UNITS = {"phones": "ads", "compare": "pairs", "cluster": "links", "write": "rows"}
+_UNITS = {
+    "phones": "ads",
+    "text": "ads",
+    "block": "ads",
+    "compare": "pairs",
+    "cluster": "pairs",
+    "write": "rows",
+}
 
 
 def _progress() -> Iterator[ProgressReporter]:

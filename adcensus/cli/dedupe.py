@@ -182,8 +182,7 @@ def dedupe(
         result = dedupe_table(table, settings, progress, decisions, workers or None)
         if key is not None:
             result = pseudonymize_result(result, key, drop_text)
-        progress("write")
-        write_outputs(result, out_dir, force=True, delimiter=out_delimiter)
+        write_outputs(result, out_dir, force=True, delimiter=out_delimiter, progress=progress)
     _show_summary(result.summary, out_dir)
     if as_json:
         typer.echo(json_text(result.summary), nl=False)

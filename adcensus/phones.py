@@ -222,7 +222,7 @@ def _classify(digits: str, form: str, region_code: str) -> tuple[str, PhoneStatu
     if found is not None and found[1] != "unallocated":
         return found
     if number.country_code == 33:  # also "+33 6 92…", written for "+262 692…"
-        overseas = _overseas(number.national_number)
+        overseas = _overseas(number.national_number or 0)
         if overseas is not None:
             return overseas, "valid"
     # Without a trunk prefix or a +, only a number that is allocated is unambiguous.
@@ -257,7 +257,8 @@ def _overseas_patterns() -> tuple[tuple[int, re.Pattern[str]], ...]:
     for country_code in _FR_OVERSEAS:
         for region_code in pn.COUNTRY_CODE_TO_REGION_CODE[country_code]:
             metadata = pn.PhoneMetadata.metadata_for_region(region_code)
-            shape = metadata.general_desc.national_number_pattern if metadata else None
+            general = metadata.general_desc if metadata else None
+            shape = general.national_number_pattern if general else None
             if shape:
                 patterns.append((country_code, re.compile(shape)))
     return tuple(patterns)

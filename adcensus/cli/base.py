@@ -123,6 +123,7 @@ STAGES = {
 
 # What a stage counts, for its rate ("ads/s").
 _UNITS = {
+    "read": "ads",
     "phones": "ads",
     "text": "ads",
     "block": "ads",

@@ -176,6 +176,7 @@ def dedupe(
     with contextlib.contextmanager(_progress)() as progress:
         progress("read")
         table = read_ads(inputs, columns, sheet=sheet, delimiter=delimiter, encoding=encoding)
+        progress("read", len(table.frame), len(table.frame))
         for note in table.notes:
             err_console.print(note, highlight=False, markup=False)
         _show_roles(table.roles)

@@ -54,6 +54,9 @@ class Settings:
     common_name_phones: int = 3
     # Ages more than this apart cannot be one person (ads drift by a year or so).
     max_age_span: int = 3
+    # A person uses at most this many phone numbers in one census; a link that would give
+    # her more is refused (it would chain strangers through a shared pseudonym).
+    max_phones: int = 5
     # A phone is an agency phone when its ads carry this many dissimilar names.
     agency_min_names: int = 2
     # Blocking: groups larger than this are compared within a sliding window only.

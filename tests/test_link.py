@@ -122,3 +122,16 @@ def test_ads_that_share_nothing_are_each_alone():
     persons, networks, scored = persons_of(features)
     assert len(scored) == 0
     assert persons == networks == {frozenset({"z1"}), frozenset({"z2"}), frozenset({"z3"})}
+
+
+def test_no_person_is_given_more_than_max_phones_numbers():
+    # Eight ads under one pseudonym and the same text, each with its own number: a chain
+    # of "same name, same text" links, which must stop at max_phones numbers.
+    text = "douce et discrete nouvelle en ville appelle moi vite bisous"
+    ads = [ad(f"j{k}", [f"+3363998200{k}"], "julie", 25, text) for k in range(8)]
+    settings = Settings(max_phones=3)
+    persons, _, _ = persons_of(pd.DataFrame(ads), settings)
+    assert max(len(p) for p in persons) <= 3
+    assert sum(len(p) for p in persons) == 8
+    together, _, _ = persons_of(pd.DataFrame(ads), Settings(max_phones=8))
+    assert len(together) == 1

@@ -1,8 +1,9 @@
 """Cluster scored pairs into persons, and persons into networks.
 
 Persons: links are applied strongest first (greedy constrained union), and a
-link is refused when it would put two clearly different pseudonyms, or ages
-further apart than `max_age_span`, into one person. That is what stops a chain
+link is refused when it would put two clearly different pseudonyms, ages
+further apart than `max_age_span`, or more than `max_phones` phone numbers into
+one person. That is what stops a chain
 of plausible links (a shared agency phone, a reused pseudonym) from gluing
 unrelated persons into one giant cluster.
 
@@ -30,6 +31,7 @@ class _Group:
     names: set[str]
     age_min: float
     age_max: float
+    phones: set[str]
     reviewed: bool = False
 
 
@@ -45,9 +47,11 @@ def _nan_safe(pick: Callable[[float, float], float], x: float, y: float) -> floa
 class _Persons:
     """Union–find whose roots remember the pseudonyms and age range of their ads."""
 
-    def __init__(self, names: np.ndarray, ages: np.ndarray, settings: Settings) -> None:
+    def __init__(
+        self, names: np.ndarray, ages: np.ndarray, phones: np.ndarray, settings: Settings
+    ) -> None:
         self.parent = np.arange(len(names))
-        self.names, self.ages = names, ages
+        self.names, self.ages, self.phones = names, ages, phones
         self._groups: dict[int, _Group] = {}  # made when an ad first takes part in a union
         self.settings = settings
         self._name_ok: dict[tuple[str, str], bool] = {}
@@ -70,7 +74,8 @@ class _Persons:
         found = self._groups.get(root)
         if found is None:
             name, age = self.names[root], float(self.ages[root])
-            found = self._groups[root] = _Group({str(name)} if name else set(), age, age)
+            phones = set(self.phones[root])
+            found = self._groups[root] = _Group({str(name)} if name else set(), age, age, phones)
         return found
 
     def find(self, i: int) -> int:
@@ -127,6 +132,7 @@ class _Persons:
         hi = _nan_safe(max, gi.age_max, gj.age_max)
         if not forced and (
             self._age_gap(gi, gj) > self.settings.max_age_span
+            or len(gi.phones | gj.phones) > self.settings.max_phones
             or not self._names_compatible(gi.names, gj.names)
         ):
             return "conflict"
@@ -136,6 +142,7 @@ class _Persons:
             ri, rj, gi, gj = rj, ri, gj, gi
         self.parent[rj] = ri
         gi.names |= gj.names
+        gi.phones |= gj.phones
         gi.age_min, gi.age_max = lo, hi
         gi.reviewed = gi.reviewed or gj.reviewed or forced
         if rj in self.apart:
@@ -153,15 +160,16 @@ def cluster_persons(
     at least `link_threshold` are applied, strongest first; ties are broken by
     the ads' content keys so that row order never matters.
 
-    A group of linked ads that holds one pseudonym at most and ages within
-    `max_age_span` can break no rule, so it becomes one person at once (connected
+    A group of linked ads that holds one pseudonym at most, ages within
+    `max_age_span` and at most `max_phones` phones can break no rule, so it becomes one person at once (connected
     components); the greedy union runs only over the other groups, with the same
     result as running it over all.
     """
     n = len(features)
     names = features["name"].astype(object).to_numpy()
     ages = features["age"].to_numpy(dtype=float)
-    persons = _Persons(names, ages, settings)
+    phones = features["phones"].to_numpy(dtype=object)
+    persons = _Persons(names, ages, phones, settings)
     outcome = np.full(len(scored), "", dtype=object)
     keys = features["key"].astype(object).to_numpy()
     review = scored["review"].to_numpy() if "review" in scored else np.full(len(scored), "")
@@ -176,7 +184,7 @@ def cluster_persons(
     component = np.arange(n)
     if not reviewed:
         component, safe_ads = _safe_components(
-            n, a_all[automatic], b_all[automatic], names, ages, settings
+            n, a_all[automatic], b_all[automatic], names, ages, phones, settings
         )
         in_safe = automatic & safe_ads[a_all]
         outcome[in_safe] = "joined"
@@ -198,7 +206,13 @@ def cluster_persons(
 
 
 def _safe_components(
-    n: int, a: np.ndarray, b: np.ndarray, names: np.ndarray, ages: np.ndarray, settings: Settings
+    n: int,
+    a: np.ndarray,
+    b: np.ndarray,
+    names: np.ndarray,
+    ages: np.ndarray,
+    phones: np.ndarray,
+    settings: Settings,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(component per ad over the links a–b, whether the ad's component breaks no rule)."""
     graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
@@ -215,7 +229,11 @@ def _safe_components(
     )
     one_name = ~(stats["name_min"] < stats["name_max"])
     ages_ok = ~(stats["age_max"] - stats["age_min"] > settings.max_age_span)
-    safe = (one_name & ages_ok).to_numpy()
+    held = pd.Series(phones, dtype=object).explode()
+    held = pd.DataFrame({"component": component[held.index.to_numpy()], "phone": held.to_numpy()})
+    per_component = held.dropna().drop_duplicates().groupby("component").size()
+    phones_ok = per_component.reindex(stats.index, fill_value=0) <= settings.max_phones
+    safe = (one_name & ages_ok & phones_ok).to_numpy()
     return component.astype(np.int64), safe[component]
 
 

@@ -3,7 +3,7 @@
 Ads spell numbers out to slip past sites' filters. `word_anchors` finds where a
 spelled-out run may start, `spell_out` rewrites runs of four numbers or more as
 digits, and `to_original` maps offsets of the rewritten text back to the ad, so
-that phones.py can report spans in the original text.
+that phones/scan.py can report spans in the original text.
 """
 
 from __future__ import annotations

@@ -1,22 +1,16 @@
-"""Privacy and safe exports: masked phones, formula-safe cells, keyed pseudonyms.
-
-Phones shown on a terminal are masked (`mask_phone`); spreadsheet cells that would run
-as formulas are neutralised (`safe_cell`); with a secret key, `pseudonymize_result`
-turns phones, urls and pseudonyms into keyed tokens (HMAC-SHA256) that still link
-from month to month but cannot be reversed by trying every phone number.
-"""
+"""Keyed pseudonyms: a value normalised for its kind (phone, url, name, photo) and
+hashed with the key (HMAC-SHA256), one by one (`pseudonym`) or for whole columns
+(`Tokens`); a dedupe output (`pseudonymize_result`) or a store export
+(`export_store_pseudonymized`) with its phones, urls, pseudonyms and photo hashes
+replaced by those tokens."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import hashlib
 import hmac
 import json
-import os
 import re
-import secrets
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -26,110 +20,15 @@ import pandas as pd
 import pyarrow as pa
 
 from adcensus import columns as col
-from adcensus.errors import InputError, OutputError, UsageError
-from adcensus.phones import extract_phones, extract_phones_many, mask_phone
+from adcensus.errors import UsageError
+from adcensus.phones import extract_phones, extract_phones_many
+from adcensus.privacy.cells import _E164
+from adcensus.privacy.keys import key_id
 from adcensus.text import fold_name
 
 if TYPE_CHECKING:  # dedupe writes through write.py, which imports this module
     from adcensus.dedupe import DedupeResult
 
-__all__ = [
-    "KEY_ENV",
-    "WHY_A_KEY",
-    "Tokens",
-    "default_key_file",
-    "export_store_pseudonymized",
-    "generate_key",
-    "key_id",
-    "load_key",
-    "mask_phone",
-    "mask_phones_in",
-    "mask_phones_in_text",
-    "neutralize_formulas",
-    "parse_key",
-    "pseudonym",
-    "pseudonymize_persons",
-    "pseudonymize_result",
-    "read_outputs",
-    "safe_cell",
-]
-
-# A cell that starts with one of these is run as a formula by Excel, LibreOffice
-# and Google Sheets (OWASP "CSV injection"). A plain signed number or phone
-# ("+33 6 39 98 12 34", "-5", "+33639981234;+33639981235") cannot call a function
-# or reach outside the sheet, so it is left alone: only cells with letters or
-# other symbols after the sign are neutralised.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-][\d\s.,()/;+-]*")
-_E164 = re.compile(r"\+\d{6,15}")
-
-
-def safe_cell(value: object) -> object:
-    """`value` with a leading apostrophe when a spreadsheet would run it as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        if value[0] in "+-" and _PLAIN_NUMBER.fullmatch(value):
-            return value
-        return "'" + value
-    return value
-
-
-# _PLAIN_NUMBER in RE2 syntax, for whole columns: Python's \d and \s are Unicode-wide.
-_PLAIN_NUMBER_RE2 = (
-    r"^[+-][\p{Nd}\t\n\v\f\r \x1c-\x1f\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
-    r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}.,()/;+-]*$"
-)
-
-
-def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` with every formula-like text cell neutralised (see `safe_cell`).
-
-    Whole columns at once in pyarrow; the same cells as `safe_cell` cell by cell.
-    """
-    out = frame.copy()
-    for name in out.columns:
-        column = out[name]
-        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
-            text = column.astype(pd.StringDtype("pyarrow"))
-            starts = text.str.startswith(_FORMULA_START).fillna(False)
-            if not starts.any():
-                continue
-            plain = text.str.match(_PLAIN_NUMBER_RE2).fillna(False)
-            risky = (starts & ~plain).to_numpy(dtype=bool)
-            if risky.any():
-                objects = column.astype(object)
-                out[name] = objects.where(~risky, "'" + text[risky].astype(object))
-    return out
-
-
-def mask_phones_in(text: str) -> str:
-    """`text` with every E.164 number in it masked (for evidence shown on a terminal)."""
-    return _E164.sub(lambda m: mask_phone(m.group(0)), text)
-
-
-def mask_phones_in_text(text: str, region: str) -> str:
-    """`text` with every phone number found in it masked, disguised ones included."""
-    if not text:
-        return text
-    try:
-        phones = extract_phones(text, region)
-    except Exception:  # an unusual text must never stop a command: mask E.164 numbers only
-        return mask_phones_in(text)
-    for phone in sorted(phones, key=lambda p: p.start, reverse=True):
-        text = text[: phone.start] + mask_phone(phone.e164) + text[phone.end :]
-    return mask_phones_in(text)
-
-
-# --- keyed pseudonyms -------------------------------------------------------------------
-
-KEY_ENV = "ADCENSUS_KEY"
-KEY_BYTES = 32
-MIN_KEY_BYTES = 16
-DEFAULT_KEY_FILE = "~/.config/adcensus/key"
-WHY_A_KEY = (
-    "a bare hash of a 10-digit phone is reversed in seconds by trying all numbers; "
-    "a secret key is needed: run `adcensus keygen`, then pass --key-file FILE "
-    f"or set {KEY_ENV}"
-)
 # Token prefixes by kind: a reader sees what a token stands for, never what it was.
 KINDS = {"phone": "tel_", "url": "url_", "name": "name_", "photo": "photo_"}
 _TOKEN_HEX = 16
@@ -138,79 +37,7 @@ _TOKEN_HEX = 16
 _KIND_TOKEN = {kind: re.compile(prefix + "[0-9a-f]{16}") for kind, prefix in KINDS.items()}
 _ANY_TOKEN = re.compile("(?:" + "|".join(KINDS.values()) + ")[0-9a-f]{16}")
 _PHONE_TOKENS = re.compile("tel_[0-9a-f]{16}(?:;tel_[0-9a-f]{16})*")
-_HEX = re.compile(r"[0-9a-fA-F]+")
 _DIGITS = re.compile(r"\d+")
-
-
-def default_key_file() -> Path:
-    """Where `adcensus keygen` writes and `load_key` looks last: ~/.config/adcensus/key."""
-    return Path(DEFAULT_KEY_FILE).expanduser()
-
-
-def parse_key(text: str, source: str) -> bytes:
-    """The key bytes written in `text` as hex or base64; InputError when unreadable or short."""
-    text = text.strip()
-    try:
-        if _HEX.fullmatch(text) and len(text) % 2 == 0:
-            key = bytes.fromhex(text)
-        else:
-            key = base64.b64decode(text, validate=True)
-    except (ValueError, binascii.Error):
-        raise InputError(f"{source} is neither hex nor base64; {WHY_A_KEY}") from None
-    if len(key) < MIN_KEY_BYTES:
-        raise InputError(
-            f"{source} holds {len(key)} bytes, fewer than {MIN_KEY_BYTES}; {WHY_A_KEY}"
-        )
-    return key
-
-
-def load_key(key_file: Path | None) -> bytes:
-    """The secret key for pseudonyms: `key_file`, else $ADCENSUS_KEY, else the default file.
-
-    A key is hex or base64 text of at least 16 bytes (`adcensus keygen` writes 32).
-    Raises InputError, saying why a key is needed, when there is none or it is too short.
-    """
-    if key_file is not None:
-        try:
-            text = Path(key_file).read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(f"cannot read key file {key_file}: {error}; {WHY_A_KEY}") from None
-        return parse_key(text, f"key file {key_file}")
-    if os.environ.get(KEY_ENV, "").strip():
-        return parse_key(os.environ[KEY_ENV], KEY_ENV)
-    default = default_key_file()
-    if default.is_file():
-        return load_key(default)
-    raise InputError(f"--pseudonymize needs a key: {WHY_A_KEY}")
-
-
-def generate_key(path: Path, force: bool = False) -> Path:
-    """Write a new random key (32 bytes, hex) to `path`, readable by its owner only (0600).
-
-    The folder is created (0700) when missing. Refuses to replace an existing file
-    unless `force`: tokens made with the old key would no longer link with new ones.
-    """
-    path = Path(path).expanduser()
-    if path.exists() and not force:
-        raise UsageError(
-            f"{path} exists; a new key would make tokens that no longer link with the old "
-            "ones. Use --force to replace it anyway"
-        )
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(path, flags, 0o600)
-    except OSError as error:
-        raise OutputError(f"cannot write key file {path}: {error}") from None
-    with os.fdopen(fd, "w", encoding="ascii") as file:
-        os.fchmod(file.fileno(), 0o600)  # an existing file keeps its mode without this
-        file.write(secrets.token_hex(KEY_BYTES) + "\n")
-    return path
-
-
-def key_id(key: bytes) -> str:
-    """A short public name for `key` (8 hex), so that partners can tell which tokens link."""
-    return hmac.new(key, b"adcensus key id", hashlib.sha256).hexdigest()[:8]
 
 
 def _normal_phone(value: str, region: str) -> str:

@@ -1,0 +1,249 @@
+"""From digits to E.164 and a status: a region's numbering, a number parsed by
+phonenumbers and judged (valid, fictional, unallocated; French overseas numbers dialled
+as +33 put right), and a run of digit groups cut into phones, so that an age or a price
+next to a phone is never glued to it. Cached, as the runs of a person's ads repeat."""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from itertools import pairwise
+from typing import NamedTuple
+
+import phonenumbers as pn
+
+from adcensus.errors import InputError
+from adcensus.phones.model import PhoneStatus, is_fictional
+
+# Overseas departments dial like metropolitan France (0690…, 0692…) with their own
+# country codes: Guadeloupe (and St-Martin, St-Barthélemy), Guyane, Martinique, Réunion
+# and Mayotte.
+_FR_OVERSEAS = (590, 594, 596, 262)
+
+# --- digit runs, cut into phones --------------------------------------------------------
+
+_GROUP = re.compile(r"[0-9]+")
+_NON_DIGITS = re.compile(r"[^0-9]+")
+_DAY, _MONTH = r"(?:0?[1-9]|[12][0-9]|3[01])", r"(?:0?[1-9]|1[0-2])"
+_DAY_MONTH = re.compile(rf"{_DAY}/{_MONTH}")
+# A date inside a run needs a four-digit year to be sure: "03 53 01/12/34" is a phone.
+_YEAR_DATE = re.compile(
+    rf"(?<![0-9])(?<![0-9][./-])(?:{_DAY}([./-]){_MONTH}\1(?:19|20)[0-9]{{2}}"
+    rf"|(?:19|20)[0-9]{{2}}([./-]){_MONTH}\2{_DAY})(?![0-9]|[./-][0-9])"
+)
+
+
+class _Region(NamedTuple):
+    code: str
+    country_code: str
+    trunk: str  # national prefix, "" where there is none (ES, IT)
+    national_lengths: frozenset[int]  # digits of a national form, trunk included
+
+
+@cache
+def _region(region: str) -> _Region:
+    code = region.upper()
+    metadata = pn.PhoneMetadata.metadata_for_region(code)
+    if metadata is None:
+        raise InputError(f"Unknown phone region {region!r}: give a two-letter code such as FR.")
+    trunk = metadata.national_prefix or ""
+    described = metadata.general_desc.possible_length if metadata.general_desc else ()
+    lengths = frozenset(len(trunk) + n for n in described)
+    return _Region(code, str(metadata.country_code), trunk, lengths)
+
+
+def _judge(number: pn.PhoneNumber) -> tuple[str, PhoneStatus] | None:
+    """E.164 and status of a parsed number, or None when it cannot be one; cached by
+    number, so that "06 12…" and "+33 6 12…" are judged once."""
+    return _judge_cached(
+        number.country_code or 0,
+        number.national_number or 0,
+        bool(number.italian_leading_zero),
+        number.number_of_leading_zeros or 1,
+    )
+
+
+@lru_cache(maxsize=1 << 20)
+def _judge_cached(
+    country_code: int, national_number: int, leading_zero: bool, zeros: int
+) -> tuple[str, PhoneStatus] | None:
+    number = pn.PhoneNumber(
+        country_code=country_code,
+        national_number=national_number,
+        italian_leading_zero=leading_zero or None,
+        number_of_leading_zeros=zeros if leading_zero else None,
+    )
+    e164 = pn.format_number(number, pn.PhoneNumberFormat.E164)
+    if is_fictional(e164):
+        return e164, "fictional"
+    if pn.is_valid_number(number):
+        return e164, "valid"
+    if pn.is_possible_number_with_reason(number) == pn.ValidationResult.IS_POSSIBLE:
+        return e164, "unallocated"
+    return None
+
+
+@lru_cache(maxsize=1 << 20)
+def _classify(digits: str, form: str, region_code: str) -> tuple[str, PhoneStatus] | None:
+    """E.164 and status of `digits` written in `form` (intl, national, bare_cc), or None."""
+    region = _region(region_code)
+    number = _intl_number(digits) if form == "intl" else None
+    try:
+        if number is not None:
+            pass
+        elif form == "national" and region.trunk:
+            rest = int(digits[len(region.trunk) :])
+            number = pn.PhoneNumber(country_code=int(region.country_code), national_number=rest)
+        else:
+            number = pn.parse(digits if form == "national" else "+" + digits, region.code)
+    except pn.NumberParseException:
+        return None
+    found = _judge(number)
+    if found is not None and found[1] != "unallocated":
+        return found
+    if number.country_code == 33:  # also "+33 6 92…", written for "+262 692…"
+        overseas = _overseas(number.national_number or 0)
+        if overseas is not None:
+            return overseas, "valid"
+    # Without a trunk prefix or a +, only a number that is allocated is unambiguous.
+    strict = form == "bare_cc" or (form == "national" and not region.trunk)
+    return None if strict else found
+
+
+def _intl_number(digits: str) -> pn.PhoneNumber | None:
+    """An international number read without the parser, where that reading is certain:
+    the country code is the first 1-3 digits that name one (as phonenumbers reads it)
+    and the rest does not start with 0 (which the parser may strip or keep). For
+    country codes other than +33, only a number allocated or fictional as read is
+    returned; otherwise None, and the parser decides."""
+    for size in (1, 2, 3):
+        country_code = int(digits[:size])
+        if country_code in pn.COUNTRY_CODE_TO_REGION_CODE:
+            rest = digits[size:]
+            if not rest or rest[0] == "0":
+                return None
+            number = pn.PhoneNumber(country_code=country_code, national_number=int(rest))
+            if country_code == 33:
+                return number
+            found = _judge(number)
+            return number if found is not None and found[1] != "unallocated" else None
+    return None
+
+
+@cache
+def _overseas_patterns() -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """Per overseas country code, the shape of its national numbers (phonenumbers' own)."""
+    patterns = []
+    for country_code in _FR_OVERSEAS:
+        for region_code in pn.COUNTRY_CODE_TO_REGION_CODE[country_code]:
+            metadata = pn.PhoneMetadata.metadata_for_region(region_code)
+            general = metadata.general_desc if metadata else None
+            shape = general.national_number_pattern if general else None
+            if shape:
+                patterns.append((country_code, re.compile(shape)))
+    return tuple(patterns)
+
+
+def _overseas(national_number: int) -> str | None:
+    """The E.164 of a French overseas number dialled as +33, if it is one."""
+    national = str(national_number)
+    for country_code, shape in _overseas_patterns():
+        if shape.fullmatch(national):
+            overseas = pn.PhoneNumber(country_code=country_code, national_number=national_number)
+            if pn.is_valid_number(overseas):
+                return pn.format_number(overseas, pn.PhoneNumberFormat.E164)
+    return None
+
+
+def _window(
+    digits: str, first: str, first_intl: bool, region: _Region
+) -> tuple[str, PhoneStatus] | None:
+    """Classify the digits of consecutive groups, the `first` of them included, after cheap
+    checks of their shape. A country code without + must stand alone: "33 6…", "336…"."""
+    size = len(digits)
+    if first_intl:
+        return _classify(digits, "intl", region.code) if 7 <= size <= 15 else None
+    if digits.startswith("00"):
+        return _classify(digits[2:], "intl", region.code) if 9 <= size <= 17 else None
+    if size in region.national_lengths and digits.startswith(region.trunk):
+        return _classify(digits, "national", region.code)
+    cc = region.country_code
+    if first in (cc, digits) and size - len(cc) + len(region.trunk) in region.national_lengths:
+        return _classify(digits, "bare_cc", region.code) if digits.startswith(cc) else None
+    return None
+
+
+# A phone found in a run: E.164, status, start and end in the run.
+_Found = tuple[str, PhoneStatus, int, int]
+
+
+@lru_cache(maxsize=1 << 19)
+def _cut_run(run: str, linked: bool, region_code: str) -> tuple[_Found, ...]:
+    """The phones in one digit run; `linked` if it follows "wa.me/" (an implied +).
+
+    Most runs are one number, tried first. Otherwise a dynamic programme over the run's
+    digit groups picks the cut with, in order: most allocated or fictional phones, most
+    phones, most signs of a phone; on a tie, the leftmost and longest phones. Cached, as
+    the runs of a person's ads repeat.
+    """
+    region = _region(region_code)
+    if _YEAR_DATE.fullmatch(run):
+        return ()
+    intl = linked or run[0] == "+"
+    digits = _NON_DIGITS.sub("", run)
+    first = _GROUP.search(run)
+    found = _window(digits, first.group() if first else "", intl, region)
+    if found and found[1] != "unallocated" and (intl or len(set(_NON_DIGITS.findall(run))) < 2):
+        return ((*found, 0, len(run)),)
+    groups = [(m.group(), m.start(), m.end()) for m in _GROUP.finditer(run)]
+    count = len(groups)
+    opening = (region.trunk or "0", region.country_code)  # "0" also opens 00CC
+    if not intl and not any(group[0].startswith(opening) for group in groups):
+        return ()
+    dates = {
+        k
+        for date in _YEAR_DATE.finditer(run)
+        for k in range(count)
+        if date.start() <= groups[k][1] < date.end()
+    }
+    raw = [run[a[2] : b[1]] for a, b in pairwise(groups)]
+    if count > 2 and raw[:2] == ["/", " "] and _DAY_MONTH.fullmatch(run, 0, groups[1][2]):
+        dates.update((0, 1))  # "le 06/01 06 12 34 56 78"
+    seps = [sep.strip() or " " for sep in raw]  # "06 - 12 -  34" has one separator
+    spaced = [True, *(sep != sep.strip() for sep in raw), True]  # space before group k
+    best = [(0, 0, 0)] * (count + 1)
+    choice: list[tuple[int, str, PhoneStatus] | None] = [None] * (count + 1)
+    for i in range(count - 1, -1, -1):
+        best[i], digits = best[i + 1], ""
+        for j in range(i, count):
+            digits += groups[j][0]
+            if len(digits) > 17 or j in dates:
+                break
+            if len(digits) < 7:
+                continue
+            found = _window(digits, groups[i][0], intl and i == 0, region)
+            if found is None:
+                continue
+            sizes = [len(group[0]) for group in groups[i : j + 1]]
+            uniform = len(set(seps[i:j])) < 2
+            tidy = len(set(sizes[1:])) < 2
+            if not (uniform or tidy or (intl and i == 0)) and any(n > 2 and n % 2 for n in sizes):
+                continue  # "06/01 75011 7": pieces of other numbers
+            # Signs of a phone: a leading + (which outweighs the others), one separator,
+            # groups after the first of one size, spaces or the run's ends around it.
+            signs = 4 * (intl and i == 0) + uniform + tidy + (spaced[i] and spaced[j + 1])
+            tail = best[j + 1]
+            score = (tail[0] + (found[1] != "unallocated"), tail[1] + 1, tail[2] + signs)
+            if score >= best[i]:
+                best[i], choice[i] = score, (j, *found)
+    phones: list[_Found] = []
+    i = 0
+    while i < count:
+        picked = choice[i]
+        if picked is None:
+            i += 1
+            continue
+        j, e164, status = picked
+        phones.append((e164, status, 0 if i == 0 and intl else groups[i][1], groups[j][2]))
+        i = j + 1
+    return tuple(phones)

@@ -14,7 +14,11 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from adcensus.errors import AdcensusError
 
 T = TypeVar("T")
 
@@ -62,9 +66,16 @@ def map_chunks(
     _job["fn"], _job["data"] = fn, data
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
-            for (_, stop), result in zip(bounds, pool.imap(_run, bounds), strict=True):
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for (_, stop), result in zip(bounds, pool.map(_run, bounds), strict=True):
                 yield stop, result
+    except BrokenProcessPool:
+        # A worker killed from outside (most often by the system, out of memory) would
+        # leave a multiprocessing.Pool waiting for ever; the executor notices.
+        raise AdcensusError(
+            "a worker process stopped before its chunk was done (out of memory?); "
+            "free memory, or run with --workers 1"
+        ) from None
     finally:
         _job.clear()
 

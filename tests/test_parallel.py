@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import signal
 import sys
 
 import pandas as pd
@@ -11,6 +13,7 @@ from rich.console import Console
 
 from adcensus import parallel
 from adcensus.dedupe import dedupe, write_outputs
+from adcensus.errors import AdcensusError
 
 
 def _square_sum(data: list[int], start: int, stop: int) -> int:
@@ -87,3 +90,16 @@ def test_the_terminal_reporter_draws_every_stage_with_its_rate(monkeypatch):
     for label in ("Reading ads", "Finding phone numbers", "Folding text", "Writing outputs"):
         assert label in shown
     assert "ads/s" in shown
+
+
+def _die_on_second_chunk(data: list[int], start: int, stop: int) -> int:
+    if start == 10:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the system's out-of-memory killer would
+    return stop - start
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
+def test_a_worker_killed_midway_is_a_clear_error_not_a_hang():
+    data = list(range(40))
+    with pytest.raises(AdcensusError, match="worker process stopped"):
+        list(parallel.map_chunks(_die_on_second_chunk, data, len(data), workers=2, chunk=10))

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
@@ -243,67 +245,64 @@ def _score_chunk(
 
 
 # "0.00" … "1.00": similarities are shown to two decimals, looked up rather than formatted.
-_HUNDREDTHS = np.array([f"{k / 100:.2f}" for k in range(101)], dtype=object)
+_HUNDREDTHS = [f"{k / 100:.2f}" for k in range(101)]
 
 
-def _two_decimals(values: np.ndarray) -> np.ndarray:
-    return _HUNDREDTHS[np.rint(np.clip(np.nan_to_num(values), 0.0, 1.0) * 100).astype(np.int64)]
+def _hundredths(values: np.ndarray) -> np.ndarray:
+    return np.rint(np.clip(np.nan_to_num(values), 0.0, 1.0) * 100).astype(np.int64)
 
 
-def _joined(parts: list[np.ndarray]) -> np.ndarray:
-    """Element-wise "; "-join of object arrays of strings, skipping empty ones."""
-    out = parts[0]
-    for part in parts[1:]:
-        both = (out != "") & (part != "")
-        out = out + np.where(both, "; ", "") + part
-    return out
+def _part(words: list[str], index: np.ndarray, present: np.ndarray) -> pa.Array:
+    """`words[index]` where `present`, null elsewhere: one field of the evidence, in C."""
+    return pc.take(pa.array(words, pa.string()), pa.array(index, mask=~present))
 
 
 def explain(scored: pd.DataFrame, age_a: np.ndarray, age_b: np.ndarray) -> np.ndarray:
     """One readable line of evidence per pair, strongest fields first, e.g.
-    `phone +33639981234; name 1.00; age 24/25; text 0.93`. Built column by column."""
+    `phone +33639981234; name 1.00; age 24/25; text 0.93`.
+
+    Each field is taken from a small list of its possible wordings (pyarrow `take`) and
+    the fields are joined in C, skipping absent ones: no Python string per pair and field.
+    """
     n = len(scored)
     if n == 0:
         return np.empty(0, dtype=object)
-    empty = np.full(n, "", dtype=object)
-
-    def where(condition: np.ndarray, text: np.ndarray | str) -> np.ndarray:
-        return np.where(condition, text, empty).astype(object)
-
     shared = scored["shared_phone"].to_numpy(dtype=object)
+    codes, numbers = pd.factorize(shared)
+    phone_words = [f"phone {p}" for p in numbers] + [f"agency phone {p}" for p in numbers]
     agency = scored["agency_phone"].to_numpy(dtype=bool)
-    phone = np.where(agency, "agency phone ", "phone ").astype(object) + shared
-    phone = np.where(
-        shared != "", phone, where(scored["phone_disjoint"].to_numpy(), "different phones")
+    disjoint = scored["phone_disjoint"].to_numpy(dtype=bool)
+    has_shared = shared != ""
+    phone_index = np.where(has_shared, codes + len(numbers) * agency, 2 * len(numbers))
+    phone = _part(
+        [*phone_words, "different phones"], np.maximum(phone_index, 0), has_shared | disjoint
     )
+    photo = scored["photo_same"].to_numpy(dtype=bool)
     name_sim = scored["name_sim"].to_numpy(dtype=float)
-    from_text = where(scored["name_from_text"].to_numpy(dtype=bool), " (from text)")
-    name = where(~np.isnan(name_sim), "name " + _two_decimals(name_sim) + from_text)
+    from_text = scored["name_from_text"].to_numpy(dtype=bool)
+    name_words = [f"name {h}" for h in _HUNDREDTHS] + [f"name {h} (from text)" for h in _HUNDREDTHS]
+    name = _part(name_words, _hundredths(name_sim) + 101 * from_text, ~np.isnan(name_sim))
     text_sim = scored["text_sim"].to_numpy(dtype=float)
     style_sim = scored["style_sim"].to_numpy(dtype=float)
-    known_ages = np.unique(
-        np.concatenate([age_a, age_b])[~np.isnan(np.concatenate([age_a, age_b]))]
-    )
-    age_text = np.array([f"{v:g}" for v in known_ages] + [""], dtype=object)
+    ages = np.concatenate([age_a, age_b])
+    known = np.unique(ages[~np.isnan(ages)])
+    age_words = [f"age {x:g}/{y:g}" for x in known for y in known]
+    index_a = np.searchsorted(known, np.nan_to_num(age_a, nan=-1.0))
+    index_b = np.searchsorted(known, np.nan_to_num(age_b, nan=-1.0))
     both_aged = ~(np.isnan(age_a) | np.isnan(age_b))
-    index_a = np.searchsorted(known_ages, np.nan_to_num(age_a, nan=-1.0))
-    index_b = np.searchsorted(known_ages, np.nan_to_num(age_b, nan=-1.0))
-    age = where(
-        both_aged,
-        "age "
-        + age_text[np.where(both_aged, index_a, -1)]
-        + "/"
-        + age_text[np.where(both_aged, index_b, -1)],
-    )
-    lines = _joined(
-        [
-            phone,
-            where(scored["photo_same"].to_numpy(dtype=bool), "same photo"),
-            name,
-            where(~np.isnan(text_sim), "text " + _two_decimals(text_sim)),
-            where(~np.isnan(style_sim) & (style_sim > 0), "style " + _two_decimals(style_sim)),
-            age,
-        ]
-    )
-    lines[lines == ""] = "no evidence"
-    return lines
+    age_index = np.where(both_aged, index_a * len(known) + index_b, 0)
+    parts = [
+        phone,
+        _part(["same photo"], np.zeros(n, dtype=np.int64), photo),
+        name,
+        _part([f"text {h}" for h in _HUNDREDTHS], _hundredths(text_sim), ~np.isnan(text_sim)),
+        _part(
+            [f"style {h}" for h in _HUNDREDTHS],
+            _hundredths(style_sim),
+            ~np.isnan(style_sim) & (style_sim > 0),
+        ),
+        _part(age_words or [""], age_index, both_aged),
+    ]
+    joined = pc.binary_join_element_wise(*parts, "; ", null_handling="skip")
+    joined = pc.if_else(pc.equal(joined, ""), "no evidence", joined)
+    return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)

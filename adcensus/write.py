@@ -126,9 +126,13 @@ def _csv_cells(column: pd.Series, delimiter: str) -> pa.Array:
     if isinstance(column.dtype, pd.StringDtype):
         text = pa.array(column.array, from_pandas=True)
     else:
-        if column.dtype != object:
-            column = column.astype(object).where(column.notna(), None).map(str, na_action="ignore")
-        text = pa.array(column.to_numpy(dtype=object), from_pandas=True, type=pa.large_string())
+        values = column.to_numpy(dtype=object)
+        if column.dtype != object:  # numbers, as pandas writes them: str() of each
+            missing = column.isna().to_numpy()
+            values = np.array(
+                [None if m else str(v) for v, m in zip(values, missing, strict=True)], object
+            )
+        text = pa.array(values, from_pandas=True, type=pa.large_string())
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
     text = text.cast(pa.large_string())

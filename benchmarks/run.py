@@ -167,7 +167,7 @@ def main() -> None:
     machine += versions
     print(f"machine: {machine}\n")
     print(
-        "| ads | tool | wall s | peak MB | persons (true) | persons error | B-cubed F1 "
+        "| ads | tool | wall s | peak MiB | persons (true) | persons error | B-cubed F1 "
         "| pairwise F1 | speed-up |"
     )
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -39,6 +39,10 @@ app = typer.Typer(
 
 # Options shared by the commands that write a dedupe folder (dedupe, store export), and
 # the privacy options of the others that can write identifiers (review, tally, report).
+# The dedupe folder or census store that review and report read.
+OUTPUT_DIR_ARGUMENT: Any = typer.Argument(
+    ..., metavar="DIR", help="A folder written by `adcensus dedupe`, or a census store."
+)
 OUT_DELIMITER_OPTION: Any = typer.Option(
     ";", "--out-delimiter", help="Delimiter of the CSV outputs: ; (Excel in French), , or tab."
 )

@@ -8,6 +8,7 @@ import typer
 
 from adcensus.cli.base import (
     KEY_FILE_OPTION,
+    OUTPUT_DIR_ARGUMENT,
     PSEUDONYMIZE_OPTION,
     _privacy_key,
     app,
@@ -20,9 +21,7 @@ from adcensus.errors import UsageError
 @app.command()
 @reports_errors
 def report(
-    directory: Path = typer.Argument(
-        ..., metavar="DIR", help="A folder written by `adcensus dedupe`, or a census store."
-    ),
+    directory: Path = OUTPUT_DIR_ARGUMENT,
     out: Path | None = typer.Option(
         None,
         "--out",

@@ -13,6 +13,7 @@ from rich.markup import escape as _escape
 from adcensus.cli.base import (
     DROP_TEXT_OPTION,
     KEY_FILE_OPTION,
+    OUTPUT_DIR_ARGUMENT,
     PSEUDONYMIZE_OPTION,
     _privacy_key,
     app,
@@ -51,9 +52,7 @@ def _review_decisions(given: Path | None, default: Path) -> Any:
 @app.command()
 @reports_errors
 def review(
-    directory: Path = typer.Argument(
-        ..., metavar="DIR", help="A folder written by `adcensus dedupe`, or a census store."
-    ),
+    directory: Path = OUTPUT_DIR_ARGUMENT,
     sample: int | None = typer.Option(
         None,
         "--sample",

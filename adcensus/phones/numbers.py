@@ -14,6 +14,7 @@ import phonenumbers as pn
 
 from adcensus.errors import InputError
 from adcensus.phones.model import PhoneStatus, is_fictional
+from adcensus.phones.validity import country_rules, nsn_lengths
 
 # Overseas departments dial like metropolitan France (0690…, 0692…) with their own
 # country codes: Guadeloupe (and St-Martin, St-Barthélemy), Guyane, Martinique, Réunion
@@ -73,6 +74,24 @@ def _judge_cached(
         italian_leading_zero=leading_zero or None,
         number_of_leading_zeros=zeros if leading_zero else None,
     )
+    nsn = pn.national_significant_number(number)
+    rules = country_rules(country_code)
+    if rules is None:
+        lengths = nsn_lengths(country_code)
+        if lengths and len(nsn) not in lengths:
+            return None  # neither valid nor possible in any region of the code
+        return _judge_by_parser(number)
+    e164 = f"+{country_code}{nsn}"
+    if is_fictional(e164):
+        return e164, "fictional"
+    if rules.is_valid(nsn):
+        return e164, "valid"
+    return (e164, "unallocated") if rules.is_possible(nsn) else None
+
+
+def _judge_by_parser(number: pn.PhoneNumber) -> tuple[str, PhoneStatus] | None:
+    """`_judge` by phonenumbers' own calls: for codes shared by several regions, and the
+    reference that the compiled rules are tested against."""
     e164 = pn.format_number(number, pn.PhoneNumberFormat.E164)
     if is_fictional(e164):
         return e164, "fictional"
@@ -173,6 +192,35 @@ def _window(
     return None
 
 
+def _only_window(
+    found: tuple[str, PhoneStatus], digits: str, groups: list[str], intl: bool, region: _Region
+) -> bool:
+    """True when, by shape alone, no part of a run but the whole, `found`, can be a phone:
+    what the programme of `_cut_run` would pick, known without it.
+
+    A national run: no longer than the shortest national number (so a part is too short
+    for one), no group opening 00CC or equal to the country code. A run written +33 with
+    nine digits after it: its parts after the first group are shorter than a national
+    number, and its parts with the + too short for a French number, at home or overseas.
+    The common unallocated number, "07 01 42 24 61" or "+33 7 01 42 24 61", is then cut
+    at once. (Dates were ruled out by the caller.)
+    """
+    shortest = min(region.national_lengths, default=0)
+    if not 7 <= len(digits) <= 17:
+        return False  # the programme's bounds: no phone has fewer digits, nor more
+    if intl:
+        e164 = found[0]
+        if not (len(e164) == 12 and e164.startswith("+33") and digits[2:3] != "0"):
+            return False  # "+33 0…" goes through the parser, which may drop the 0
+        if len(digits) - len(groups[0]) >= shortest:
+            return False
+        groups = groups[1:]
+    elif len(digits) > shortest:
+        return False
+    cc = region.country_code
+    return not any(group.startswith("00") or group == cc for group in groups)
+
+
 # A phone found in a run: E.164, status, start and end in the run.
 _Found = tuple[str, PhoneStatus, int, int]
 
@@ -193,13 +241,28 @@ def _cut_run(run: str, linked: bool, region_code: str) -> tuple[_Found, ...]:
     digits = _NON_DIGITS.sub("", run)
     first = _GROUP.search(run)
     found = _window(digits, first.group() if first else "", intl, region)
-    if found and found[1] != "unallocated" and (intl or len(set(_NON_DIGITS.findall(run))) < 2):
+    uniform = len(set(_NON_DIGITS.findall(run))) < 2
+    if found and found[1] != "unallocated" and (intl or uniform):
         return ((*found, 0, len(run)),)
     groups = [(m.group(), m.start(), m.end()) for m in _GROUP.finditer(run)]
-    count = len(groups)
     opening = (region.trunk or "0", region.country_code)  # "0" also opens 00CC
     if not intl and not any(group[0].startswith(opening) for group in groups):
         return ()
+    if (
+        found
+        and (intl or uniform)
+        and not _YEAR_DATE.search(run)
+        and _only_window(found, digits, [group[0] for group in groups], intl, region)
+    ):
+        return ((*found, 0, len(run)),)
+    return _programme(run, groups, intl, region)
+
+
+def _programme(
+    run: str, groups: list[tuple[str, int, int]], intl: bool, region: _Region
+) -> tuple[_Found, ...]:
+    """The dynamic programme of `_cut_run` over the digit groups of a run (see there)."""
+    count = len(groups)
     dates = {
         k
         for date in _YEAR_DATE.finditer(run)

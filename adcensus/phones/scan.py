@@ -5,11 +5,9 @@ first sorts out the texts that hold no phone and those that need no normalising.
 
 from __future__ import annotations
 
-import gc
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from functools import cache
 from itertools import chain
 
@@ -17,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from adcensus.numberwords import Segment, spell_out, to_original, word_anchors
+from adcensus.parallel import gc_paused
 from adcensus.phones.model import Phone
 from adcensus.phones.numbers import _classify, _cut_run, _Region, _region
 
@@ -137,19 +136,6 @@ def _whole_cell(text: str, region: _Region) -> list[Phone]:
     return [Phone(found[0], found[1], start, start + len(digits))]
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: a bulk scan makes millions of small objects and
-    no cycles, and the collector walking them again and again doubles the time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 # --- public API -------------------------------------------------------------------------
 
 
@@ -192,7 +178,7 @@ def extract_phones_arrow(texts: pa.Array, region: str = "FR") -> list[list[Phone
 def _extract(texts: list[str | None], info: _Region, plain: list[bool]) -> list[list[Phone]]:
     seen: dict[str, list[Phone]] = {}
     results: list[list[Phone]] = []
-    with _gc_paused():
+    with gc_paused():
         for text, is_plain in zip(texts, plain, strict=True):
             if not isinstance(text, str) or not text:
                 results.append([])

@@ -118,12 +118,21 @@ def _phone_flags(statuses: list[tuple[str, ...]]) -> list[str]:
     return flags
 
 
-def _merge_phones(*found: list[Phone]) -> list[Phone]:
-    seen: dict[str, Phone] = {}
-    for phones in found:
-        for phone in phones:
-            seen.setdefault(phone.e164, phone)
-    return list(seen.values())
+def _phone_columns(
+    in_cells: list[list[Phone]], in_text: list[list[Phone]]
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """Per ad, the E.164 numbers and statuses found in its phone cell, then in its text,
+    each number once, in order of appearance."""
+    phones: list[tuple[str, ...]] = []
+    statuses: list[tuple[str, ...]] = []
+    for cell, text in zip(in_cells, in_text, strict=True):
+        found = cell or text  # each list holds a number once already
+        if cell and text:
+            in_cell = {phone.e164 for phone in cell}
+            found = cell + [phone for phone in text if phone.e164 not in in_cell]
+        phones.append(tuple([phone.e164 for phone in found]))
+        statuses.append(tuple([phone.status for phone in found]))
+    return phones, statuses
 
 
 @dataclass(frozen=True)
@@ -145,18 +154,23 @@ def _scan_chunk(data: tuple[pa.Array, pa.Array, pa.Array, str], start: int, stop
     text is kept only where `keep_text` says so ("" elsewhere), to spare memory.
     """
     cells, texts, keep_text, region = data
-    raw_text = texts[start:stop].to_pylist()
-    in_cells = extract_phones_arrow(cells[start:stop], region)
-    in_text = extract_phones_arrow(texts[start:stop], region)
-    phones = [_merge_phones(a, b) for a, b in zip(in_cells, in_text, strict=True)]
+    chunk = texts[start:stop]
+    in_text = extract_phones_arrow(chunk, region)
+    phones, statuses = _phone_columns(extract_phones_arrow(cells[start:stop], region), in_text)
+    # Only the texts holding a phone change: they alone go through Python.
+    holding = np.flatnonzero(np.fromiter(map(bool, in_text), bool, len(in_text)))
     stripped = [
-        strip_phones(t, found) if found else t for t, found in zip(raw_text, in_text, strict=True)
+        strip_phones(text, in_text[k])
+        for text, k in zip(chunk.take(pa.array(holding)).to_pylist(), holding, strict=True)
     ]
-    cleaned = textmod.remove_urls(pd.Series(stripped, dtype=textmod.ARROW_STR))
+    mask = np.zeros(len(in_text), dtype=bool)
+    mask[holding] = True
+    without = pc.replace_with_mask(chunk, pa.array(mask), pa.array(stripped, pa.large_string()))
+    cleaned = textmod.remove_urls(pd.Series(without, dtype=textmod.ARROW_STR))
     sentences = textmod.split_sentences(cleaned)
     return _Scanned(
-        phones=[tuple(p.e164 for p in found) for found in phones],
-        statuses=[tuple(p.status for p in found) for found in phones],
+        phones=phones,
+        statuses=statuses,
         cleaned=pc.if_else(keep_text[start:stop], textmod.arrow_strings(cleaned), ""),
         sentence_ads=sentences["ad"].to_numpy() + start,
         sentences=textmod.arrow_strings(sentences["sentence"]),

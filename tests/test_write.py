@@ -19,6 +19,7 @@ from adcensus.write import (
     parse_out_delimiter,
     prepare_out_dir,
     write_csv,
+    write_csvs,
 )
 
 
@@ -242,3 +243,26 @@ def test_neutralize_text_treats_each_cell_as_safe_cell_does(cells, start):
     text = pa.array([None, *cells], pa.large_string()).slice(min(start, len(cells)))
     got = neutralize_text(text).to_pylist()
     assert got == [None if v is None else safe_cell(v) for v in text.to_pylist()]
+
+
+def test_write_csvs_writes_each_file_as_csv_bytes_does(tmp_path, monkeypatch):
+    monkeypatch.setattr(write, "CSV_CHUNK_ROWS", 2)  # several chunks, built by threads
+    frames = [
+        pd.DataFrame({"a": ["x;y", "=1", None, "é", "5"], "n": range(5)}),
+        pd.DataFrame({"only": ["", "a"]}),
+        pd.DataFrame({"a": pd.Series([], dtype="str"), "x": pd.Series([], dtype="float64")}),
+    ]
+    paths = [tmp_path / f"{k}.csv" for k in range(3)]
+    seen = []
+    write_csvs(list(zip(frames, paths, strict=True)), ";", lambda frame: seen.append(len(frame)))
+    assert [path.read_bytes() for path in paths] == [csv_bytes(frame) for frame in frames]
+    assert seen == [5, 2, 0]
+
+
+def test_write_csvs_stops_at_a_file_that_fails_and_keeps_the_ones_before(tmp_path):
+    good = pd.DataFrame({"a": ["x"], "n": [1]})
+    bad = pd.DataFrame({"a": pd.Series([1, "y"], dtype=object), "n": [1, 2]})  # no text
+    paths = [tmp_path / "good.csv", tmp_path / "bad.csv", tmp_path / "after.csv"]
+    with pytest.raises(pa.ArrowTypeError):
+        write_csvs(list(zip([good, bad, good], paths, strict=True)))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.csv"]

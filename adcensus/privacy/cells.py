@@ -76,7 +76,7 @@ def neutralize_text(text: pa.Array) -> pa.Array:
     if len(text) == 0:
         return text
     large = pa.types.is_large_string(text.type) or pa.types.is_large_binary(text.type)
-    offsets = np.frombuffer(text.buffers()[1], np.int64 if large else np.int32)
+    offsets: np.ndarray = np.frombuffer(text.buffers()[1], np.int64 if large else np.int32)
     offsets = offsets[text.offset : text.offset + len(text) + 1]
     data = text.buffers()[2]
     if data is None or offsets[-1] == offsets[0]:

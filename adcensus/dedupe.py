@@ -24,7 +24,7 @@ from adcensus.progress import Progress, silent
 from adcensus.read import AdTable, read_ads
 from adcensus.settings import Settings
 from adcensus.text import join_groups
-from adcensus.write import prepare_out_dir, write_csv, write_json
+from adcensus.write import prepare_out_dir, write_csvs, write_json
 
 DECISIONS = ("link", "doubtful", "conflict", "agency", "confirmed", "rejected")
 
@@ -356,9 +356,14 @@ def write_outputs(
     tables = (result.ads, result.persons, result.pairs)
     total, done = sum(len(table) for table in tables), 0
     note("write", 0, total)
-    for table, path in zip(tables, paths, strict=False):
-        write_csv(table, path, delimiter)
+
+    def written(table: pd.DataFrame) -> None:
+        nonlocal done
         done += len(table)
         note("write", done, total)
+
+    # One file after the other, as before, but the next file's rows are built while
+    # one is flushed to disk.
+    write_csvs(list(zip(tables, paths, strict=False)), delimiter, written)
     write_json(result.summary, paths[3])
     return paths

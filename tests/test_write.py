@@ -1,7 +1,10 @@
 import os
 import stat
+from unittest.mock import patch
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,12 +12,14 @@ from hypothesis import strategies as st
 from adcensus import write
 from adcensus.errors import OutputError, UsageError
 from adcensus.privacy import neutralize_formulas, safe_cell
+from adcensus.privacy.cells import neutralize_text
 from adcensus.write import (
     atomic_write,
     csv_bytes,
     parse_out_delimiter,
     prepare_out_dir,
     write_csv,
+    write_csvs,
 )
 
 
@@ -182,3 +187,82 @@ def test_neutralize_formulas_treats_each_cell_as_safe_cell_does(cells):
         assert [None if pd.isna(v) else v for v in got] == [
             None if pd.isna(v) else v for v in expected
         ]
+
+
+def _expected_csv(frame: pd.DataFrame, delimiter: str) -> bytes:
+    """The bytes of pandas' to_csv, the contract that write_csv_to keeps."""
+    text = neutralize_formulas(frame).to_csv(index=False, sep=delimiter, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
+
+
+_NUMBERS = st.floats() | st.sampled_from([0.0, -0.0, 1e16, 1e-5, 20.0, 0.1, -1e300, 5e-324])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_CELLS, _NUMBERS, st.integers(-(2**63), 2**63 - 1), st.booleans()),
+        max_size=12,
+    ),
+    st.sampled_from([";", ",", "\t"]),
+    st.integers(1, 5),
+)
+def test_numbers_and_chunks_are_written_as_pandas_writes_them(rows, delimiter, chunk_rows):
+    frame = pd.DataFrame(rows, columns=["a", "x", "n", "b"]).astype(
+        {"a": "str", "x": "float64", "n": "int64", "b": "bool"}
+    )
+    frame["u"] = frame["n"].abs().astype("uint64")
+    frame["nullable"] = frame["n"].astype("Int64").mask(frame["b"])
+    with patch.object(write, "CSV_CHUNK_ROWS", chunk_rows):
+        assert csv_bytes(frame, delimiter) == _expected_csv(frame, delimiter)
+
+
+def test_cells_behind_a_null_are_neither_quoted_nor_neutralised():
+    # Arrow lets a null cell keep bytes; they must not leak into the CSV.
+    data = pa.py_buffer(b'=x;y"a')
+    offsets = pa.py_buffer(np.array([0, 4, 5, 6], dtype=np.int64).tobytes())
+    validity = pa.py_buffer(np.packbits([0, 1, 1], bitorder="little").tobytes())
+    text = pa.LargeStringArray.from_buffers(3, offsets, data, validity)
+    frame = pd.DataFrame({"a": pd.Series(pd.arrays.ArrowStringArray(text)), "n": [1, 2, 3]})
+    assert csv_bytes(frame) == '\ufeffa;n\r\n;1\r\n"""";2\r\na;3\r\n'.encode()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(width=32) | st.sampled_from([1e6, 1e16, -0.0]), max_size=8))
+def test_float32_cells_are_str_of_their_value(numbers):
+    # pandas writes float32 cells its own way ("1e+06"); they are kept as str() wrote them.
+    frame = pd.DataFrame({"x": pd.Series(numbers, dtype="float32"), "n": 1})
+    lines = [f"{'' if x != x else float(x)};1" for x in frame["x"].tolist()]
+    expected = "\ufeff" + "".join(f"{line}\r\n" for line in ["x;n", *lines])
+    assert csv_bytes(frame) == expected.encode()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CELLS, max_size=12), st.integers(0, 3))
+def test_neutralize_text_treats_each_cell_as_safe_cell_does(cells, start):
+    text = pa.array([None, *cells], pa.large_string()).slice(min(start, len(cells)))
+    got = neutralize_text(text).to_pylist()
+    assert got == [None if v is None else safe_cell(v) for v in text.to_pylist()]
+
+
+def test_write_csvs_writes_each_file_as_csv_bytes_does(tmp_path, monkeypatch):
+    monkeypatch.setattr(write, "CSV_CHUNK_ROWS", 2)  # several chunks, built by threads
+    frames = [
+        pd.DataFrame({"a": ["x;y", "=1", None, "é", "5"], "n": range(5)}),
+        pd.DataFrame({"only": ["", "a"]}),
+        pd.DataFrame({"a": pd.Series([], dtype="str"), "x": pd.Series([], dtype="float64")}),
+    ]
+    paths = [tmp_path / f"{k}.csv" for k in range(3)]
+    seen = []
+    write_csvs(list(zip(frames, paths, strict=True)), ";", lambda frame: seen.append(len(frame)))
+    assert [path.read_bytes() for path in paths] == [csv_bytes(frame) for frame in frames]
+    assert seen == [5, 2, 0]
+
+
+def test_write_csvs_stops_at_a_file_that_fails_and_keeps_the_ones_before(tmp_path):
+    good = pd.DataFrame({"a": ["x"], "n": [1]})
+    bad = pd.DataFrame({"a": pd.Series([1, "y"], dtype=object), "n": [1, 2]})  # no text
+    paths = [tmp_path / "good.csv", tmp_path / "bad.csv", tmp_path / "after.csv"]
+    with pytest.raises(pa.ArrowTypeError):
+        write_csvs(list(zip([good, bad, good], paths, strict=True)))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.csv"]

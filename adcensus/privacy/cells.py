@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from adcensus.phones import extract_phones, mask_phone
 
@@ -56,6 +59,44 @@ def neutralize_formulas(frame: pd.DataFrame) -> pd.DataFrame:
                 objects = column.astype(object)
                 out[name] = objects.where(~risky, "'" + text[risky].astype(object))
     return out
+
+
+# The formula starts are ASCII, so a cell starts with one when its first byte is one.
+_FORMULA_FIRST_BYTE = np.zeros(256, dtype=bool)
+_FORMULA_FIRST_BYTE[list("".join(_FORMULA_START).encode())] = True
+
+
+def neutralize_text(text: pa.Array) -> pa.Array:
+    """`text` (an arrow string array) with every formula-like cell neutralised.
+
+    The same cells as `neutralize_formulas` on a text column, but only the few cells
+    whose first byte is a formula start are looked at again, so a clean column costs
+    one read of its offsets.
+    """
+    if len(text) == 0:
+        return text
+    large = pa.types.is_large_string(text.type) or pa.types.is_large_binary(text.type)
+    offsets: np.ndarray = np.frombuffer(text.buffers()[1], np.int64 if large else np.int32)
+    offsets = offsets[text.offset : text.offset + len(text) + 1]
+    data = text.buffers()[2]
+    if data is None or offsets[-1] == offsets[0]:
+        return text
+    nonempty = np.flatnonzero(offsets[1:] > offsets[:-1])
+    first = np.frombuffer(data, np.uint8)[offsets[nonempty]]
+    candidates = nonempty[_FORMULA_FIRST_BYTE[first]]
+    if text.null_count:  # a null cell may keep bytes behind it; it is still no formula
+        candidates = candidates[text.is_valid().to_numpy(zero_copy_only=False)[candidates]]
+    if len(candidates) == 0:
+        return text
+    plain = pc.match_substring_regex(text.take(candidates), _PLAIN_NUMBER_RE2)
+    risky = candidates[~plain.to_numpy(zero_copy_only=False)]
+    if len(risky) == 0:
+        return text
+    mask = np.zeros(len(text), dtype=bool)
+    mask[risky] = True
+    apostrophe, nothing = pa.scalar("'", text.type), pa.scalar("", text.type)
+    fixed = pc.binary_join_element_wise(apostrophe, text.take(risky), nothing)
+    return pc.replace_with_mask(text, pa.array(mask), fixed)
 
 
 def mask_phones_in(text: str) -> str:

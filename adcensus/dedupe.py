@@ -306,7 +306,10 @@ def _persons_table(
             "phones": _column(phones),
         }
     )
-    persons = persons.sort_values(["ads", "person_id"], ascending=[False, True], kind="stable")
+    # Most ads first, then by id: a stable sort in Arrow, without pandas factorizing the ids.
+    keys = pa.table({"ads": persons["ads"].to_numpy(), "person_id": person_ids})
+    order = pc.sort_indices(keys, sort_keys=[("ads", "descending"), ("person_id", "ascending")])
+    persons = persons.take(order.to_numpy())
     return persons[list(col.PERSONS_COLUMNS)].reset_index(drop=True).fillna("")
 
 

@@ -287,7 +287,8 @@ def _safe_components(
     # Distinct numbers per component: distinct (component, number) codes, counted.
     found = flat.codes >= 0
     width = max(len(flat.numbers), 1)
-    held = np.unique(component[flat.ads[found]].astype(np.int64) * width + flat.codes[found])
+    held = np.sort(component[flat.ads[found]].astype(np.int64) * width + flat.codes[found])
+    held = held[np.r_[True, held[1:] != held[:-1]]] if len(held) else held  # sort, not hash
     per_component = np.bincount(held // width, minlength=count)
     safe = (
         ~(name_min < name_max)

@@ -190,28 +190,12 @@ def _ads_table(
     reason: pa.Array = pa.nulls(n, pa.large_string()).fill_null("alone")
     joined = np.flatnonzero((outcome == "joined") | (outcome == "same"))
     if len(joined):
-        # Per ad, the evidence of its strongest link; ties go to the partner first in
-        # key order, so that row order never matters. Picked with ufunc.at (maximum,
-        # then minimum) rather than a three-key lexsort: 2.4 s → 0.1 s at 4M rows.
         a, b = scored["a"].to_numpy()[joined], scored["b"].to_numpy()[joined]
-        ads = np.concatenate([a, b])
-        partner_rank = ranks[np.concatenate([b, a])]
-        score = np.tile(scored["score"].to_numpy(dtype=float)[joined], 2)
-        score[np.isnan(score)] = -np.inf  # a missing score loses, as it sorted last
-        best = np.full(n, -np.inf)
-        np.maximum.at(best, ads, score)
-        top = np.flatnonzero(score == best[ads])
-        nearest = np.full(n, n, dtype=np.int64)
-        np.minimum.at(nearest, ads[top], partner_rank[top])
-        chosen = top[partner_rank[top] == nearest[ads[top]]]
-        # Should a pair appear twice, its first row wins, as in a stable sort.
-        strongest = np.full(n, len(ads), dtype=np.int64)
-        np.minimum.at(strongest, ads[chosen], chosen)
-        strongest = np.where(
-            strongest < len(ads), np.tile(joined, 2)[np.minimum(strongest, len(ads) - 1)], -1
-        )
+        score = scored["score"].to_numpy(dtype=float)[joined]
+        strongest = _strongest_links(n, a, b, score, ranks)
         linked = strongest >= 0
-        evidence = _arrow(scored["evidence"]).take(pa.array(np.where(linked, strongest, 0)))
+        rows = joined[np.where(linked, strongest, 0)]
+        evidence = _arrow(scored["evidence"]).take(pa.array(rows))
         reason = pc.if_else(pa.array(linked), evidence, reason)
     table_flags = _arrow(table.flags.fillna(""))
     phone_flags = _arrow(features["phone_flags"])
@@ -233,6 +217,30 @@ def _ads_table(
         target = name if name not in table.frame.columns else f"adcensus_{name}"
         out[target] = _column(values)
     return out
+
+
+def _strongest_links(
+    n: int, a: np.ndarray, b: np.ndarray, score: np.ndarray, ranks: np.ndarray
+) -> np.ndarray:
+    """Per ad 0..n-1, the index of its strongest link among the pairs a–b (-1: none).
+
+    Ties go to the partner first in key order, so that row order never matters; a
+    missing score loses; a pair given twice counts by its first row. The same
+    choice as a lexsort on (ad, -score, partner rank), made with ufunc.at (max,
+    then min): 2.4 s → 0.1 s on 4M rows.
+    """
+    ads = np.concatenate([a, b])
+    partner_rank = ranks[np.concatenate([b, a])]
+    score = np.tile(np.where(np.isnan(score), -np.inf, score), 2)
+    best = np.full(n, -np.inf)
+    np.maximum.at(best, ads, score)
+    top = np.flatnonzero(score == best[ads])
+    nearest = np.full(n, len(ranks), dtype=np.int64)
+    np.minimum.at(nearest, ads[top], partner_rank[top])
+    chosen = top[partner_rank[top] == nearest[ads[top]]]
+    first = np.full(n, len(ads), dtype=np.int64)
+    np.minimum.at(first, ads[chosen], chosen)
+    return np.where(first < len(ads), first % max(len(a), 1), -1)
 
 
 def _phone_values(flat: FlatPhones) -> pa.Array:

@@ -262,22 +262,35 @@ def _distinct_joined(
 ) -> pa.Array:
     """Per label, its distinct non-empty values (stripped), sorted and `;`-joined.
 
-    The values come factorized (`codes` into `uniques`, -1 for missing): the strings
-    are stripped and sorted once each, the rest is integer work.
+    The values come factorized (`codes` into `uniques`, -1 for missing): each distinct
+    string is stripped and sorted once, in Arrow (the order pandas sorts in); the rest
+    is integer work on (label, sorted code).
     """
-    stripped = pd.Series(uniques, dtype=object).astype(str).str.strip()
-    # Sorted codes: sorting the codes sorts the values, which sort as pandas sorts them.
-    to_sorted, values = pd.factorize(stripped, sort=True)
-    values = np.asarray(values, dtype=object)
+    stripped = _arrow(pd.Series(uniques, dtype=object).astype(str).str.strip())
+    order = pc.array_sort_indices(stripped).to_numpy()
+    ordered = stripped.take(pa.array(order))
+    first = np.ones(len(order), dtype=bool)  # first of its value in sorted order
+    if len(order) > 1:
+        first[1:] = pc.not_equal(ordered[1:], ordered[:-1]).to_numpy(zero_copy_only=False)
+    to_sorted = np.empty(len(order), dtype=np.int64)
+    to_sorted[order] = np.cumsum(first) - 1
+    values = ordered.filter(pa.array(first))
     known = codes >= 0
     width = max(len(values), 1)
     pairs = np.sort(labels[known].astype(np.int64) * width + to_sorted[codes[known]])
     pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
     groups, value_codes = pairs // width, pairs % width
-    kept = values[value_codes] != ""
-    groups, value_codes = groups[kept], value_codes[kept]
-    items = _strings(values).take(pa.array(value_codes))
+    if len(values) and values[0].as_py() == "":  # "" sorts first: drop code 0
+        groups, value_codes = groups[value_codes > 0], value_codes[value_codes > 0]
+    items = values.take(pa.array(value_codes))
     return _join_lists(np.bincount(groups, minlength=n_groups), items, ";")
+
+
+def _days(stamps: pd.Series) -> pa.Array:
+    """Timestamps as "YYYY-MM-DD" (null for NaT), each distinct one formatted once."""
+    codes, uniques = pd.factorize(stamps)
+    text = _arrow(pd.Series(uniques).dt.strftime("%Y-%m-%d"))
+    return text.take(pa.array(np.maximum(codes, 0), mask=codes < 0))
 
 
 def _persons_table(
@@ -297,28 +310,32 @@ def _persons_table(
         return _distinct_joined(labels, codes, uniques, n)
 
     n = len(person_ids)
+    ads = np.bincount(labels, minlength=n)
+    # Most ads first, then by id: a stable sort in Arrow, without pandas factorizing the
+    # ids. The labels are renumbered in that order, so every column comes out sorted.
+    keys = pa.table({"ads": ads, "person_id": person_ids})
+    order = pc.sort_indices(keys, sort_keys=[("ads", "descending"), ("person_id", "ascending")])
+    order = order.to_numpy()
+    place = np.empty(n, dtype=np.int64)
+    place[order] = np.arange(n)
+    labels = place[labels]
     first_ad = np.full(n, len(labels), dtype=np.int64)
     np.minimum.at(first_ad, labels, np.arange(len(labels)))
     dates = pd.Series(features["date"].to_numpy()).groupby(labels)
-    phones = _distinct_joined(labels[flat.ads], flat.codes, flat.numbers, n)
     persons = pd.DataFrame(
         {
-            "person_id": _column(person_ids),
+            "person_id": _column(person_ids.take(pa.array(order))),
             "network_id": _column(network_ids.take(pa.array(networks[first_ad]))),
-            "ads": np.bincount(labels, minlength=n),
+            "ads": ads[order],
             "sites": _column(original(col.SITE)),
             "cities": _column(original(col.CITY)),
-            "first_seen": dates.min().dt.strftime("%Y-%m-%d").to_numpy(),
-            "last_seen": dates.max().dt.strftime("%Y-%m-%d").to_numpy(),
+            "first_seen": _column(_days(dates.min())),
+            "last_seen": _column(_days(dates.max())),
             "names": _column(original(col.NAME)),
-            "phones": _column(phones),
+            "phones": _column(_distinct_joined(labels[flat.ads], flat.codes, flat.numbers, n)),
         }
     )
-    # Most ads first, then by id: a stable sort in Arrow, without pandas factorizing the ids.
-    keys = pa.table({"ads": persons["ads"].to_numpy(), "person_id": person_ids})
-    order = pc.sort_indices(keys, sort_keys=[("ads", "descending"), ("person_id", "ascending")])
-    persons = persons.take(order.to_numpy())
-    return persons[list(col.PERSONS_COLUMNS)].reset_index(drop=True).fillna("")
+    return persons[list(col.PERSONS_COLUMNS)].fillna("")
 
 
 def _pairs_table(

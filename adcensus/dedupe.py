@@ -207,7 +207,7 @@ def _ads_table(
     added = {
         col.PERSON_ID: persons[1].take(pa.array(persons[0])),
         col.NETWORK_ID: networks[1].take(pa.array(networks[0])),
-        col.PHONES: _join_lists(flat.counts, _phone_values(flat), ";"),
+        col.PHONES: _join_lists(flat.counts, flat.values, ";"),
         col.LINK_REASON: reason,
         col.AD_KEY: _arrow(features["key"]),
         col.FLAGS: flags,
@@ -243,12 +243,6 @@ def _strongest_links(
     return np.where(first < len(ads), first % max(len(a), 1), -1)
 
 
-def _phone_values(flat: FlatPhones) -> pa.Array:
-    """The numbers of the flat phone rows, in row order (null where missing)."""
-    numbers = _strings(flat.numbers)
-    return numbers.take(pa.array(np.maximum(flat.codes, 0), mask=flat.codes < 0))
-
-
 def _join_lists(counts: np.ndarray, items: pa.Array, sep: str) -> pa.Array:
     """`items` cut into consecutive lists of `counts` items, each joined by `sep` ("" if empty)."""
     offsets = np.zeros(len(counts) + 1, dtype=np.int64)
@@ -266,7 +260,10 @@ def _distinct_joined(
     string is stripped and sorted once, in Arrow (the order pandas sorts in); the rest
     is integer work on (label, sorted code).
     """
-    stripped = _arrow(pd.Series(uniques, dtype=object).astype(str).str.strip())
+    values = pd.Series(uniques)
+    if values.dtype != "str":  # as str() makes them, e.g. for numbers
+        values = values.astype(object).astype(str)
+    stripped = _arrow(values.str.strip())
     order = pc.array_sort_indices(stripped).to_numpy()
     ordered = stripped.take(pa.array(order))
     first = np.ones(len(order), dtype=bool)  # first of its value in sorted order
@@ -274,15 +271,15 @@ def _distinct_joined(
         first[1:] = pc.not_equal(ordered[1:], ordered[:-1]).to_numpy(zero_copy_only=False)
     to_sorted = np.empty(len(order), dtype=np.int64)
     to_sorted[order] = np.cumsum(first) - 1
-    values = ordered.filter(pa.array(first))
+    distinct = ordered.filter(pa.array(first))
     known = codes >= 0
-    width = max(len(values), 1)
+    width = max(len(distinct), 1)
     pairs = np.sort(labels[known].astype(np.int64) * width + to_sorted[codes[known]])
     pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
     groups, value_codes = pairs // width, pairs % width
-    if len(values) and values[0].as_py() == "":  # "" sorts first: drop code 0
+    if len(distinct) and distinct[0].as_py() == "":  # "" sorts first: drop code 0
         groups, value_codes = groups[value_codes > 0], value_codes[value_codes > 0]
-    items = values.take(pa.array(value_codes))
+    items = distinct.take(pa.array(value_codes))
     return _join_lists(np.bincount(groups, minlength=n_groups), items, ";")
 
 
@@ -332,7 +329,9 @@ def _persons_table(
             "first_seen": _column(_days(dates.min())),
             "last_seen": _column(_days(dates.max())),
             "names": _column(original(col.NAME)),
-            "phones": _column(_distinct_joined(labels[flat.ads], flat.codes, flat.numbers, n)),
+            "phones": _column(
+                _distinct_joined(labels[flat.ads], flat.codes, _column(flat.numbers), n)
+            ),
         }
     )
     return persons[list(col.PERSONS_COLUMNS)].fillna("")

@@ -4,6 +4,7 @@ import hashlib
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from adcensus.dedupe import _distinct_joined, _pairs_table, _strongest_links
@@ -30,7 +31,8 @@ def test_flat_phones_match_explode():
     flat = flat_phones(phones)
     exploded = pd.Series(phones, dtype=object).explode().dropna()
     assert flat.ads.tolist() == exploded.index.tolist()
-    assert flat.numbers[flat.codes].tolist() == exploded.tolist()
+    assert flat.values.to_pylist() == exploded.tolist()
+    assert flat.numbers.take(pa.array(flat.codes)).to_pylist() == exploded.tolist()
     assert flat.counts.tolist() == [len(p) for p in phones]
     empty = flat_phones([])
     assert len(empty.ads) == len(empty.codes) == len(empty.counts) == 0

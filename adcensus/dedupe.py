@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -387,12 +386,14 @@ def _pairs_table(
 
 def _phone_counts(flat: FlatPhones, statuses: pd.Series) -> dict[str, int]:
     """Distinct phone numbers found, by status (valid, fictional, unallocated)."""
-    status = np.fromiter(chain.from_iterable(statuses), dtype=object, count=len(flat.codes))
+    # A number's status is the one of its last row (drop_duplicates(keep="last") did
+    # that); the rows of those last occurrences stay in their order.
     found = np.flatnonzero(flat.codes >= 0)
-    # A number's status is the one of its last row, as drop_duplicates(keep="last").
-    _, from_end = np.unique(flat.codes[found][::-1], return_index=True)
-    last = np.sort(found[len(found) - 1 - from_end])
-    by_status = pd.Series(status[last]).value_counts()
+    last = np.full(len(flat.numbers), -1, dtype=np.int64)
+    np.maximum.at(last, flat.codes[found], found)
+    last = np.sort(last[last >= 0])
+    status = pa.array(list(statuses), type=pa.large_list(pa.large_string())).flatten()
+    by_status = pd.Series(status.take(pa.array(last)).to_numpy(zero_copy_only=False)).value_counts()
     counts = {"distinct": len(last), "valid": 0, "fictional": 0, "unallocated": 0}
     counts.update({str(k): int(v) for k, v in by_status.items()})
     return counts

@@ -348,20 +348,22 @@ class IdMaker:
 
     def __init__(self, keys: np.ndarray, ranks: np.ndarray) -> None:
         self.keys, self.ranks = keys, ranks
-        self._digests: dict[int, str] = {}
+        self._digests = np.full(len(keys), None, dtype=object)
 
     def per_label(self, labels: np.ndarray, prefix: str) -> np.ndarray:
         """The id of each label 0..max (object array; None for a label no ad has)."""
-        positions = smallest_keys(labels, self.ranks).tolist()
-        digests, keys = self._digests, self.keys
+        positions = smallest_keys(labels, self.ranks)
+        present = positions[positions >= 0]
+        todo = present[np.equal(self._digests[present], None)]
         sha = hashlib.sha256
-        for position in positions:
-            if position not in digests and position >= 0:
-                # Trailing NULs dropped, as numpy's fixed-width strings always did here.
-                key = keys[position].rstrip("\x00")
-                digests[position] = sha(key.encode("utf-8")).hexdigest()[:10]
-        ids = [prefix + digests[position] if position >= 0 else None for position in positions]
-        return np.array(ids, dtype=object)
+        # Trailing NULs dropped, as numpy's fixed-width strings always did here.
+        self._digests[todo] = [
+            sha(key.rstrip("\x00").encode("utf-8")).hexdigest()[:10]
+            for key in self.keys[todo].tolist()
+        ]
+        ids = np.full(len(positions), None, dtype=object)
+        ids[positions >= 0] = prefix + self._digests[present]
+        return ids
 
 
 def stable_ids(labels: np.ndarray, keys: np.ndarray, prefix: str) -> np.ndarray:

@@ -176,16 +176,21 @@ class _Persons:
         if ri == rj:
             return "same"
         gi, gj = self.group(ri), self.group(rj)
-        lo = _nan_safe(min, gi.age_min, gj.age_min)
-        hi = _nan_safe(max, gi.age_max, gj.age_max)
+        max_phones = self.settings.max_phones
         if not forced and (
             self._age_gap(gi, gj) > self.settings.max_age_span
-            or len(gi.phones | gj.phones) > self.settings.max_phones
+            # The union set is made only when the two counts alone could exceed the cap.
+            or (
+                len(gi.phones) + len(gj.phones) > max_phones
+                and len(gi.phones | gj.phones) > max_phones
+            )
             or not self._names_compatible(gi.names, gj.names)
         ):
             return "conflict"
         if self.apart and self._kept_apart(ri, rj):
             return "conflict"
+        lo = _nan_safe(min, gi.age_min, gj.age_min)
+        hi = _nan_safe(max, gi.age_max, gj.age_max)
         if len(gi.names) < len(gj.names):
             ri, rj, gi, gj = rj, ri, gj, gi
         self.parent[rj] = ri

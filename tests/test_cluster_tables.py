@@ -6,12 +6,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from adcensus.dedupe import _distinct_joined, _pairs_table, _strongest_links
 from adcensus.link.cluster import (
     IdMaker,
     _safe_components,
     flat_phones,
+    group_networks,
     key_ranks,
     smallest_keys,
     stable_ids,
@@ -178,3 +181,27 @@ def test_pairs_table_matches_the_plain_one(reviewed):
     got = _pairs_table(features, scored, outcome, labels, settings, ranks)
     expected = old_pairs_table(features, scored, outcome, labels, settings, ranks)
     pd.testing.assert_frame_equal(got, expected)
+
+
+def test_networks_are_numbered_as_components_over_the_ads():
+    rng = np.random.default_rng(6)
+    n, m, settings = 200, 150, Settings()
+    labels = np.unique(rng.integers(0, 90, n), return_inverse=True)[1]
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    scored = pd.DataFrame(
+        {
+            "a": a,
+            "b": b,
+            "shared_phone": pd.Series(rng.choice(["", "", "", "+33639980001"], m), dtype="str"),
+            "text_sim": rng.choice([np.nan, 0.2, settings.text_same, 1.0], m).astype(np.float32),
+        }
+    )
+    got = group_networks(pd.DataFrame({"key": np.arange(n)}), labels, scored, settings)
+    # main's version: each ad also joined to the first ad of its person, components over ads
+    joins = (scored["shared_phone"].to_numpy() != "") | (
+        np.nan_to_num(scored["text_sim"].to_numpy(dtype=float)) >= settings.text_same
+    )
+    first = pd.Series(np.arange(n)).groupby(labels).transform("min").to_numpy()
+    rows, cols = np.concatenate([a[joins], np.arange(n)]), np.concatenate([b[joins], first])
+    graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n))
+    assert got.tolist() == connected_components(graph, directed=False)[1].tolist()

@@ -14,16 +14,17 @@ from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from adcensus import __version__
 from adcensus import columns as col
 from adcensus.link import candidate_pairs, cluster_persons, group_networks, score_pairs
-from adcensus.link.cluster import stable_ids
+from adcensus.link.cluster import FlatPhones, IdMaker, flat_phones, key_ranks
 from adcensus.normalize import prepare
 from adcensus.progress import Progress, silent
 from adcensus.read import AdTable, read_ads
 from adcensus.settings import Settings
-from adcensus.text import join_groups
 from adcensus.write import prepare_out_dir, write_csvs, write_json
 
 DECISIONS = ("link", "doubtful", "conflict", "agency", "confirmed", "rejected")
@@ -86,19 +87,24 @@ def dedupe_table(
     if len(reviewed):
         scored = _apply_reviews(scored, reviewed)
     note("cluster", 0, len(scored))
-    labels, outcome = cluster_persons(features, scored, settings)
+    flat = flat_phones(features["phones"].to_numpy(dtype=object))
+    labels, outcome = cluster_persons(features, scored, settings, flat)
     networks = group_networks(features, labels, scored, settings)
     # The tables read only these; the similarities go (300 MB at a million ads).
     kept = ["a", "b", "score", "evidence", "agency_phone", "review"]
     scored = scored[[column for column in kept if column in scored]]
-    keys = features["key"].astype(object).to_numpy()
-    person_ids = stable_ids(labels, keys, "P")
-    network_ids = stable_ids(networks, keys, "N")
-    ranks = _key_ranks(features)
-    ads = _ads_table(table, features, scored, outcome, person_ids, network_ids, ranks)
-    persons = _persons_table(table, features, labels, person_ids, network_ids)
+    ranks = key_ranks(features["key"])
+    ids = IdMaker(features["key"].astype(object).to_numpy(), ranks)
+    # Per label; the per-ad columns are taken from these in Arrow.
+    person_ids = _strings(ids.per_label(labels, "P"))
+    network_ids = _strings(ids.per_label(networks, "N"))
+    ads = _ads_table(
+        table, features, scored, outcome, (labels, person_ids), (networks, network_ids), ranks, flat
+    )
+    persons = _persons_table(table, features, labels, person_ids, network_ids, networks, flat)
     pairs = _pairs_table(features, scored, outcome, labels, settings, ranks)
-    summary = _summary(table, ads, persons, pairs, settings, features, len(prepared.boilerplate))
+    boilerplate = len(prepared.boilerplate)
+    summary = _summary(table, ads, persons, pairs, settings, flat, features, boilerplate)
     if decisions is not None:
         summary["decisions"] = {"given": len(decisions), "applied": len(reviewed)}
     note("cluster", len(outcome), len(outcome))
@@ -145,12 +151,26 @@ def _apply_reviews(scored: pd.DataFrame, reviewed: pd.DataFrame) -> pd.DataFrame
     )
 
 
-def _key_ranks(features: pd.DataFrame) -> np.ndarray:
-    """Each ad's rank in the order of the ad keys (content-derived, unique)."""
-    keys = features["key"].astype(object).to_numpy()
-    ranks = np.empty(len(keys), dtype=np.int64)
-    ranks[np.argsort(keys, kind="stable")] = np.arange(len(keys))
-    return ranks
+def _arrow(values: pd.Series) -> pa.Array:
+    """A column as one pyarrow large-string array, missing values null."""
+    array = pa.array(values.astype("str").array)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.cast(pa.large_string())
+
+
+def _strings(values: Any) -> pa.Array:
+    """Python strings (None for missing) as a pyarrow large-string array."""
+    return pa.array(values, type=pa.large_string())
+
+
+def _column(array: pa.Array) -> pd.api.extensions.ExtensionArray:
+    """A pyarrow string array as a pandas "str" column, with no trip through Python objects.
+
+    Handing pandas Python strings costs seconds at a million ads (it builds the Arrow
+    array from them); the result is the same column.
+    """
+    return pd.array(array, dtype="str")
 
 
 def _ads_table(
@@ -158,86 +178,162 @@ def _ads_table(
     features: pd.DataFrame,
     scored: pd.DataFrame,
     outcome: np.ndarray,
-    person_ids: np.ndarray,
-    network_ids: np.ndarray,
+    persons: tuple[np.ndarray, pa.Array],
+    networks: tuple[np.ndarray, pa.Array],
     ranks: np.ndarray,
+    flat: FlatPhones,
 ) -> pd.DataFrame:
+    """The input rows with our columns added; `persons` and `networks` are (label per
+    ad, id per label)."""
     n = len(features)
-    reason = np.full(n, "alone", dtype=object)
+    reason: pa.Array = pa.nulls(n, pa.large_string()).fill_null("alone")
     joined = np.flatnonzero((outcome == "joined") | (outcome == "same"))
     if len(joined):
-        # Per ad, the evidence of its strongest link; ties go to the partner first in
-        # key order, so that row order never matters.
         a, b = scored["a"].to_numpy()[joined], scored["b"].to_numpy()[joined]
-        ads = np.concatenate([a, b])
-        partners = np.concatenate([b, a])
-        score = np.tile(scored["score"].to_numpy()[joined], 2)
-        rows = np.tile(joined, 2)
-        order = np.lexsort((ranks[partners], -score, ads))
-        first = order[np.r_[True, ads[order][1:] != ads[order][:-1]]]
-        reason[ads[first]] = scored["evidence"].to_numpy()[rows[first]]
-    table_flags = table.flags.fillna("").astype(object).to_numpy()
-    phone_flags = features["phone_flags"].astype(object).to_numpy()
-    both = (table_flags != "") & (phone_flags != "")
-    flags = table_flags + np.where(both, ";", "") + phone_flags
+        score = scored["score"].to_numpy(dtype=float)[joined]
+        strongest = _strongest_links(n, a, b, score, ranks)
+        linked = strongest >= 0
+        rows = joined[np.where(linked, strongest, 0)]
+        evidence = _arrow(scored["evidence"]).take(pa.array(rows))
+        reason = pc.if_else(pa.array(linked), evidence, reason)
+    table_flags = _arrow(table.flags.fillna(""))
+    phone_flags = _arrow(features["phone_flags"])
+    both = pc.and_(pc.not_equal(table_flags, ""), pc.not_equal(phone_flags, ""))
+    nothing = pa.scalar("", pa.large_string())
+    separator = pc.if_else(both, pa.scalar(";", pa.large_string()), nothing)
+    flags = pc.binary_join_element_wise(table_flags, separator, phone_flags, nothing)
     out = table.frame.copy(deep=False)
     added = {
-        col.PERSON_ID: person_ids,
-        col.NETWORK_ID: network_ids,
-        col.PHONES: [";".join(p) for p in features["phones"]],
+        col.PERSON_ID: persons[1].take(pa.array(persons[0])),
+        col.NETWORK_ID: networks[1].take(pa.array(networks[0])),
+        col.PHONES: _join_lists(flat.counts, flat.values, ";"),
         col.LINK_REASON: reason,
-        col.AD_KEY: features["key"].to_numpy(),
+        col.AD_KEY: _arrow(features["key"]),
         col.FLAGS: flags,
     }
     for name, values in added.items():
         # An input column with the same name is kept; ours gets a prefix.
         target = name if name not in table.frame.columns else f"adcensus_{name}"
-        out[target] = values
+        out[target] = _column(values)
     return out
 
 
-def _distinct_joined(labels: np.ndarray, values: pd.Series, n_groups: int) -> np.ndarray:
-    """Per label, its distinct non-empty values, sorted and `;`-joined."""
-    frame = pd.DataFrame({"label": labels, "value": values.astype(object).to_numpy()})
-    frame = frame[frame["value"].notna()]
-    frame["value"] = frame["value"].astype(str).str.strip()
-    frame = frame[frame["value"] != ""].drop_duplicates().sort_values(["label", "value"])
-    return join_groups(frame["label"].to_numpy(), frame["value"].to_numpy(), n_groups, ";")
+def _strongest_links(
+    n: int, a: np.ndarray, b: np.ndarray, score: np.ndarray, ranks: np.ndarray
+) -> np.ndarray:
+    """Per ad 0..n-1, the index of its strongest link among the pairs a–b (-1: none).
+
+    Ties go to the partner first in key order, so that row order never matters; a
+    missing score loses; a pair given twice counts by its first row. The same
+    choice as a lexsort on (ad, -score, partner rank), made with ufunc.at (max,
+    then min): 2.4 s → 0.1 s on 4M rows.
+    """
+    ads = np.concatenate([a, b])
+    partner_rank = ranks[np.concatenate([b, a])]
+    score = np.tile(np.where(np.isnan(score), -np.inf, score), 2)
+    best = np.full(n, -np.inf)
+    np.maximum.at(best, ads, score)
+    top = np.flatnonzero(score == best[ads])
+    nearest = np.full(n, len(ranks), dtype=np.int64)
+    np.minimum.at(nearest, ads[top], partner_rank[top])
+    chosen = top[partner_rank[top] == nearest[ads[top]]]
+    first = np.full(n, len(ads), dtype=np.int64)
+    np.minimum.at(first, ads[chosen], chosen)
+    return np.where(first < len(ads), first % max(len(a), 1), -1)
+
+
+def _join_lists(counts: np.ndarray, items: pa.Array, sep: str) -> pa.Array:
+    """`items` cut into consecutive lists of `counts` items, each joined by `sep` ("" if empty)."""
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets), items)
+    return pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
+
+
+def _distinct_joined(
+    labels: np.ndarray, codes: np.ndarray, uniques: Any, n_groups: int
+) -> pa.Array:
+    """Per label, its distinct non-empty values (stripped), sorted and `;`-joined.
+
+    The values come factorized (`codes` into `uniques`, -1 for missing): each distinct
+    string is stripped and sorted once, in Arrow (the order pandas sorts in); the rest
+    is integer work on (label, sorted code).
+    """
+    values = pd.Series(uniques)
+    if values.dtype != "str":  # as str() makes them, e.g. for numbers
+        values = values.astype(object).astype(str)
+    stripped = _arrow(values.str.strip())
+    order = pc.array_sort_indices(stripped).to_numpy()
+    ordered = stripped.take(pa.array(order))
+    first = np.ones(len(order), dtype=bool)  # first of its value in sorted order
+    if len(order) > 1:
+        first[1:] = pc.not_equal(ordered[1:], ordered[:-1]).to_numpy(zero_copy_only=False)
+    to_sorted = np.empty(len(order), dtype=np.int64)
+    to_sorted[order] = np.cumsum(first) - 1
+    distinct = ordered.filter(pa.array(first))
+    known = codes >= 0
+    width = max(len(distinct), 1)
+    pairs = np.sort(labels[known].astype(np.int64) * width + to_sorted[codes[known]])
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
+    groups, value_codes = pairs // width, pairs % width
+    if len(distinct) and distinct[0].as_py() == "":  # "" sorts first: drop code 0
+        groups, value_codes = groups[value_codes > 0], value_codes[value_codes > 0]
+    items = distinct.take(pa.array(value_codes))
+    return _join_lists(np.bincount(groups, minlength=n_groups), items, ";")
+
+
+def _days(stamps: pd.Series) -> pa.Array:
+    """Timestamps as "YYYY-MM-DD" (null for NaT), each distinct one formatted once."""
+    codes, uniques = pd.factorize(stamps)
+    text = _arrow(pd.Series(uniques).dt.strftime("%Y-%m-%d"))
+    return text.take(pa.array(np.maximum(codes, 0), mask=codes < 0))
 
 
 def _persons_table(
     table: AdTable,
     features: pd.DataFrame,
     labels: np.ndarray,
-    person_ids: np.ndarray,
-    network_ids: np.ndarray,
+    person_ids: pa.Array,
+    network_ids: pa.Array,
+    networks: np.ndarray,
+    flat: FlatPhones,
 ) -> pd.DataFrame:
-    def original(role: str) -> pd.Series:
+    def original(role: str) -> pa.Array:
         header = table.roles.get(role)
         if header is None:
-            return pd.Series([None] * len(features), dtype=object)
-        return table.frame[header]
+            return _join_lists(np.zeros(n, dtype=np.int64), pa.nulls(0, pa.large_string()), ";")
+        codes, uniques = pd.factorize(table.frame[header])
+        return _distinct_joined(labels, codes, uniques, n)
 
-    n = int(labels.max()) + 1 if len(labels) else 0
-    phones = features["phones"].explode()
-    phone_labels = labels[phones.index.to_numpy()]
+    n = len(person_ids)
+    ads = np.bincount(labels, minlength=n)
+    # Most ads first, then by id: a stable sort in Arrow, without pandas factorizing the
+    # ids. The labels are renumbered in that order, so every column comes out sorted.
+    keys = pa.table({"ads": ads, "person_id": person_ids})
+    order = pc.sort_indices(keys, sort_keys=[("ads", "descending"), ("person_id", "ascending")])
+    order = order.to_numpy()
+    place = np.empty(n, dtype=np.int64)
+    place[order] = np.arange(n)
+    labels = place[labels]
+    first_ad = np.full(n, len(labels), dtype=np.int64)
+    np.minimum.at(first_ad, labels, np.arange(len(labels)))
     dates = pd.Series(features["date"].to_numpy()).groupby(labels)
-    first_ad = pd.Series(np.arange(len(labels))).groupby(labels).min().to_numpy()
     persons = pd.DataFrame(
         {
-            "person_id": person_ids[first_ad],
-            "network_id": network_ids[first_ad],
-            "ads": np.bincount(labels, minlength=n),
-            "sites": _distinct_joined(labels, original(col.SITE), n),
-            "cities": _distinct_joined(labels, original(col.CITY), n),
-            "first_seen": dates.min().dt.strftime("%Y-%m-%d").to_numpy(),
-            "last_seen": dates.max().dt.strftime("%Y-%m-%d").to_numpy(),
-            "names": _distinct_joined(labels, original(col.NAME), n),
-            "phones": _distinct_joined(phone_labels, pd.Series(phones.to_numpy()), n),
+            "person_id": _column(person_ids.take(pa.array(order))),
+            "network_id": _column(network_ids.take(pa.array(networks[first_ad]))),
+            "ads": ads[order],
+            "sites": _column(original(col.SITE)),
+            "cities": _column(original(col.CITY)),
+            "first_seen": _column(_days(dates.min())),
+            "last_seen": _column(_days(dates.max())),
+            "names": _column(original(col.NAME)),
+            "phones": _column(
+                _distinct_joined(labels[flat.ads], flat.codes, _column(flat.numbers), n)
+            ),
         }
     )
-    persons = persons.sort_values(["ads", "person_id"], ascending=[False, True], kind="stable")
-    return persons[list(col.PERSONS_COLUMNS)].reset_index(drop=True).fillna("")
+    return persons[list(col.PERSONS_COLUMNS)].fillna("")
 
 
 def _pairs_table(
@@ -253,48 +349,52 @@ def _pairs_table(
     a, b = scored["a"].to_numpy(), scored["b"].to_numpy()
     same = labels[a] == labels[b]
     conflict = (score >= thr) & (outcome == "conflict") & ~same
-    review = scored["review"].to_numpy() if "review" in scored else np.full(len(scored), "")
-    code = np.select(
-        [
-            review == "y",
-            review == "n",
-            conflict,
-            np.abs(score - thr) < margin,
-            score >= thr,
-            scored["agency_phone"].to_numpy(),
-        ],
-        [1, 2, 3, 4, 5, 6],
-        0,
-    )
-    names = np.array(["", "confirmed", "rejected", "conflict", "doubtful", "link", "agency"])
+    # The decision code, set from the weakest rule to the strongest (the first that
+    # holds wins): a masked assignment each, lighter than np.select at 7M pairs.
+    code = np.zeros(len(scored), dtype=np.int64)
+    code[scored["agency_phone"].to_numpy(dtype=bool)] = 6
+    code[score >= thr] = 5
+    code[np.abs(score - thr) < margin] = 4
+    code[conflict] = 3
+    if "review" in scored:
+        review = scored["review"].to_numpy()
+        code[review == "n"] = 2
+        code[review == "y"] = 1
+    names = _strings(["", "confirmed", "rejected", "conflict", "doubtful", "link", "agency"])
     kept = np.flatnonzero(code)
-    decision = names[code[kept]].astype(object)
+    decision = names.take(pa.array(code[kept]))
     a, b = a[kept], b[kept]
     swap = ranks[a] > ranks[b]
     first, second = np.where(swap, b, a), np.where(swap, a, b)
-    order = np.lexsort((ranks[second], ranks[first]))
+    if len(ranks) < 2**31:  # one int64 key sorts as the pair of ranks, and twice as fast
+        order = np.argsort(ranks[first] * len(ranks) + ranks[second], kind="stable")
+    else:
+        order = np.lexsort((ranks[second], ranks[first]))
     first, second, kept = first[order], second[order], kept[order]
-    keys = features["key"].astype(object).to_numpy()
+    keys = _arrow(features["key"])
     return pd.DataFrame(
         {
-            "ad_a": keys[first],
-            "ad_b": keys[second],
+            "ad_a": _column(keys.take(pa.array(first))),
+            "ad_b": _column(keys.take(pa.array(second))),
             "score": np.round(score[kept], 4),
-            "decision": decision,
-            "evidence": scored["evidence"].to_numpy()[kept],
+            "decision": _column(decision.take(pa.array(order))),
+            "evidence": _column(_arrow(scored["evidence"]).take(pa.array(kept))),
             "same_person": same[kept].astype(int),
         }
     )
 
 
-def _phone_counts(features: pd.DataFrame) -> dict[str, int]:
+def _phone_counts(flat: FlatPhones, statuses: pd.Series) -> dict[str, int]:
     """Distinct phone numbers found, by status (valid, fictional, unallocated)."""
-    phones = features["phones"].explode()
-    statuses = features["phone_statuses"].explode()
-    found = pd.DataFrame({"phone": phones.to_numpy(), "status": statuses.to_numpy()})
-    found = found[found["phone"].notna()].drop_duplicates("phone", keep="last")
-    by_status = found["status"].value_counts()
-    counts = {"distinct": len(found), "valid": 0, "fictional": 0, "unallocated": 0}
+    # A number's status is the one of its last row (drop_duplicates(keep="last") did
+    # that); the rows of those last occurrences stay in their order.
+    found = np.flatnonzero(flat.codes >= 0)
+    last = np.full(len(flat.numbers), -1, dtype=np.int64)
+    np.maximum.at(last, flat.codes[found], found)
+    last = np.sort(last[last >= 0])
+    status = pa.array(list(statuses), type=pa.large_list(pa.large_string())).flatten()
+    by_status = pd.Series(status.take(pa.array(last)).to_numpy(zero_copy_only=False)).value_counts()
+    counts = {"distinct": len(last), "valid": 0, "fictional": 0, "unallocated": 0}
     counts.update({str(k): int(v) for k, v in by_status.items()})
     return counts
 
@@ -305,6 +405,7 @@ def _summary(
     persons: pd.DataFrame,
     pairs: pd.DataFrame,
     settings: Settings,
+    flat: FlatPhones,
     features: pd.DataFrame,
     boilerplate: int,
 ) -> dict[str, Any]:
@@ -329,8 +430,8 @@ def _summary(
         "ads_per_site": per_site,
         "pairs": {d: int(decisions.get(d, 0)) for d in DECISIONS},
         "flagged_rows": int((table.flags.fillna("").astype(str) != "").sum()),
-        "ads_without_phone": int(sum(1 for p in features["phones"] if not p)),
-        "phones": _phone_counts(features),
+        "ads_without_phone": int((flat.counts == 0).sum()),
+        "phones": _phone_counts(flat, features["phone_statuses"]),
         "boilerplate_sentences": boilerplate,
         "roles": dict(table.roles),
         "inputs": [{"path": i.path, "rows": i.rows, "sha256": i.sha256} for i in table.inputs],

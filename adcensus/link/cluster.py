@@ -14,16 +14,62 @@ connected components (scipy) over those pairs.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from adcensus.settings import Settings
+
+
+@dataclass(frozen=True)
+class FlatPhones:
+    """The per-ad phone tuples laid flat: one row per (ad, number), in ad order.
+
+    Exploding the tuple column with pandas costs seconds at a million ads, and the
+    clustering, the persons table, the ads table and the summary all want it: it is
+    laid flat once, by `flat_phones`.
+    """
+
+    ads: np.ndarray  # ad position of each row (int64)
+    values: pa.Array  # each row's number (large_string, null where missing)
+    codes: np.ndarray  # each row's number as its index in `numbers`; -1 when missing
+    numbers: pa.Array  # the distinct numbers (large_string), in order of first appearance
+    counts: np.ndarray  # how many rows each ad has (int64), an empty tuple gives 0
+
+
+def flat_phones(phones: Sequence[Sequence[str]]) -> FlatPhones:
+    """Lay the per-ad phone tuples (or lists) flat; see `FlatPhones`.
+
+    Arrow converts the tuples and encodes the numbers in C++, faster than a Python
+    flatten and a pandas factorize.
+    """
+    lists = pa.array(list(phones), type=pa.large_list(pa.large_string()))
+    counts = np.diff(lists.offsets.to_numpy()).astype(np.int64)
+    values = lists.flatten()
+    encoded = pc.dictionary_encode(values)
+    codes = encoded.indices.fill_null(-1).to_numpy().astype(np.int64)
+    ads = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    return FlatPhones(ads, values, codes, encoded.dictionary, counts)
+
+
+def key_ranks(keys: pd.Series, dense: bool = False) -> np.ndarray:
+    """Each ad's rank (from 0) in the order of the ad keys, sorted in Arrow, not as objects.
+
+    Equal keys (there are none in a census: `ad_keys` makes them unique) keep their row
+    order, or share a rank when `dense`, so that ranks compare as the keys do.
+    """
+    if len(keys) == 0:
+        return np.empty(0, dtype=np.int64)
+    values = pa.array(keys.astype("str").array)
+    ranks = pc.rank(values, sort_keys="ascending", tiebreaker="dense" if dense else "first")
+    return ranks.to_numpy().astype(np.int64) - 1
 
 
 @dataclass
@@ -50,7 +96,8 @@ class _Persons:
     def __init__(
         self, names: np.ndarray, ages: np.ndarray, phones: np.ndarray, settings: Settings
     ) -> None:
-        self.parent = np.arange(len(names))
+        # A list, not an array: the greedy loop reads it one Python int at a time.
+        self.parent = list(range(len(names)))
         self.names, self.ages, self.phones = names, ages, phones
         self._groups: dict[int, _Group] = {}  # made when an ad first takes part in a union
         self.settings = settings
@@ -79,12 +126,13 @@ class _Persons:
         return found
 
     def find(self, i: int) -> int:
+        parent = self.parent
         root = i
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[i] != root:
-            self.parent[i], i = root, self.parent[i]
-        return int(root)
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
 
     def _names_compatible(self, left: set[str], right: set[str]) -> bool:
         """True when either side is unnamed or some pseudonym of one is close to one of the other.
@@ -128,16 +176,21 @@ class _Persons:
         if ri == rj:
             return "same"
         gi, gj = self.group(ri), self.group(rj)
-        lo = _nan_safe(min, gi.age_min, gj.age_min)
-        hi = _nan_safe(max, gi.age_max, gj.age_max)
+        max_phones = self.settings.max_phones
         if not forced and (
             self._age_gap(gi, gj) > self.settings.max_age_span
-            or len(gi.phones | gj.phones) > self.settings.max_phones
+            # The union set is made only when the two counts alone could exceed the cap.
+            or (
+                len(gi.phones) + len(gj.phones) > max_phones
+                and len(gi.phones | gj.phones) > max_phones
+            )
             or not self._names_compatible(gi.names, gj.names)
         ):
             return "conflict"
         if self.apart and self._kept_apart(ri, rj):
             return "conflict"
+        lo = _nan_safe(min, gi.age_min, gj.age_min)
+        hi = _nan_safe(max, gi.age_max, gj.age_max)
         if len(gi.names) < len(gj.names):
             ri, rj, gi, gj = rj, ri, gj, gi
         self.parent[rj] = ri
@@ -151,7 +204,10 @@ class _Persons:
 
 
 def cluster_persons(
-    features: pd.DataFrame, scored: pd.DataFrame, settings: Settings
+    features: pd.DataFrame,
+    scored: pd.DataFrame,
+    settings: Settings,
+    flat: FlatPhones | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(person label per ad, outcome per scored pair: "joined"/"same"/"conflict"/"").
 
@@ -163,7 +219,8 @@ def cluster_persons(
     A group of linked ads that holds one pseudonym at most, ages within
     `max_age_span` and at most `max_phones` phones can break no rule, so it becomes one person at once (connected
     components); the greedy union runs only over the other groups, with the same
-    result as running it over all.
+    result as running it over all. `flat` is `flat_phones(features["phones"])` when the
+    caller has it already.
     """
     n = len(features)
     names = features["name"].astype(object).to_numpy()
@@ -171,7 +228,6 @@ def cluster_persons(
     phones = features["phones"].to_numpy(dtype=object)
     persons = _Persons(names, ages, phones, settings)
     outcome = np.full(len(scored), "", dtype=object)
-    keys = features["key"].astype(object).to_numpy()
     review = scored["review"].to_numpy() if "review" in scored else np.full(len(scored), "")
     a_all, b_all = scored["a"].to_numpy(), scored["b"].to_numpy()
     for pos in np.flatnonzero(review == "n"):
@@ -184,23 +240,33 @@ def cluster_persons(
     component = np.arange(n)
     if not reviewed:
         component, safe_ads = _safe_components(
-            n, a_all[automatic], b_all[automatic], names, ages, phones, settings
+            n,
+            a_all[automatic],
+            b_all[automatic],
+            features["name"],
+            ages,
+            flat if flat is not None else flat_phones(phones),
+            settings,
         )
         in_safe = automatic & safe_ads[a_all]
         outcome[in_safe] = "joined"
         automatic &= ~in_safe
     linked = np.flatnonzero(automatic)
     if len(linked):
-        ka, kb = keys[a_all[linked]], keys[b_all[linked]]
-        lo = np.where(ka < kb, ka, kb)
-        hi = np.where(ka < kb, kb, ka)
+        # Dense ranks order the pairs exactly as their keys would, without sorting objects.
+        ranks = key_ranks(features["key"], dense=True)
+        ka, kb = ranks[a_all[linked]], ranks[b_all[linked]]
+        lo, hi = np.minimum(ka, kb), np.maximum(ka, kb)
         order = np.lexsort((hi, lo, -scored["score"].to_numpy()[linked]))
         positions = linked[order]
-        for pos, i, j in zip(positions, a_all[positions], b_all[positions], strict=True):
-            outcome[pos] = persons.try_union(int(i), int(j))
+        pairs = zip(
+            positions.tolist(), a_all[positions].tolist(), b_all[positions].tolist(), strict=True
+        )
+        for pos, i, j in pairs:
+            outcome[pos] = persons.try_union(i, j)
     roots = component + n  # safe groups: their component, numbered apart from ad positions
-    for i in np.flatnonzero(~safe_ads):
-        roots[i] = persons.find(int(i))
+    unsafe = np.flatnonzero(~safe_ads)
+    roots[unsafe] = [persons.find(i) for i in unsafe.tolist()]
     _, labels = np.unique(roots, return_inverse=True)
     return labels.astype(np.int64), outcome
 
@@ -209,31 +275,37 @@ def _safe_components(
     n: int,
     a: np.ndarray,
     b: np.ndarray,
-    names: np.ndarray,
+    names: pd.Series,
     ages: np.ndarray,
-    phones: np.ndarray,
+    flat: FlatPhones,
     settings: Settings,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(component per ad over the links a–b, whether the ad's component breaks no rule)."""
     graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
-    _, component = connected_components(graph, directed=False)
-    codes, _ = pd.factorize(pd.Series(names).where(pd.Series(names).str.len() > 0))
-    frame = pd.DataFrame(
-        {"component": component, "name": np.where(codes >= 0, codes, np.nan), "age": ages}
+    count, component = connected_components(graph, directed=False)
+    # Per component, the smallest and largest pseudonym code and age, missing ones
+    # skipped: an empty component gets (big, -1) and (inf, -inf), which break no rule.
+    codes, _ = pd.factorize(names.where(names.str.len() > 0))
+    named = codes >= 0
+    name_min = np.full(count, np.iinfo(np.int64).max)
+    name_max = np.full(count, -1, dtype=np.int64)
+    np.minimum.at(name_min, component[named], codes[named])
+    np.maximum.at(name_max, component[named], codes[named])
+    aged = ~np.isnan(ages)
+    age_min, age_max = np.full(count, np.inf), np.full(count, -np.inf)
+    np.minimum.at(age_min, component[aged], ages[aged])
+    np.maximum.at(age_max, component[aged], ages[aged])
+    # Distinct numbers per component: distinct (component, number) codes, counted.
+    found = flat.codes >= 0
+    width = max(len(flat.numbers), 1)
+    held = np.sort(component[flat.ads[found]].astype(np.int64) * width + flat.codes[found])
+    held = held[np.r_[True, held[1:] != held[:-1]]] if len(held) else held  # sort, not hash
+    per_component = np.bincount(held // width, minlength=count)
+    safe = (
+        ~(name_min < name_max)
+        & ~(age_max - age_min > settings.max_age_span)
+        & (per_component <= settings.max_phones)
     )
-    stats = frame.groupby("component").agg(
-        name_min=("name", "min"),
-        name_max=("name", "max"),
-        age_min=("age", "min"),
-        age_max=("age", "max"),
-    )
-    one_name = ~(stats["name_min"] < stats["name_max"])
-    ages_ok = ~(stats["age_max"] - stats["age_min"] > settings.max_age_span)
-    held = pd.Series(phones, dtype=object).explode()
-    held = pd.DataFrame({"component": component[held.index.to_numpy()], "phone": held.to_numpy()})
-    per_component = held.dropna().drop_duplicates().groupby("component").size()
-    phones_ok = per_component.reindex(stats.index, fill_value=0) <= settings.max_phones
-    safe = (one_name & ages_ok & phones_ok).to_numpy()
     return component.astype(np.int64), safe[component]
 
 
@@ -242,30 +314,70 @@ def group_networks(
 ) -> np.ndarray:
     """Network label per ad: persons joined by a shared phone or a near-identical text."""
     n = len(features)
-    joins = (scored["shared_phone"].to_numpy() != "") | (
-        np.nan_to_num(scored["text_sim"].to_numpy(dtype=float)) >= settings.text_same
-    )
-    rows = [scored["a"].to_numpy()[joins]]
-    cols = [scored["b"].to_numpy()[joins]]
-    # Each ad is joined to the first ad of its person, so persons stay whole.
-    first = pd.Series(np.arange(n)).groupby(labels).transform("min").to_numpy()
-    rows.append(np.arange(n))
-    cols.append(first)
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    graph = coo_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
-    _, network = connected_components(graph, directed=False)
-    return network.astype(np.int64)
+    # A missing similarity counts as 0, as np.nan_to_num made it, without copying 7M floats.
+    text_sim = scored["text_sim"].to_numpy(dtype=float)
+    same_text = (text_sim >= settings.text_same) | (np.isnan(text_sim) & (settings.text_same <= 0))
+    # Compared as a pandas column, in Arrow: .to_numpy() first would make 7M Python strings.
+    joins = (scored["shared_phone"] != "").to_numpy(dtype=bool) | same_text
+    # The graph is over persons (kept whole by construction), not over ads joined to
+    # the first ad of their person: fewer nodes, no extra edge per ad.
+    n_persons = int(labels.max()) + 1 if n else 0
+    a, b = labels[scored["a"].to_numpy()[joins]], labels[scored["b"].to_numpy()[joins]]
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n_persons, n_persons))
+    count, of_person = connected_components(graph, directed=False)
+    network = of_person[labels]
+    # Numbered in the order of each network's first ad, as components over the ads were.
+    first = np.full(count, n, dtype=np.int64)
+    np.minimum.at(first, network, np.arange(n))
+    number = np.empty(count, dtype=np.int64)
+    number[np.argsort(first, kind="stable")] = np.arange(count)
+    return number[network]
+
+
+def smallest_keys(labels: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """Per label 0..max, the position of its ad with the smallest key (`ranks` from
+    `key_ranks`); -1 for a label no ad has."""
+    if len(labels) == 0:
+        return np.empty(0, dtype=np.int64)
+    n = len(ranks)
+    by_rank = np.empty(n, dtype=np.int64)
+    by_rank[ranks] = np.arange(n)
+    smallest = np.full(int(labels.max()) + 1, n, dtype=np.int64)
+    np.minimum.at(smallest, labels, ranks)
+    return np.where(smallest < n, by_rank[np.minimum(smallest, n - 1)], -1)
+
+
+class IdMaker:
+    """Ids from content: prefix + hash of the smallest ad key in each group.
+
+    The hashes are kept per ad: a network is made of whole persons, so its smallest
+    key is one of its persons' and its id costs no second hash.
+    """
+
+    def __init__(self, keys: np.ndarray, ranks: np.ndarray) -> None:
+        self.keys, self.ranks = keys, ranks
+        self._digests = np.full(len(keys), None, dtype=object)
+
+    def per_label(self, labels: np.ndarray, prefix: str) -> np.ndarray:
+        """The id of each label 0..max (object array; None for a label no ad has)."""
+        positions = smallest_keys(labels, self.ranks)
+        present = positions[positions >= 0]
+        todo = present[np.equal(self._digests[present], None)]
+        sha = hashlib.sha256
+        # Trailing NULs dropped, as numpy's fixed-width strings always did here.
+        self._digests[todo] = [
+            sha(key.rstrip("\x00").encode("utf-8")).hexdigest()[:10]
+            for key in self.keys[todo].tolist()
+        ]
+        ids = np.full(len(positions), None, dtype=object)
+        ids[positions >= 0] = prefix + self._digests[present]
+        return ids
 
 
 def stable_ids(labels: np.ndarray, keys: np.ndarray, prefix: str) -> np.ndarray:
-    """Ids from content: prefix + hash of the smallest ad key in each group."""
+    """Ids from content, one per ad: see `IdMaker`."""
     if len(labels) == 0:
         return np.empty(0, dtype=object)
-    frame = pd.DataFrame({"label": labels, "key": keys.astype(str)})
-    smallest = frame.groupby("label")["key"].min()
-    ids = np.empty(int(labels.max()) + 1, dtype=object)
-    ids[smallest.index.to_numpy()] = [
-        prefix + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
-        for key in smallest.to_numpy(dtype=object)
-    ]
-    return ids[labels]
+    keys = keys.astype(str).astype(object)
+    ranks = key_ranks(pd.Series(keys, dtype="str"))
+    return IdMaker(keys, ranks).per_label(labels, prefix)[labels]

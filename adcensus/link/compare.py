@@ -37,8 +37,52 @@ def phone_codes(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return matrix, np.asarray(uniques, dtype=object)
 
 
-def _similar(a: list[str], b: list[str]) -> np.ndarray:
-    return cpdist(a, b, scorer=fuzz.ratio, workers=-1) / 100.0
+def _value_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per ad, a code of its non-empty value (-1: none), and the value of each code."""
+    present = (values.str.len() > 0).to_numpy(dtype=bool)
+    codes = np.full(len(values), -1, dtype=np.int64)
+    found, uniques = pd.factorize(values.to_numpy(dtype=object)[present])
+    codes[present] = found
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _sorted_words(text: str) -> str:
+    """What `fuzz.token_sort_ratio` compares: the words of `text`, sorted, space-joined.
+
+    Only for ASCII text: there rapidfuzz splits on the same whitespace as `str.split`
+    (beyond ASCII it does not split on U+0085 and U+00A0, Python does).
+    """
+    return " ".join(sorted(text.split()))
+
+
+def _similar(
+    codes_a: np.ndarray, codes_b: np.ndarray, values: np.ndarray, scorer: Any
+) -> np.ndarray:
+    """`scorer(values[codes_a], values[codes_b]) / 100`, each distinct pair of codes scored once.
+
+    Reposts make the same two values meet again and again (a pseudonym, a text):
+    at a million ads, a third of the text pairs and nearly all name pairs repeat.
+    """
+    combined = codes_a * len(values) + codes_b
+    inverse, distinct = pd.factorize(combined)
+    left, right = values[distinct // len(values)], values[distinct % len(values)]
+    return (cpdist(list(left), list(right), scorer=scorer, workers=-1) / 100.0)[inverse]
+
+
+def _text_similar(ads: _AdArrays, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`fuzz.token_sort_ratio` / 100 of the texts of ads `a` and `b` (both with text).
+
+    Where both texts are ASCII their words are sorted once per text, not once per
+    pair, and compared with `fuzz.ratio`: the same number, five times faster.
+    """
+    ca, cb = ads.text_codes[a], ads.text_codes[b]
+    fast = ads.text_ascii[ca] & ads.text_ascii[cb]
+    if fast.all():
+        return _similar(ca, cb, ads.text_sorted, fuzz.ratio)
+    sims = np.empty(len(a), dtype=np.float32)
+    sims[fast] = _similar(ca[fast], cb[fast], ads.text_sorted, fuzz.ratio)
+    sims[~fast] = _similar(ca[~fast], cb[~fast], ads.texts, fuzz.token_sort_ratio)
+    return sims
 
 
 def phone_names(features: pd.DataFrame) -> pd.DataFrame:
@@ -78,43 +122,56 @@ def common_names(pairs: pd.DataFrame, settings: Settings) -> set[str]:
 
 @dataclass(frozen=True)
 class _AdArrays:
-    """What scoring needs of each ad, computed once for all chunks of pairs."""
+    """What scoring needs of each ad, computed once for all chunks of pairs.
+
+    Names, texts and photos are codes (-1: none) into their distinct values, so that
+    equal values are found by comparing integers and each distinct pair is scored once.
+    """
 
     phones: np.ndarray  # codes, -1 padded, MAX_PHONES_PER_AD per ad
+    several_phones: np.ndarray
     phone_text: np.ndarray
     is_agency: np.ndarray  # per phone code
-    names: np.ndarray
-    has_name: np.ndarray
+    name_codes: np.ndarray
+    names: np.ndarray  # per name code
     common_name: np.ndarray
     name_from_text: np.ndarray
     ages: np.ndarray
-    texts: np.ndarray
-    has_text: np.ndarray
-    photos: np.ndarray
-    has_photo: np.ndarray
+    text_codes: np.ndarray
+    texts: np.ndarray  # per text code
+    text_sorted: np.ndarray  # per text code, see _sorted_words
+    text_ascii: np.ndarray  # per text code
+    photo_codes: np.ndarray
 
     @classmethod
     def of(cls, features: pd.DataFrame, settings: Settings) -> _AdArrays:
         matrix, phone_text = phone_codes(features)
         seen_together = phone_names(features)
         agencies = agency_phones(seen_together, settings)
-        names = features["name"].astype(object)
-        texts = features["text"].astype(object)
-        photos = features["photo"].astype(object)
+        name_codes, names = _value_codes(features["name"])
+        text_codes, texts = _value_codes(features["text"])
+        ascii_text = np.array([t.isascii() for t in texts], dtype=bool)
         from_text = features.get("name_from_text", pd.Series(False, index=features.index))
+        common_set = common_names(seen_together, settings)
+        common = np.array([name in common_set for name in names], dtype=bool)
         return cls(
             phones=matrix,
+            several_phones=matrix[:, 1] >= 0,
             phone_text=phone_text,
             is_agency=np.array([p in agencies for p in phone_text], dtype=bool),
-            names=names.to_numpy(),
-            has_name=(names.str.len() > 0).to_numpy(dtype=bool),
-            common_name=names.isin(common_names(seen_together, settings)).to_numpy(dtype=bool),
+            name_codes=name_codes,
+            names=names,
+            common_name=np.r_[common, False][name_codes],
             name_from_text=from_text.to_numpy(dtype=bool),
             ages=features["age"].to_numpy(dtype=float),
-            texts=texts.to_numpy(),
-            has_text=(texts.str.len() > 0).to_numpy(dtype=bool),
-            photos=photos.to_numpy(),
-            has_photo=(photos.str.len() > 0).to_numpy(dtype=bool),
+            text_codes=text_codes,
+            texts=texts,
+            text_sorted=np.array(
+                [_sorted_words(t) if ok else t for t, ok in zip(texts, ascii_text, strict=True)],
+                dtype=object,
+            ),
+            text_ascii=ascii_text,
+            photo_codes=_value_codes(features["photo"])[0],
         )
 
 
@@ -144,6 +201,30 @@ def score_pairs(
     return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
 
+def _shared_phones(ads: _AdArrays, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the first phone code of `a` also on `b`, or -1; whether a shared phone is no agency's)."""
+    pa_, pb = ads.phones[a], ads.phones[b]
+    first_a, first_b = pa_[:, 0], pb[:, 0]
+    shared_code = np.where((first_a == first_b) & (first_a >= 0), first_a, -1)
+    shared_private = np.zeros(len(a), dtype=bool)
+    if len(ads.is_agency):
+        shared_private = (shared_code >= 0) & ~ads.is_agency[np.maximum(shared_code, 0)]
+    # Nearly every ad has one phone; the few pairs where one has more are searched fully.
+    rows = np.flatnonzero(ads.several_phones[a] | ads.several_phones[b])
+    if len(rows):
+        pa_, pb = pa_[rows], pb[rows]
+        code = np.full(len(rows), -1, dtype=np.int64)
+        private = np.zeros(len(rows), dtype=bool)
+        for i in range(MAX_PHONES_PER_AD):
+            for j in range(MAX_PHONES_PER_AD):
+                hit = (pa_[:, i] == pb[:, j]) & (pa_[:, i] >= 0)
+                code = np.where(hit & (code < 0), pa_[:, i], code)
+                if len(ads.is_agency):
+                    private |= hit & ~ads.is_agency[np.maximum(pa_[:, i], 0)]
+        shared_code[rows], shared_private[rows] = code, private
+    return shared_code, shared_private
+
+
 def _score_chunk(
     ads: _AdArrays, pairs: pd.DataFrame, settings: Settings, style: Any
 ) -> pd.DataFrame:
@@ -151,38 +232,26 @@ def _score_chunk(
     b = pairs["b"].to_numpy(dtype=np.int64)
     out = pairs.reset_index(drop=True)
 
-    pa_, pb = ads.phones[a], ads.phones[b]
-    shared_code = np.full(len(a), -1, dtype=np.int64)
-    shared_private = np.zeros(len(a), dtype=bool)
-    for i in range(MAX_PHONES_PER_AD):
-        for j in range(MAX_PHONES_PER_AD):
-            hit = (pa_[:, i] == pb[:, j]) & (pa_[:, i] >= 0)
-            shared_code = np.where(hit & (shared_code < 0), pa_[:, i], shared_code)
-            if len(ads.is_agency):
-                shared_private |= hit & ~ads.is_agency[np.maximum(pa_[:, i], 0)]
+    shared_code, shared_private = _shared_phones(ads, a, b)
     shared = shared_code >= 0
-    disjoint = ~shared & (pa_[:, 0] >= 0) & (pb[:, 0] >= 0)
+    disjoint = ~shared & (ads.phones[a, 0] >= 0) & (ads.phones[b, 0] >= 0)
 
-    has_names = ads.has_name[a] & ads.has_name[b]
+    names_a, names_b = ads.name_codes[a], ads.name_codes[b]
+    has_names = (names_a >= 0) & (names_b >= 0)
     name_sim = np.full(len(a), np.nan)
     if has_names.any():
-        name_sim[has_names] = _similar(list(ads.names[a[has_names]]), list(ads.names[b[has_names]]))
+        name_sim[has_names] = _similar(
+            names_a[has_names], names_b[has_names], ads.names, fuzz.ratio
+        )
     common = ads.common_name[a]
     age_gap = np.abs(ads.ages[a] - ads.ages[b])
-    has_text = ads.has_text[a] & ads.has_text[b]
+    has_text = (ads.text_codes[a] >= 0) & (ads.text_codes[b] >= 0)
     text_sim = np.full(len(a), np.nan)
     if has_text.any():
-        text_sim[has_text] = (
-            cpdist(
-                list(ads.texts[a[has_text]]),
-                list(ads.texts[b[has_text]]),
-                scorer=fuzz.token_sort_ratio,
-                workers=-1,
-            )
-            / 100.0
-        )
+        text_sim[has_text] = _text_similar(ads, a[has_text], b[has_text])
     style_sim = row_cosines(style, a, b) if style is not None else np.full(len(a), np.nan)
-    photo_same = (ads.photos[a] == ads.photos[b]) & ads.has_photo[a]
+    photos_a = ads.photo_codes[a]
+    photo_same = (photos_a == ads.photo_codes[b]) & (photos_a >= 0)
 
     s = settings
     weight = np.zeros(len(a))

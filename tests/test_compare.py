@@ -1,0 +1,80 @@
+import random
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz
+
+from adcensus.link import candidate_pairs, score_pairs
+from adcensus.link.compare import _sorted_words
+from adcensus.settings import Settings
+
+ASCII_SPACES = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
+def test_sorted_words_give_token_sort_ratio_on_ascii_text():
+    rng = random.Random(3)
+    alphabet = "abcde01" + ASCII_SPACES
+    for _ in range(3000):
+        x = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        y = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert fuzz.ratio(_sorted_words(x), _sorted_words(y)) == fuzz.token_sort_ratio(x, y)
+
+
+def _features(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "key": [f"k{i}" for i in range(len(rows))],
+            "phones": [tuple(r[0]) for r in rows],
+            "name": [r[1] for r in rows],
+            "age": [r[2] for r in rows],
+            "text": [r[3] for r in rows],
+            "photo": [r[4] for r in rows],
+        }
+    )
+
+
+def test_scores_match_a_plain_pair_by_pair_comparison():
+    # Repeated values (scored once per distinct pair), non-ASCII text (the slow
+    # scorer), U+00A0 (a space to Python, not to rapidfuzz) and ads with several phones.
+    p = [f"+3363998{k:04d}" for k in range(6)]
+    rows = [
+        ((p[0],), "lea", 24.0, "douce et discrete", "h1"),
+        ((p[0],), "lea", 25.0, "discrete et douce", "h1"),
+        ((p[1], p[0]), "léa", 25.0, "douce\xa0et discrète", ""),
+        ((p[2], p[3], p[1]), "", np.nan, "", ""),
+        ((p[3],), "nina", 30.0, "  nina   italienne  ", None),
+        ((p[4], p[2]), None, 30.0, "italienne nina", "h2"),
+        ((), "nina", 31.0, "nina\xa0italienne", "h2"),
+        ((p[5], p[4], p[3], p[2]), "sofia", 22.0, "douce et discrete", "h1"),
+    ]
+    features = _features(rows)
+    settings = Settings()
+    n = len(rows)
+    pairs = pd.DataFrame(
+        [(a, b, "test") for a in range(n) for b in range(a + 1, n)], columns=["a", "b", "via"]
+    )
+    scored = score_pairs(features, pairs, settings)
+    for row in scored.itertuples():
+        (phones_a, name_a, _, text_a, photo_a) = rows[row.a]
+        (phones_b, name_b, _, text_b, photo_b) = rows[row.b]
+        shared = [x for x in phones_a if x in phones_b]
+        assert row.shared_phone == (shared[0] if shared else "")
+        assert row.phone_disjoint == (not shared and bool(phones_a) and bool(phones_b))
+        if name_a and name_b:
+            assert row.name_sim == np.float32(np.float32(fuzz.ratio(name_a, name_b)) / 100.0)
+        else:
+            assert np.isnan(row.name_sim)
+        if text_a and text_b:
+            expected = np.float32(fuzz.token_sort_ratio(text_a, text_b)) / np.float32(100.0)
+            assert row.text_sim == expected
+        else:
+            assert np.isnan(row.text_sim)
+        assert row.photo_same == (bool(photo_a) and photo_a == photo_b)
+
+
+def test_a_single_ad_and_no_pairs():
+    features = _features([(("+33639980001",), "lea", 24.0, "douce", "")])
+    settings = Settings()
+    pairs = candidate_pairs(features, settings)
+    assert len(pairs) == 0
+    assert len(score_pairs(features, pairs, settings)) == 0

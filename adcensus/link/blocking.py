@@ -29,7 +29,7 @@ def pairs_within_groups(
     """
     if len(ads) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    sort = np.lexsort((ads, order, groups))
+    sort = _group_order(ads, groups, order)
     g, a = groups[sort], ads[sort]
     found = []
     for offset in range(1, window + 1):
@@ -44,8 +44,25 @@ def pairs_within_groups(
     return pairs[pairs[:, 0] != pairs[:, 1]]
 
 
-def _codes(values: pd.Series) -> np.ndarray:
-    codes, _ = pd.factorize(values, sort=True)
+def _group_order(ads: np.ndarray, groups: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """`np.lexsort((ads, order, groups))`, by one sort of a packed key where that is exact.
+
+    The packed key (group, order) leaves out the ads: exact when no two rows of a group
+    share an order but not an ad, which `candidate_pairs` ensures and this checks.
+    """
+    if groups.min() >= 0 and order.min() >= 0:
+        span = int(order.max()) + 1
+        if (int(groups.max()) + 1) * span < 2**63:
+            key = groups.astype(np.int64) * span + order
+            sort = np.argsort(key)
+            key, sorted_ads = key[sort], ads[sort]
+            if not ((key[1:] == key[:-1]) & (sorted_ads[1:] != sorted_ads[:-1])).any():
+                return sort
+    return np.lexsort((ads, order, groups))
+
+
+def _codes(values: pd.Series, sort: bool = True) -> np.ndarray:
+    codes, _ = pd.factorize(values, sort=sort)
     return codes.astype(np.int64)
 
 
@@ -163,39 +180,58 @@ def _rank_within(sorted_groups: np.ndarray) -> np.ndarray:
 KEY_KINDS = ("phone", "name", "text", "photo")
 
 
+def ad_ranks(keys: pd.Series) -> np.ndarray:
+    """Each ad's rank by (key, position), missing keys first: content-derived and unique.
+
+    String keys are sorted by pyarrow (a stable sort, UTF-8 bytes in code point order),
+    other keys by pandas.
+    """
+    n = len(keys)
+    ranks = np.empty(n, dtype=np.int64)
+    if isinstance(keys.dtype, pd.StringDtype):
+        array = pa.array(keys)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        sort = pc.array_sort_indices(array, null_placement="at_start")
+        ranks[np.asarray(sort, dtype=np.int64)] = np.arange(n)
+    else:
+        packed = _codes(keys.astype(object)) * n + np.arange(n)
+        ranks[np.argsort(packed)] = np.arange(n)
+    return ranks
+
+
 def candidate_pairs(features: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Candidate pairs (`a` < `b`, positions into features) and the key kinds behind them.
 
     `via` names the kinds of key the two ads share, `+`-joined (e.g. "phone+text").
     """
     n = len(features)
-    order_rank = _codes(features["key"].astype(object))
+    ad_rank = ad_ranks(features["key"])
     age = features["age"].fillna(-1).to_numpy()
     codes: list[np.ndarray] = []
-    kinds: list[np.ndarray] = []
     style = features["style_key"].to_numpy() if "style_key" in features else np.zeros(n)
     for bit, (kind, members) in enumerate(key_memberships(features, settings).items()):
         if members.empty:
             continue
         ads = members["ad"].to_numpy(dtype=np.int64)
-        groups = _codes(members["key"])
+        # Only equality of keys matters here, not their order: no sorting of strings.
+        groups = _codes(members["key"], sort=False)
         window = settings.block_window
-        order = order_rank[ads]
+        order = ad_rank[ads]
         if kind == "name":
             # Within a pseudonym, neighbours share a style, then an age.
             window = settings.name_window
             # A rank, not a packed float: a packed key loses digits past 2**53 (~10M ads).
             order = np.empty(len(ads), dtype=np.int64)
-            order[np.lexsort((order_rank[ads], age[ads], style[ads]))] = np.arange(len(ads))
+            order[np.lexsort((ad_rank[ads], age[ads], style[ads]))] = np.arange(len(ads))
         pairs = pairs_within_groups(ads, groups, order, window)
-        codes.append(pairs[:, 0] * n + pairs[:, 1])
-        kinds.append(np.full(len(pairs), 1 << bit, dtype=np.int64))
-    code = np.concatenate(codes) if codes else np.empty(0, dtype=np.int64)
+        # Pair and kind packed in one integer, so that one plain sort groups each pair.
+        codes.append((pairs[:, 0] * n + pairs[:, 1]) << len(KEY_KINDS) | 1 << bit)
+    code = np.sort(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     if len(code) == 0:
         return pd.DataFrame({"a": np.empty(0, np.int64), "b": np.empty(0, np.int64), "via": []})
-    kinds_of = np.concatenate(kinds)
-    sort = np.argsort(code, kind="stable")
-    code, kinds_of = code[sort], kinds_of[sort]
+    kinds_of = code & ((1 << len(KEY_KINDS)) - 1)
+    code >>= len(KEY_KINDS)
     starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
     unique, mask = code[starts], np.bitwise_or.reduceat(kinds_of, starts)
     names = np.array(

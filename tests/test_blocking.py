@@ -1,0 +1,28 @@
+import numpy as np
+import pandas as pd
+
+from adcensus.link.blocking import _group_order, ad_ranks
+
+
+def test_ad_ranks_of_string_keys_are_those_of_object_keys():
+    rng = np.random.default_rng(5)
+    words = np.array(["b", "a", "é", "ab", "Z", "日本", "a\x00", "", "zz", "ß"], dtype=object)
+    values = list(words[rng.integers(0, len(words), 400)])
+    values[3] = values[77] = None
+    as_str = pd.Series(values, dtype="str")
+    as_object = pd.Series(values, dtype=object)
+    assert (ad_ranks(as_str) == ad_ranks(as_object)).all()
+    assert sorted(ad_ranks(as_str)) == list(range(400))
+
+
+def test_group_order_is_the_lexsort_order_also_with_ties():
+    rng = np.random.default_rng(6)
+    for size in (2, 10, 300):
+        ads = rng.integers(0, 50, size)
+        groups = rng.integers(0, 5, size)
+        for order in (rng.integers(0, 8, size), rng.permutation(size), ads * 2):
+            sort = _group_order(ads, groups, order)
+            expected = np.lexsort((ads, order, groups))
+            assert (groups[sort] == groups[expected]).all()
+            assert (ads[sort] == ads[expected]).all()
+            assert (order[sort] == order[expected]).all()

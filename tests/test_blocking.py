@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from adcensus.link.blocking import _group_order, ad_ranks
+from adcensus.link.blocking import _ad_hash_order, _group_order, ad_ranks
 
 
 def test_ad_ranks_of_string_keys_are_those_of_object_keys():
@@ -26,3 +26,17 @@ def test_group_order_is_the_lexsort_order_also_with_ties():
             assert (groups[sort] == groups[expected]).all()
             assert (ads[sort] == ads[expected]).all()
             assert (order[sort] == order[expected]).all()
+
+
+def test_ad_hash_order_is_the_lexsort_order():
+    rng = np.random.default_rng(7)
+    ads = np.sort(rng.integers(0, 1000, 5000))
+    hashes = rng.integers(0, 2**64, 5000, dtype=np.uint64)
+    hashes[::7] = hashes[1::7][: len(hashes[::7])]  # repeats
+    near = hashes.copy()
+    near[1::2] = near[::2] ^ np.uint64(1)  # differ only in the lowest bit: the lexsort path
+    for h in (hashes, near, hashes[:1]):
+        a = ads[: len(h)]
+        order = _ad_hash_order(a, h)
+        expected = np.lexsort((h, a))
+        assert (a[order] == a[expected]).all() and (h[order] == h[expected]).all()

@@ -151,7 +151,7 @@ def _text_keys(
         ads, grams = _shingle_hashes(array[start : start + chunk], start, shingle)
         if len(ads) == 0:
             continue
-        order = np.lexsort((grams, ads))
+        order = _ad_hash_order(ads - start, grams)
         ads, grams = ads[order], grams[order]
         fresh = np.r_[True, (ads[1:] != ads[:-1]) | (grams[1:] != grams[:-1])]
         ads, grams = ads[fresh], grams[fresh]
@@ -161,11 +161,30 @@ def _text_keys(
     if not found_ads:
         return pd.DataFrame({"ad": np.empty(0, np.int64), "key": np.empty(0, np.uint64)})
     ads, grams = np.concatenate(found_ads), np.concatenate(found_hashes)
-    _, inverse, counts = np.unique(grams, return_inverse=True, return_counts=True)
-    common = counts[inverse] > max_ads
+    inverse, _ = pd.factorize(grams)
+    common = np.bincount(inverse)[inverse] > max_ads
     ads, grams = ads[~common], grams[~common]
     first = _rank_within(ads) < keep
     return pd.DataFrame({"ad": ads[first], "key": grams[first]})
+
+
+def _ad_hash_order(ads: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """`np.lexsort((hashes, ads))` for non-negative `ads`, by one sort of a packed key.
+
+    The key holds the ad in its high bits and the hash's high bits below: exact unless
+    two different hashes of one ad agree on those bits (then lexsort is used).
+    """
+    if len(ads) == 0:
+        return np.empty(0, dtype=np.int64)
+    bits = max(int(ads.max()).bit_length(), 1)
+    if bits >= 64:
+        return np.lexsort((hashes, ads))
+    key = ads.astype(np.uint64) << np.uint64(64 - bits) | hashes >> np.uint64(bits)
+    order = np.argsort(key)
+    key, sorted_hashes = key[order], hashes[order]
+    if ((key[1:] == key[:-1]) & (sorted_hashes[1:] != sorted_hashes[:-1])).any():
+        return np.lexsort((hashes, ads))
+    return order
 
 
 def _rank_within(sorted_groups: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from adcensus.link.blocking import _ad_hash_order, _group_order, ad_ranks
+from adcensus.link.blocking import _ad_hash_order, _group_order, ad_ranks, exploded_phones
 
 
 def test_ad_ranks_of_string_keys_are_those_of_object_keys():
@@ -40,3 +40,13 @@ def test_ad_hash_order_is_the_lexsort_order():
         order = _ad_hash_order(a, h)
         expected = np.lexsort((h, a))
         assert (a[order] == a[expected]).all() and (h[order] == h[expected]).all()
+
+
+def test_exploded_phones_are_those_of_explode():
+    phones = [("+1", "+2"), (), ("+3", None, "+1"), ["+4"], ("+5",)]
+    for column in (phones, [*phones[:4], np.nan]):
+        features = pd.DataFrame({"phones": pd.Series(column, dtype=object)})
+        exploded = features["phones"].explode()
+        exploded = exploded[exploded.notna()]
+        ads, found = exploded_phones(features)
+        assert list(ads) == list(exploded.index) and list(found) == list(exploded)

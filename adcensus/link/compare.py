@@ -8,6 +8,7 @@ numpy for the rest). Each pair keeps its evidence as readable text, e.g.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,6 +136,7 @@ class _AdArrays:
     phones: np.ndarray  # codes, -1 padded, MAX_PHONES_PER_AD per ad
     several_phones: np.ndarray
     phone_text: np.ndarray
+    phone_arrow: pa.Array  # phone_text as pyarrow strings
     is_agency: np.ndarray  # per phone code
     name_codes: np.ndarray
     names: np.ndarray  # per name code
@@ -162,6 +164,7 @@ class _AdArrays:
             phones=matrix,
             several_phones=matrix[:, 1] >= 0,
             phone_text=phone_text,
+            phone_arrow=pa.array(phone_text, pa.string()),
             is_agency=np.array([p in agencies for p in phone_text], dtype=bool),
             name_codes=name_codes,
             names=names,
@@ -295,8 +298,8 @@ def _score_chunk(
     weight += np.where(photo_same, s.w_photo_same, 0.0)
     score = 1.0 / (1.0 + np.exp2(-weight))
 
-    shared_text = ads.phone_text[np.maximum(shared_code, 0)] if len(ads.phone_text) else ""
-    out["shared_phone"] = np.where(shared, shared_text, "")
+    # Text columns are made as pyarrow arrays, the storage of pandas' str dtype.
+    out["shared_phone"] = pd.array(_taken(ads.phone_arrow, shared_code, shared), dtype="str")
     out["agency_phone"] = shared & ~shared_private
     out["phone_disjoint"] = disjoint
     out["name_sim"] = name_sim
@@ -306,10 +309,35 @@ def _score_chunk(
     out["style_sim"] = style_sim
     out["photo_same"] = photo_same
     # Evidence is written for the pairs anybody will read: links, near misses, agencies.
-    wanted = (score >= s.link_threshold - s.doubtful_margin) | out["agency_phone"].to_numpy()
-    evidence = np.full(len(out), "", dtype=object)
-    evidence[wanted] = explain(out[wanted], ads.ages[a][wanted], ads.ages[b][wanted])
-    out["evidence"] = evidence
+    wanted = np.flatnonzero(
+        (score >= s.link_threshold - s.doubtful_margin) | (shared & ~shared_private)
+    )
+    explained = _explain(
+        {
+            "shared_phone": np.where(
+                shared[wanted], ads.phone_text[np.maximum(shared_code[wanted], 0)], ""
+            )
+            if len(ads.phone_text)
+            else np.full(len(wanted), "", dtype=object),
+            "agency_phone": (shared & ~shared_private)[wanted],
+            "phone_disjoint": disjoint[wanted],
+            "photo_same": photo_same[wanted],
+            "name_sim": name_sim[wanted],
+            "name_from_text": out["name_from_text"].to_numpy()[wanted],
+            "text_sim": text_sim[wanted],
+            "style_sim": style_sim[wanted],
+        },
+        ads.ages[a[wanted]],
+        ads.ages[b[wanted]],
+    )
+    if len(out):
+        slot = np.zeros(len(out), dtype=np.int64)
+        slot[wanted] = np.arange(len(wanted))
+        present = np.zeros(len(out), dtype=bool)
+        present[wanted] = True
+        out["evidence"] = pd.array(_taken(explained, slot, present), dtype="str")
+    else:
+        out["evidence"] = np.empty(0, dtype=object)
     for column in ("name_sim", "age_gap", "text_sim", "style_sim"):
         out[column] = out[column].astype(np.float32)
     out["weight"] = weight
@@ -330,6 +358,11 @@ def _part(words: list[str], index: np.ndarray, present: np.ndarray) -> pa.Array:
     return pc.take(pa.array(words, pa.string()), pa.array(index, mask=~present))
 
 
+def _taken(words: pa.Array, index: np.ndarray, present: np.ndarray) -> pa.Array:
+    """`words[index]` where `present`, "" elsewhere."""
+    return pc.fill_null(pc.take(words, pa.array(index, mask=~present)), "")
+
+
 def explain(scored: pd.DataFrame, age_a: np.ndarray, age_b: np.ndarray) -> np.ndarray:
     """One readable line of evidence per pair, strongest fields first, e.g.
     `phone +33639981234; name 1.00; age 24/25; text 0.93`.
@@ -337,26 +370,34 @@ def explain(scored: pd.DataFrame, age_a: np.ndarray, age_b: np.ndarray) -> np.nd
     Each field is taken from a small list of its possible wordings (pyarrow `take`) and
     the fields are joined in C, skipping absent ones: no Python string per pair and field.
     """
-    n = len(scored)
-    if n == 0:
+    if len(scored) == 0:
         return np.empty(0, dtype=object)
-    shared = scored["shared_phone"].to_numpy(dtype=object)
+    joined = _explain(scored, age_a, age_b)
+    return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _explain(scored: Mapping[str, Any], age_a: np.ndarray, age_b: np.ndarray) -> pa.Array:
+    """`explain` as a pyarrow array; `scored` maps the column names to arrays or Series."""
+    n = len(age_a)
+    if n == 0:
+        return pa.array([], pa.string())
+    shared = np.asarray(scored["shared_phone"], dtype=object)
     codes, numbers = pd.factorize(shared)
     phone_words = [f"phone {p}" for p in numbers] + [f"agency phone {p}" for p in numbers]
-    agency = scored["agency_phone"].to_numpy(dtype=bool)
-    disjoint = scored["phone_disjoint"].to_numpy(dtype=bool)
+    agency = np.asarray(scored["agency_phone"], dtype=bool)
+    disjoint = np.asarray(scored["phone_disjoint"], dtype=bool)
     has_shared = shared != ""
     phone_index = np.where(has_shared, codes + len(numbers) * agency, 2 * len(numbers))
     phone = _part(
         [*phone_words, "different phones"], np.maximum(phone_index, 0), has_shared | disjoint
     )
-    photo = scored["photo_same"].to_numpy(dtype=bool)
-    name_sim = scored["name_sim"].to_numpy(dtype=float)
-    from_text = scored["name_from_text"].to_numpy(dtype=bool)
+    photo = np.asarray(scored["photo_same"], dtype=bool)
+    name_sim = np.asarray(scored["name_sim"], dtype=float)
+    from_text = np.asarray(scored["name_from_text"], dtype=bool)
     name_words = [f"name {h}" for h in _HUNDREDTHS] + [f"name {h} (from text)" for h in _HUNDREDTHS]
     name = _part(name_words, _hundredths(name_sim) + 101 * from_text, ~np.isnan(name_sim))
-    text_sim = scored["text_sim"].to_numpy(dtype=float)
-    style_sim = scored["style_sim"].to_numpy(dtype=float)
+    text_sim = np.asarray(scored["text_sim"], dtype=float)
+    style_sim = np.asarray(scored["style_sim"], dtype=float)
     ages = np.concatenate([age_a, age_b])
     known = np.unique(ages[~np.isnan(ages)])
     age_words = [f"age {x:g}/{y:g}" for x in known for y in known]
@@ -377,5 +418,4 @@ def explain(scored: pd.DataFrame, age_a: np.ndarray, age_b: np.ndarray) -> np.nd
         _part(age_words or [""], age_index, both_aged),
     ]
     joined = pc.binary_join_element_wise(*parts, "; ", null_handling="skip")
-    joined = pc.if_else(pc.equal(joined, ""), "no evidence", joined)
-    return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
+    return pc.if_else(pc.equal(joined, ""), "no evidence", joined)

@@ -74,7 +74,7 @@ def exploded_phones(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     over the tuples (three times faster than explode at a million ads).
     """
     values = features["phones"].to_numpy(dtype=object)
-    if all(isinstance(v, tuple | list) for v in values):
+    if set(map(type, values)) <= {tuple, list}:
         lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
         flat = itertools.chain.from_iterable(values)
         phones = np.fromiter(flat, dtype=object, count=int(lengths.sum()))

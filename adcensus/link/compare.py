@@ -134,6 +134,7 @@ class _AdArrays:
     """
 
     phones: np.ndarray  # codes, -1 padded, MAX_PHONES_PER_AD per ad
+    first_phone: np.ndarray  # column 0 of phones, contiguous
     several_phones: np.ndarray
     phone_text: np.ndarray
     phone_arrow: pa.Array  # phone_text as pyarrow strings
@@ -162,6 +163,7 @@ class _AdArrays:
         common = np.array([name in common_set for name in names], dtype=bool)
         return cls(
             phones=matrix,
+            first_phone=matrix[:, 0].copy(),
             several_phones=matrix[:, 1] >= 0,
             phone_text=phone_text,
             phone_arrow=pa.array(phone_text, pa.string()),
@@ -210,8 +212,7 @@ def score_pairs(
 
 def _shared_phones(ads: _AdArrays, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(the first phone code of `a` also on `b`, or -1; whether a shared phone is no agency's)."""
-    pa_, pb = ads.phones[a], ads.phones[b]
-    first_a, first_b = pa_[:, 0], pb[:, 0]
+    first_a, first_b = ads.first_phone[a], ads.first_phone[b]
     shared_code = np.where((first_a == first_b) & (first_a >= 0), first_a, -1)
     shared_private = np.zeros(len(a), dtype=bool)
     if len(ads.is_agency):
@@ -219,7 +220,7 @@ def _shared_phones(ads: _AdArrays, a: np.ndarray, b: np.ndarray) -> tuple[np.nda
     # Nearly every ad has one phone; the few pairs where one has more are searched fully.
     rows = np.flatnonzero(ads.several_phones[a] | ads.several_phones[b])
     if len(rows):
-        pa_, pb = pa_[rows], pb[rows]
+        pa_, pb = ads.phones[a[rows]], ads.phones[b[rows]]
         code = np.full(len(rows), -1, dtype=np.int64)
         private = np.zeros(len(rows), dtype=bool)
         for i in range(MAX_PHONES_PER_AD):
@@ -241,7 +242,7 @@ def _score_chunk(
 
     shared_code, shared_private = _shared_phones(ads, a, b)
     shared = shared_code >= 0
-    disjoint = ~shared & (ads.phones[a, 0] >= 0) & (ads.phones[b, 0] >= 0)
+    disjoint = ~shared & (ads.first_phone[a] >= 0) & (ads.first_phone[b] >= 0)
 
     names_a, names_b = ads.name_codes[a], ads.name_codes[b]
     has_names = (names_a >= 0) & (names_b >= 0)

@@ -6,6 +6,7 @@ from rapidfuzz import fuzz
 
 from adcensus.link import candidate_pairs, score_pairs
 from adcensus.link.compare import _sorted_words
+from adcensus.link.evidence import explain
 from adcensus.settings import Settings
 
 ASCII_SPACES = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
@@ -78,3 +79,24 @@ def test_a_single_ad_and_no_pairs():
     pairs = candidate_pairs(features, settings)
     assert len(pairs) == 0
     assert len(score_pairs(features, pairs, settings)) == 0
+
+
+def test_explain_of_a_frame_is_the_evidence_written_by_score_pairs():
+    rows = [
+        (("+33639980001",), "lea", 24.0, "douce et discrete", "h1"),
+        (("+33639980001",), "lea", 25.0, "discrete et douce", "h1"),
+        (("+33639980002",), "lea", 25.0, "douce et discrete", ""),
+    ]
+    features = _features(rows)
+    pairs = pd.DataFrame({"a": [0, 0, 1], "b": [1, 2, 2], "via": "test"})
+    scored = score_pairs(features, pairs, Settings())
+    ages = features["age"].to_numpy()
+    wanted = scored["evidence"].to_numpy() != ""
+    expected = scored["evidence"].to_numpy()[wanted]
+    lines = explain(
+        scored[wanted].astype({"name_sim": float, "text_sim": float, "style_sim": float}),
+        ages[scored["a"][wanted]],
+        ages[scored["b"][wanted]],
+    )
+    assert list(lines) == list(expected)
+    assert lines[0].startswith("phone +33639980001; same photo; name 1.00")

@@ -8,18 +8,17 @@ numpy for the rest). Each pair keeps its evidence as readable text, e.g.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from adcensus.link.blocking import exploded_phones, index_labels
+from adcensus.link.evidence import explain_arrow, taken
 from adcensus.progress import Progress
 from adcensus.settings import Settings
 from adcensus.text import row_cosines
@@ -300,7 +299,7 @@ def _score_chunk(
     score = 1.0 / (1.0 + np.exp2(-weight))
 
     # Text columns are made as pyarrow arrays, the storage of pandas' str dtype.
-    out["shared_phone"] = pd.array(_taken(ads.phone_arrow, shared_code, shared), dtype="str")
+    out["shared_phone"] = pd.array(taken(ads.phone_arrow, shared_code, shared), dtype="str")
     out["agency_phone"] = shared & ~shared_private
     out["phone_disjoint"] = disjoint
     out["name_sim"] = name_sim
@@ -313,7 +312,7 @@ def _score_chunk(
     wanted = np.flatnonzero(
         (score >= s.link_threshold - s.doubtful_margin) | (shared & ~shared_private)
     )
-    explained = _explain(
+    explained = explain_arrow(
         {
             "shared_phone": np.where(
                 shared[wanted], ads.phone_text[np.maximum(shared_code[wanted], 0)], ""
@@ -336,7 +335,7 @@ def _score_chunk(
         slot[wanted] = np.arange(len(wanted))
         present = np.zeros(len(out), dtype=bool)
         present[wanted] = True
-        out["evidence"] = pd.array(_taken(explained, slot, present), dtype="str")
+        out["evidence"] = pd.array(taken(explained, slot, present), dtype="str")
     else:
         out["evidence"] = np.empty(0, dtype=object)
     for column in ("name_sim", "age_gap", "text_sim", "style_sim"):
@@ -344,79 +343,3 @@ def _score_chunk(
     out["weight"] = weight
     out["score"] = score
     return out
-
-
-# "0.00" … "1.00": similarities are shown to two decimals, looked up rather than formatted.
-_HUNDREDTHS = [f"{k / 100:.2f}" for k in range(101)]
-
-
-def _hundredths(values: np.ndarray) -> np.ndarray:
-    return np.rint(np.clip(np.nan_to_num(values), 0.0, 1.0) * 100).astype(np.int64)
-
-
-def _part(words: list[str], index: np.ndarray, present: np.ndarray) -> pa.Array:
-    """`words[index]` where `present`, null elsewhere: one field of the evidence, in C."""
-    return pc.take(pa.array(words, pa.string()), pa.array(index, mask=~present))
-
-
-def _taken(words: pa.Array, index: np.ndarray, present: np.ndarray) -> pa.Array:
-    """`words[index]` where `present`, "" elsewhere."""
-    return pc.fill_null(pc.take(words, pa.array(index, mask=~present)), "")
-
-
-def explain(scored: pd.DataFrame, age_a: np.ndarray, age_b: np.ndarray) -> np.ndarray:
-    """One readable line of evidence per pair, strongest fields first, e.g.
-    `phone +33639981234; name 1.00; age 24/25; text 0.93`.
-
-    Each field is taken from a small list of its possible wordings (pyarrow `take`) and
-    the fields are joined in C, skipping absent ones: no Python string per pair and field.
-    """
-    if len(scored) == 0:
-        return np.empty(0, dtype=object)
-    joined = _explain(scored, age_a, age_b)
-    return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
-
-
-def _explain(scored: Mapping[str, Any], age_a: np.ndarray, age_b: np.ndarray) -> pa.Array:
-    """`explain` as a pyarrow array; `scored` maps the column names to arrays or Series."""
-    n = len(age_a)
-    if n == 0:
-        return pa.array([], pa.string())
-    shared = np.asarray(scored["shared_phone"], dtype=object)
-    codes, numbers = pd.factorize(shared)
-    phone_words = [f"phone {p}" for p in numbers] + [f"agency phone {p}" for p in numbers]
-    agency = np.asarray(scored["agency_phone"], dtype=bool)
-    disjoint = np.asarray(scored["phone_disjoint"], dtype=bool)
-    has_shared = shared != ""
-    phone_index = np.where(has_shared, codes + len(numbers) * agency, 2 * len(numbers))
-    phone = _part(
-        [*phone_words, "different phones"], np.maximum(phone_index, 0), has_shared | disjoint
-    )
-    photo = np.asarray(scored["photo_same"], dtype=bool)
-    name_sim = np.asarray(scored["name_sim"], dtype=float)
-    from_text = np.asarray(scored["name_from_text"], dtype=bool)
-    name_words = [f"name {h}" for h in _HUNDREDTHS] + [f"name {h} (from text)" for h in _HUNDREDTHS]
-    name = _part(name_words, _hundredths(name_sim) + 101 * from_text, ~np.isnan(name_sim))
-    text_sim = np.asarray(scored["text_sim"], dtype=float)
-    style_sim = np.asarray(scored["style_sim"], dtype=float)
-    ages = np.concatenate([age_a, age_b])
-    known = np.unique(ages[~np.isnan(ages)])
-    age_words = [f"age {x:g}/{y:g}" for x in known for y in known]
-    index_a = np.searchsorted(known, np.nan_to_num(age_a, nan=-1.0))
-    index_b = np.searchsorted(known, np.nan_to_num(age_b, nan=-1.0))
-    both_aged = ~(np.isnan(age_a) | np.isnan(age_b))
-    age_index = np.where(both_aged, index_a * len(known) + index_b, 0)
-    parts = [
-        phone,
-        _part(["same photo"], np.zeros(n, dtype=np.int64), photo),
-        name,
-        _part([f"text {h}" for h in _HUNDREDTHS], _hundredths(text_sim), ~np.isnan(text_sim)),
-        _part(
-            [f"style {h}" for h in _HUNDREDTHS],
-            _hundredths(style_sim),
-            ~np.isnan(style_sim) & (style_sim > 0),
-        ),
-        _part(age_words or [""], age_index, both_aged),
-    ]
-    joined = pc.binary_join_element_wise(*parts, "; ", null_handling="skip")
-    return pc.if_else(pc.equal(joined, ""), "no evidence", joined)

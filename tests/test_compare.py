@@ -5,7 +5,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from adcensus.link import candidate_pairs, score_pairs
-from adcensus.link.compare import _sorted_words
+from adcensus.link.compare import _sorted_words, phone_names
 from adcensus.link.evidence import explain
 from adcensus.settings import Settings
 
@@ -100,3 +100,22 @@ def test_explain_of_a_frame_is_the_evidence_written_by_score_pairs():
     )
     assert list(lines) == list(expected)
     assert lines[0].startswith("phone +33639980001; same photo; name 1.00")
+
+
+def test_phone_names_are_the_distinct_pairs_in_sorted_order():
+    p = ["+33639980003", "+33639980001", "+33639980002"]
+    rows = [
+        ((p[0], p[1]), "zoe", 24.0, "", ""),
+        ((p[1],), "élodie", 24.0, "", ""),
+        ((p[1], p[0]), "Zoe", 24.0, "", ""),
+        ((p[2],), "", 24.0, "", ""),
+        ((p[2],), None, 24.0, "", ""),
+        ((), "zoe", 24.0, "", ""),
+        ((p[0],), "zoe", 24.0, "", ""),
+    ]
+    for features in (_features(rows), _features(rows).astype({"name": "str"})):
+        exploded = features[["phones", "name"]].explode("phones")
+        has_both = exploded["phones"].notna() & (exploded["name"].str.len() > 0)
+        expected = exploded[has_both].drop_duplicates().sort_values(["phones", "name"])
+        assert phone_names(features).values.tolist() == expected.values.tolist()
+    assert phone_names(_features(rows[3:4])).empty

@@ -26,26 +26,50 @@ from adcensus.text import row_cosines
 MAX_PHONES_PER_AD = 4
 
 
-def phone_codes(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(matrix of phone codes per ad, -1 padded; the E.164 string of each code)."""
+PhoneTable = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def phone_table(features: pd.DataFrame) -> PhoneTable:
+    """Each phone of each ad as (ad position, phone code), and the E.164 string of each
+    code, in sorted order: made once, read by `phone_codes` and `phone_names`."""
     positions, phones = exploded_phones(features)
     codes, uniques = pd.factorize(phones, sort=True)
+    return positions, codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def phone_codes(
+    features: pd.DataFrame, table: PhoneTable | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(matrix of phone codes per ad, -1 padded; the E.164 string of each code)."""
+    positions, codes, uniques = table if table is not None else phone_table(features)
     matrix = np.full((len(features), MAX_PHONES_PER_AD), -1, dtype=np.int64)
     # Each phone's slot on its ad: positions come in order, so a rank within each run.
     starts = np.flatnonzero(np.r_[True, positions[1:] != positions[:-1]])
     slot = np.arange(len(positions)) - np.repeat(starts, np.diff(np.r_[starts, len(positions)]))
     keep = slot < MAX_PHONES_PER_AD
     matrix[index_labels(features, positions[keep]), slot[keep]] = codes[keep]
-    return matrix, np.asarray(uniques, dtype=object)
+    return matrix, uniques
 
 
-def phone_names(features: pd.DataFrame) -> pd.DataFrame:
-    """Distinct (phone, folded name) pairs over all ads with both."""
-    positions, phones = exploded_phones(features)
-    names = features["name"].iloc[positions]
-    has_both = (names.str.len() > 0).to_numpy(dtype=bool)
-    found = pd.DataFrame({"phones": phones[has_both], "name": names.to_numpy()[has_both]})
-    return found.drop_duplicates().sort_values(["phones", "name"])
+def phone_names(features: pd.DataFrame, table: PhoneTable | None = None) -> pd.DataFrame:
+    """Distinct (phone, folded name) pairs over all ads with both, sorted by phone, name."""
+    positions, codes, uniques = table if table is not None else phone_table(features)
+    names = features["name"]
+    named = (names.str.len() > 0).to_numpy(dtype=bool)[positions]
+    if not named.any():
+        return pd.DataFrame({"phones": [], "name": []}, dtype=object)
+    # Sorted codes of both, packed in one integer: np.unique sorts and deduplicates.
+    name_codes, name_values = pd.factorize(
+        names.iloc[positions[named]].to_numpy(dtype=object), sort=True
+    )
+    packed = np.unique(codes[named] * len(name_values) + name_codes)
+    return pd.DataFrame(
+        {
+            "phones": uniques[packed // len(name_values)],
+            "name": np.asarray(name_values, dtype=object)[packed % len(name_values)],
+        },
+        dtype=object,
+    )
 
 
 def _value_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -151,8 +175,9 @@ class _AdArrays:
 
     @classmethod
     def of(cls, features: pd.DataFrame, settings: Settings) -> _AdArrays:
-        matrix, phone_text = phone_codes(features)
-        seen_together = phone_names(features)
+        table = phone_table(features)
+        matrix, phone_text = phone_codes(features, table)
+        seen_together = phone_names(features, table)
         agencies = agency_phones(seen_together, settings)
         name_codes, names = _value_codes(features["name"])
         text_codes, texts = _value_codes(features["text"])

@@ -5,7 +5,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from adcensus.link import candidate_pairs, score_pairs
-from adcensus.link.compare import _sorted_words, phone_names
+from adcensus.link.compare import _sorted_words, phone_names, phone_table
 from adcensus.link.evidence import explain
 from adcensus.settings import Settings
 
@@ -119,3 +119,11 @@ def test_phone_names_are_the_distinct_pairs_in_sorted_order():
         expected = exploded[has_both].drop_duplicates().sort_values(["phones", "name"])
         assert phone_names(features).values.tolist() == expected.values.tolist()
     assert phone_names(_features(rows[3:4])).empty
+
+
+def test_phone_table_codes_are_sorted_like_python_strings():
+    for phones in (["+2", "+10", "+1é", "+1"], ["+2", "+1\ud800", "+1"], ["+2", 7, "+1"]):
+        features = pd.DataFrame({"phones": [tuple(phones[:2]), (phones[2],), (phones[3:])]})
+        _, codes, uniques = phone_table(features)
+        expected_codes, expected = pd.factorize(np.array(phones, dtype=object), sort=True)
+        assert list(uniques) == list(expected) and list(codes) == list(expected_codes)

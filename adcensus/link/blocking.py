@@ -103,15 +103,17 @@ def key_memberships(features: pd.DataFrame, settings: Settings) -> dict[str, pd.
     n = len(features)
     positions = np.arange(n)
     phone_ads, phones = exploded_phones(features)
-    names = features["name"].astype(object)
-    name_mask = names.str.len() >= 2
-    photo = features["photo"].astype(object)
-    photo_mask = photo.str.len() > 0
+    # Keys are kept as stored (object phones, pyarrow names): only their equality matters.
+    names, photos = features["name"], features["photo"]
+    name_mask = (names.str.len() >= 2).to_numpy(dtype=bool)
+    photo_mask = (photos.str.len() > 0).to_numpy(dtype=bool)
     return {
-        "phone": pd.DataFrame({"ad": index_labels(features, phone_ads), "key": phones}),
-        "name": pd.DataFrame({"ad": positions[name_mask], "key": names[name_mask].to_numpy()}),
+        "phone": pd.DataFrame(
+            {"ad": index_labels(features, phone_ads), "key": pd.Series(phones, dtype=object)}
+        ),
+        "name": pd.DataFrame({"ad": positions[name_mask], "key": names.array[name_mask]}),
         "text": _text_keys(features["text"], max_ads=settings.text_key_max_ads),
-        "photo": pd.DataFrame({"ad": positions[photo_mask], "key": photo[photo_mask].to_numpy()}),
+        "photo": pd.DataFrame({"ad": positions[photo_mask], "key": photos.array[photo_mask]}),
     }
 
 

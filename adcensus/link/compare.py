@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
@@ -33,8 +34,17 @@ def phone_table(features: pd.DataFrame) -> PhoneTable:
     """Each phone of each ad as (ad position, phone code), and the E.164 string of each
     code, in sorted order: made once, read by `phone_codes` and `phone_names`."""
     positions, phones = exploded_phones(features)
-    codes, uniques = pd.factorize(phones, sort=True)
-    return positions, codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    codes, uniques = pd.factorize(phones)
+    codes = codes.astype(np.int64)
+    try:
+        # Sorted by pyarrow (UTF-8 bytes sort in code point order, as Python's str).
+        order = np.asarray(pc.array_sort_indices(pa.array(uniques, pa.string())), dtype=np.int64)
+    except (ValueError, TypeError):  # not all strings, or not UTF-8 (lone surrogates)
+        codes, uniques = pd.factorize(phones, sort=True)
+        return positions, codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return positions, rank[codes], np.asarray(uniques, dtype=object)[order]
 
 
 def phone_codes(
@@ -76,7 +86,8 @@ def _value_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Per ad, a code of its non-empty value (-1: none), and the value of each code."""
     present = (values.str.len() > 0).to_numpy(dtype=bool)
     codes = np.full(len(values), -1, dtype=np.int64)
-    found, uniques = pd.factorize(values.to_numpy(dtype=object)[present])
+    # Factorized as they are stored (pyarrow for pandas' str): no Python string per ad.
+    found, uniques = pd.factorize(values[present])
     codes[present] = found
     return codes, np.asarray(uniques, dtype=object)
 
@@ -125,9 +136,12 @@ def agency_phones(pairs: pd.DataFrame, settings: Settings) -> set[str]:
 
     `pairs` is `phone_names(features)`, computed once for this and `common_names`.
     """
-    pairs = pairs[pairs.groupby("phones")["name"].transform("size") >= 2]
     phones = pairs["phones"].to_numpy(dtype=object)
-    names = pairs["name"].to_numpy(dtype=object)
+    # Phones with at least two names (a groupby's transform("size"), by bincount).
+    codes, _ = pd.factorize(phones)
+    several = (codes >= 0) & (np.bincount(codes[codes >= 0], minlength=1)[codes] >= 2)
+    phones = phones[several]
+    names = pairs["name"].to_numpy(dtype=object)[several]
     bounds: list[int] = []
     if len(phones):
         bounds = np.flatnonzero(np.r_[True, phones[1:] != phones[:-1], True]).tolist()

@@ -5,8 +5,9 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from adcensus.link import candidate_pairs, score_pairs
-from adcensus.link.compare import _sorted_words, phone_names, phone_table
+from adcensus.link.compare import phone_names, phone_table
 from adcensus.link.evidence import explain
+from adcensus.link.similarity import sorted_word_texts, sorted_words
 from adcensus.settings import Settings
 
 ASCII_SPACES = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
@@ -18,7 +19,7 @@ def test_sorted_words_give_token_sort_ratio_on_ascii_text():
     for _ in range(3000):
         x = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         y = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
-        assert fuzz.ratio(_sorted_words(x), _sorted_words(y)) == fuzz.token_sort_ratio(x, y)
+        assert fuzz.ratio(sorted_words(x), sorted_words(y)) == fuzz.token_sort_ratio(x, y)
 
 
 def _features(rows: list[tuple]) -> pd.DataFrame:
@@ -127,3 +128,18 @@ def test_phone_table_codes_are_sorted_like_python_strings():
         _, codes, uniques = phone_table(features)
         expected_codes, expected = pd.factorize(np.array(phones, dtype=object), sort=True)
         assert list(uniques) == list(expected) and list(codes) == list(expected_codes)
+
+
+def test_sorted_word_texts_are_sorted_words_of_each_ascii_text():
+    rng = random.Random(4)
+    alphabet = "abcAB0 " * 3 + ASCII_SPACES
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 20))) for _ in range(2000)]
+    texts += ["b a", "a", "zz y  x", "é b a", "b\xa0a"]
+    values = np.array(texts, dtype=object)
+    ascii_text = np.array([t.isascii() for t in texts])
+    expected = [sorted_words(t) if t.isascii() else t for t in texts]
+    assert list(sorted_word_texts(values, ascii_text)) == expected
+    none = np.array([], dtype=object)
+    assert len(sorted_word_texts(none, np.array([], dtype=bool))) == 0
+    only_unicode = np.array(["é b a"], dtype=object)
+    assert list(sorted_word_texts(only_unicode, np.array([False]))) == ["é b a"]

@@ -16,10 +16,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz
-from rapidfuzz.process import cpdist
 
 from adcensus.link.blocking import exploded_phones, index_labels
 from adcensus.link.evidence import explain_arrow, taken
+from adcensus.link.similarity import similar, sorted_word_texts, value_codes
 from adcensus.progress import Progress
 from adcensus.settings import Settings
 from adcensus.text import row_cosines
@@ -82,39 +82,6 @@ def phone_names(features: pd.DataFrame, table: PhoneTable | None = None) -> pd.D
     )
 
 
-def _value_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Per ad, a code of its non-empty value (-1: none), and the value of each code."""
-    present = (values.str.len() > 0).to_numpy(dtype=bool)
-    codes = np.full(len(values), -1, dtype=np.int64)
-    # Factorized as they are stored (pyarrow for pandas' str): no Python string per ad.
-    found, uniques = pd.factorize(values[present])
-    codes[present] = found
-    return codes, np.asarray(uniques, dtype=object)
-
-
-def _sorted_words(text: str) -> str:
-    """What `fuzz.token_sort_ratio` compares: the words of `text`, sorted, space-joined.
-
-    Only for ASCII text: there rapidfuzz splits on the same whitespace as `str.split`
-    (beyond ASCII it does not split on U+0085 and U+00A0, Python does).
-    """
-    return " ".join(sorted(text.split()))
-
-
-def _similar(
-    codes_a: np.ndarray, codes_b: np.ndarray, values: np.ndarray, scorer: Any
-) -> np.ndarray:
-    """`scorer(values[codes_a], values[codes_b]) / 100`, each distinct pair of codes scored once.
-
-    Reposts make the same two values meet again and again (a pseudonym, a text):
-    at a million ads, a third of the text pairs and nearly all name pairs repeat.
-    """
-    combined = codes_a * len(values) + codes_b
-    inverse, distinct = pd.factorize(combined)
-    left, right = values[distinct // len(values)], values[distinct % len(values)]
-    return (cpdist(list(left), list(right), scorer=scorer, workers=-1) / 100.0)[inverse]
-
-
 def _text_similar(ads: _AdArrays, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """`fuzz.token_sort_ratio` / 100 of the texts of ads `a` and `b` (both with text).
 
@@ -124,10 +91,10 @@ def _text_similar(ads: _AdArrays, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ca, cb = ads.text_codes[a], ads.text_codes[b]
     fast = ads.text_ascii[ca] & ads.text_ascii[cb]
     if fast.all():
-        return _similar(ca, cb, ads.text_sorted, fuzz.ratio)
+        return similar(ca, cb, ads.text_sorted, fuzz.ratio)
     sims = np.empty(len(a), dtype=np.float32)
-    sims[fast] = _similar(ca[fast], cb[fast], ads.text_sorted, fuzz.ratio)
-    sims[~fast] = _similar(ca[~fast], cb[~fast], ads.texts, fuzz.token_sort_ratio)
+    sims[fast] = similar(ca[fast], cb[fast], ads.text_sorted, fuzz.ratio)
+    sims[~fast] = similar(ca[~fast], cb[~fast], ads.texts, fuzz.token_sort_ratio)
     return sims
 
 
@@ -183,7 +150,7 @@ class _AdArrays:
     ages: np.ndarray
     text_codes: np.ndarray
     texts: np.ndarray  # per text code
-    text_sorted: np.ndarray  # per text code, see _sorted_words
+    text_sorted: np.ndarray  # per text code, see similarity.sorted_words
     text_ascii: np.ndarray  # per text code
     photo_codes: np.ndarray
 
@@ -193,8 +160,8 @@ class _AdArrays:
         matrix, phone_text = phone_codes(features, table)
         seen_together = phone_names(features, table)
         agencies = agency_phones(seen_together, settings)
-        name_codes, names = _value_codes(features["name"])
-        text_codes, texts = _value_codes(features["text"])
+        name_codes, names = value_codes(features["name"])
+        text_codes, texts = value_codes(features["text"])
         ascii_text = np.array([t.isascii() for t in texts], dtype=bool)
         from_text = features.get("name_from_text", pd.Series(False, index=features.index))
         common_set = common_names(seen_together, settings)
@@ -213,12 +180,9 @@ class _AdArrays:
             ages=features["age"].to_numpy(dtype=float),
             text_codes=text_codes,
             texts=texts,
-            text_sorted=np.array(
-                [_sorted_words(t) if ok else t for t, ok in zip(texts, ascii_text, strict=True)],
-                dtype=object,
-            ),
+            text_sorted=sorted_word_texts(texts, ascii_text),
             text_ascii=ascii_text,
-            photo_codes=_value_codes(features["photo"])[0],
+            photo_codes=value_codes(features["photo"])[0],
         )
 
 
@@ -286,9 +250,7 @@ def _score_chunk(
     has_names = (names_a >= 0) & (names_b >= 0)
     name_sim = np.full(len(a), np.nan)
     if has_names.any():
-        name_sim[has_names] = _similar(
-            names_a[has_names], names_b[has_names], ads.names, fuzz.ratio
-        )
+        name_sim[has_names] = similar(names_a[has_names], names_b[has_names], ads.names, fuzz.ratio)
     common = ads.common_name[a]
     age_gap = np.abs(ads.ages[a] - ads.ages[b])
     has_text = (ads.text_codes[a] >= 0) & (ads.text_codes[b] >= 0)

@@ -1,7 +1,13 @@
 import numpy as np
 import pandas as pd
 
-from adcensus.link.blocking import _ad_hash_order, _group_order, ad_ranks, exploded_phones
+from adcensus.link.blocking import (
+    _ad_hash_order,
+    _group_order,
+    ad_ranks,
+    exploded_phones,
+    pairs_within_groups,
+)
 
 
 def test_ad_ranks_of_string_keys_are_those_of_object_keys():
@@ -50,3 +56,26 @@ def test_exploded_phones_are_those_of_explode():
         exploded = exploded[exploded.notna()]
         ads, found = exploded_phones(features)
         assert list(ads) == list(exploded.index) and list(found) == list(exploded)
+
+
+def _plain_pairs_within_groups(ads, groups, order, window):
+    """The pairs as first written: every offset compared over all rows."""
+    sort = np.lexsort((ads, order, groups))
+    g, a = groups[sort], ads[sort]
+    found = [np.empty((0, 2), dtype=np.int64)]
+    for offset in range(1, window + 1):
+        same = g[offset:] == g[:-offset]
+        left, right = a[:-offset][same], a[offset:][same]
+        found.append(np.column_stack((np.minimum(left, right), np.maximum(left, right))))
+    pairs = np.concatenate(found)
+    return pairs[pairs[:, 0] != pairs[:, 1]]
+
+
+def test_pairs_within_groups_are_those_of_the_plain_loop():
+    rng = np.random.default_rng(8)
+    for size, n_groups, window in ((2, 1, 1), (50, 3, 5), (3000, 40, 40), (3000, 2000, 3)):
+        ads = rng.integers(0, size, size)
+        groups = rng.integers(0, n_groups, size)
+        order = rng.integers(0, size, size)
+        got = pairs_within_groups(ads, groups, order, window)
+        assert np.array_equal(got, _plain_pairs_within_groups(ads, groups, order, window))

@@ -34,11 +34,15 @@ def pairs_within_groups(
     sort = _group_order(ads, groups, order)
     g, a = groups[sort], ads[sort]
     found = []
+    # Rows whose group still holds the row `offset` further on; rows sorted by group, so
+    # a row out of reach at one offset is out of reach at all larger ones.
+    rows = np.arange(len(g))
     for offset in range(1, window + 1):
-        same = g[offset:] == g[:-offset]
-        if not same.any():
+        rows = rows[: np.searchsorted(rows, len(g) - offset)]
+        rows = rows[g[rows + offset] == g[rows]]
+        if len(rows) == 0:
             break
-        left, right = a[:-offset][same], a[offset:][same]
+        left, right = a[rows], a[rows + offset]
         found.append(np.column_stack((np.minimum(left, right), np.maximum(left, right))))
     if not found:
         return np.empty((0, 2), dtype=np.int64)

@@ -143,3 +143,12 @@ def test_sorted_word_texts_are_sorted_words_of_each_ascii_text():
     assert len(sorted_word_texts(none, np.array([], dtype=bool))) == 0
     only_unicode = np.array(["é b a"], dtype=object)
     assert list(sorted_word_texts(only_unicode, np.array([False]))) == ["é b a"]
+
+
+def test_columns_of_missing_values_are_no_evidence():
+    rows = [(("+33639980001",), "lea", 24.0, "douce", ""), (("+33639980001",), "lea", 25.0, "", "")]
+    features = _features(rows).assign(photo=np.nan, text=np.nan)
+    settings = Settings()
+    scored = score_pairs(features, candidate_pairs(features, settings), settings)
+    assert len(scored) == 1 and not scored["photo_same"][0] and np.isnan(scored["text_sim"][0])
+    assert scored["evidence"][0].startswith("phone +33639980001; name 1.00")

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from adcensus.link.similarity import str_lengths
 from adcensus.settings import Settings
 from adcensus.text import arrow_strings
 
@@ -109,8 +110,8 @@ def key_memberships(features: pd.DataFrame, settings: Settings) -> dict[str, pd.
     phone_ads, phones = exploded_phones(features)
     # Keys are kept as stored (object phones, pyarrow names): only their equality matters.
     names, photos = features["name"], features["photo"]
-    name_mask = (names.str.len() >= 2).to_numpy(dtype=bool)
-    photo_mask = (photos.str.len() > 0).to_numpy(dtype=bool)
+    name_mask = (str_lengths(names) >= 2).to_numpy(dtype=bool)
+    photo_mask = (str_lengths(photos) > 0).to_numpy(dtype=bool)
     return {
         "phone": pd.DataFrame(
             {"ad": index_labels(features, phone_ads), "key": pd.Series(phones, dtype=object)}

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from adcensus.link.blocking import exploded_phones, index_labels
 from adcensus.link.evidence import explain_arrow, taken
-from adcensus.link.similarity import similar, sorted_word_texts, value_codes
+from adcensus.link.similarity import similar, sorted_word_texts, str_lengths, value_codes
 from adcensus.progress import Progress
 from adcensus.settings import Settings
 from adcensus.text import row_cosines
@@ -65,7 +65,7 @@ def phone_names(features: pd.DataFrame, table: PhoneTable | None = None) -> pd.D
     """Distinct (phone, folded name) pairs over all ads with both, sorted by phone, name."""
     positions, codes, uniques = table if table is not None else phone_table(features)
     names = features["name"]
-    named = (names.str.len() > 0).to_numpy(dtype=bool)[positions]
+    named = (str_lengths(names) > 0).to_numpy(dtype=bool)[positions]
     if not named.any():
         return pd.DataFrame({"phones": [], "name": []}, dtype=object)
     # Sorted codes of both, packed in one integer: np.unique sorts and deduplicates.
@@ -315,11 +315,7 @@ def _score_chunk(
     )
     explained = explain_arrow(
         {
-            "shared_phone": np.where(
-                shared[wanted], ads.phone_text[np.maximum(shared_code[wanted], 0)], ""
-            )
-            if len(ads.phone_text)
-            else np.full(len(wanted), "", dtype=object),
+            "shared_phone": shared_code[wanted],
             "agency_phone": (shared & ~shared_private)[wanted],
             "phone_disjoint": disjoint[wanted],
             "photo_same": photo_same[wanted],
@@ -330,6 +326,7 @@ def _score_chunk(
         },
         ads.ages[a[wanted]],
         ads.ages[b[wanted]],
+        ads.phone_text,
     )
     if len(out):
         slot = np.zeros(len(out), dtype=np.int64)

@@ -45,17 +45,32 @@ def explain(scored: pd.DataFrame, age_a: np.ndarray, age_b: np.ndarray) -> np.nd
     return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
 
 
-def explain_arrow(scored: Mapping[str, Any], age_a: np.ndarray, age_b: np.ndarray) -> pa.Array:
-    """`explain` as a pyarrow array; `scored` maps the column names to arrays or Series."""
+def explain_arrow(
+    scored: Mapping[str, Any],
+    age_a: np.ndarray,
+    age_b: np.ndarray,
+    phone_text: np.ndarray | None = None,
+) -> pa.Array:
+    """`explain` as a pyarrow array; `scored` maps the column names to arrays or Series.
+
+    With `phone_text`, `scored["shared_phone"]` holds codes into it (-1: none) rather
+    than the phones themselves.
+    """
     n = len(age_a)
     if n == 0:
         return pa.array([], pa.string())
-    shared = np.asarray(scored["shared_phone"], dtype=object)
-    codes, numbers = pd.factorize(shared)
+    if phone_text is None:
+        shared = np.asarray(scored["shared_phone"], dtype=object)
+        codes, numbers = pd.factorize(shared)
+        has_shared = shared != ""
+    else:
+        shared_code = np.asarray(scored["shared_phone"], dtype=np.int64)
+        has_shared = shared_code >= 0
+        used = np.unique(shared_code[has_shared])
+        codes, numbers = np.searchsorted(used, shared_code), phone_text[used]
     phone_words = [f"phone {p}" for p in numbers] + [f"agency phone {p}" for p in numbers]
     agency = np.asarray(scored["agency_phone"], dtype=bool)
     disjoint = np.asarray(scored["phone_disjoint"], dtype=bool)
-    has_shared = shared != ""
     phone_index = np.where(has_shared, codes + len(numbers) * agency, 2 * len(numbers))
     phone = _part(
         [*phone_words, "different phones"], np.maximum(phone_index, 0), has_shared | disjoint

@@ -17,9 +17,17 @@ import pyarrow.compute as pc
 from rapidfuzz.process import cpdist
 
 
+def str_lengths(values: pd.Series) -> pd.Series:
+    """`values.str.len()`: in pyarrow for pandas' str dtype, else on the values as objects
+    (so that a column of missing values, float64, has lengths NaN as well)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return values.str.len()
+    return values.astype(object).str.len()
+
+
 def value_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Per ad, a code of its non-empty value (-1: none), and the value of each code."""
-    present = (values.str.len() > 0).to_numpy(dtype=bool)
+    present = (str_lengths(values) > 0).to_numpy(dtype=bool)
     codes = np.full(len(values), -1, dtype=np.int64)
     # Factorized as they are stored (pyarrow for pandas' str): no Python string per ad.
     found, uniques = pd.factorize(values[present])

@@ -66,8 +66,11 @@ def explain_arrow(
     else:
         shared_code = np.asarray(scored["shared_phone"], dtype=np.int64)
         has_shared = shared_code >= 0
-        used = np.unique(shared_code[has_shared])
-        codes, numbers = np.searchsorted(used, shared_code), phone_text[used]
+        # The phones of this chunk, renumbered 0, 1, … in code order (no sort needed).
+        used = np.zeros(len(phone_text) + 1, dtype=bool)
+        used[shared_code] = True  # a -1 marks the spare last slot
+        codes = (np.cumsum(used) - 1)[shared_code]
+        numbers = phone_text[np.flatnonzero(used[:-1])]
     phone_words = [f"phone {p}" for p in numbers] + [f"agency phone {p}" for p in numbers]
     agency = np.asarray(scored["agency_phone"], dtype=bool)
     disjoint = np.asarray(scored["phone_disjoint"], dtype=bool)

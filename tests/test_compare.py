@@ -152,3 +152,12 @@ def test_columns_of_missing_values_are_no_evidence():
     scored = score_pairs(features, candidate_pairs(features, settings), settings)
     assert len(scored) == 1 and not scored["photo_same"][0] and np.isnan(scored["text_sim"][0])
     assert scored["evidence"][0].startswith("phone +33639980001; name 1.00")
+
+
+def test_phones_that_are_no_strings_are_still_compared():
+    rows = [((33639980001,), "lea", 24.0, "", ""), ((33639980001,), "lea", 25.0, "", "")]
+    features = _features(rows)
+    settings = Settings()
+    scored = score_pairs(features, candidate_pairs(features, settings), settings)
+    assert scored["shared_phone"][0] == 33639980001
+    assert scored["evidence"][0].startswith("phone 33639980001; name 1.00")

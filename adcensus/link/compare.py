@@ -141,7 +141,7 @@ class _AdArrays:
     first_phone: np.ndarray  # column 0 of phones, contiguous
     several_phones: np.ndarray
     phone_text: np.ndarray
-    phone_arrow: pa.Array  # phone_text as pyarrow strings
+    phone_arrow: pa.Array | None  # phone_text as pyarrow strings, if all are strings
     is_agency: np.ndarray  # per phone code
     name_codes: np.ndarray
     names: np.ndarray  # per name code
@@ -171,7 +171,7 @@ class _AdArrays:
             first_phone=matrix[:, 0].copy(),
             several_phones=matrix[:, 1] >= 0,
             phone_text=phone_text,
-            phone_arrow=pa.array(phone_text, pa.string()),
+            phone_arrow=_arrow_strings(phone_text),
             is_agency=np.array([p in agencies for p in phone_text], dtype=bool),
             name_codes=name_codes,
             names=names,
@@ -184,6 +184,14 @@ class _AdArrays:
             text_ascii=ascii_text,
             photo_codes=value_codes(features["photo"])[0],
         )
+
+
+def _arrow_strings(values: np.ndarray) -> pa.Array | None:
+    """`values` as a pyarrow string array, or None if some are no (UTF-8) strings."""
+    try:
+        return pa.array(values, pa.string())
+    except (ValueError, TypeError):
+        return None
 
 
 # Pairs are scored this many at a time, so that the temporary arrays stay small.
@@ -300,7 +308,10 @@ def _score_chunk(
     score = 1.0 / (1.0 + np.exp2(-weight))
 
     # Text columns are made as pyarrow arrays, the storage of pandas' str dtype.
-    out["shared_phone"] = pd.array(taken(ads.phone_arrow, shared_code, shared), dtype="str")
+    if ads.phone_arrow is not None:
+        out["shared_phone"] = pd.array(taken(ads.phone_arrow, shared_code, shared), dtype="str")
+    else:
+        out["shared_phone"] = np.where(shared, ads.phone_text[np.maximum(shared_code, 0)], "")
     out["agency_phone"] = shared & ~shared_private
     out["phone_disjoint"] = disjoint
     out["name_sim"] = name_sim

@@ -9,11 +9,14 @@ agency phone, a common pseudonym) is sorted and each ad is compared with its
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from adcensus.link.similarity import str_lengths
 from adcensus.settings import Settings
 from adcensus.text import arrow_strings
 
@@ -29,14 +32,18 @@ def pairs_within_groups(
     """
     if len(ads) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    sort = np.lexsort((ads, order, groups))
+    sort = _group_order(ads, groups, order)
     g, a = groups[sort], ads[sort]
     found = []
+    # Rows whose group still holds the row `offset` further on; rows sorted by group, so
+    # a row out of reach at one offset is out of reach at all larger ones.
+    rows = np.arange(len(g))
     for offset in range(1, window + 1):
-        same = g[offset:] == g[:-offset]
-        if not same.any():
+        rows = rows[: np.searchsorted(rows, len(g) - offset)]
+        rows = rows[g[rows + offset] == g[rows]]
+        if len(rows) == 0:
             break
-        left, right = a[:-offset][same], a[offset:][same]
+        left, right = a[rows], a[rows + offset]
         found.append(np.column_stack((np.minimum(left, right), np.maximum(left, right))))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
@@ -44,9 +51,51 @@ def pairs_within_groups(
     return pairs[pairs[:, 0] != pairs[:, 1]]
 
 
-def _codes(values: pd.Series) -> np.ndarray:
-    codes, _ = pd.factorize(values, sort=True)
+def _group_order(ads: np.ndarray, groups: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """`np.lexsort((ads, order, groups))`, by one sort of a packed key where that is exact.
+
+    The packed key (group, order) leaves out the ads: exact when no two rows of a group
+    share an order but not an ad, which `candidate_pairs` ensures and this checks.
+    """
+    if groups.min() >= 0 and order.min() >= 0:
+        span = int(order.max()) + 1
+        if (int(groups.max()) + 1) * span < 2**63:
+            key = groups.astype(np.int64) * span + order
+            sort = np.argsort(key)
+            key, sorted_ads = key[sort], ads[sort]
+            if not ((key[1:] == key[:-1]) & (sorted_ads[1:] != sorted_ads[:-1])).any():
+                return sort
+    return np.lexsort((ads, order, groups))
+
+
+def _codes(values: pd.Series, sort: bool = True) -> np.ndarray:
+    codes, _ = pd.factorize(values, sort=sort)
     return codes.astype(np.int64)
+
+
+def exploded_phones(features: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(position of the ad, phone) for each phone of each ad, in row order: what
+    `features["phones"].explode()` holds, without missing values, made in one pass
+    over the tuples (three times faster than explode at a million ads).
+    """
+    values = features["phones"].to_numpy(dtype=object)
+    if set(map(type, values)) <= {tuple, list}:
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        flat = itertools.chain.from_iterable(values)
+        phones = np.fromiter(flat, dtype=object, count=int(lengths.sum()))
+        ads = np.repeat(np.arange(len(values)), lengths)
+    else:
+        exploded = features["phones"].reset_index(drop=True).explode()
+        ads, phones = exploded.index.to_numpy(), exploded.to_numpy(dtype=object)
+    present = ~pd.isna(phones)
+    return ads[present], phones[present]
+
+
+def index_labels(features: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
+    """The index labels of ads at `positions` (the positions themselves for a 0..n-1 index)."""
+    if features.index.equals(pd.RangeIndex(len(features))):
+        return positions
+    return features.index.to_numpy()[positions]
 
 
 def key_memberships(features: pd.DataFrame, settings: Settings) -> dict[str, pd.DataFrame]:
@@ -58,17 +107,18 @@ def key_memberships(features: pd.DataFrame, settings: Settings) -> dict[str, pd.
     """
     n = len(features)
     positions = np.arange(n)
-    phones = features["phones"].explode()
-    phones = phones[phones.notna()]
-    names = features["name"].astype(object)
-    name_mask = names.str.len() >= 2
-    photo = features["photo"].astype(object)
-    photo_mask = photo.str.len() > 0
+    phone_ads, phones = exploded_phones(features)
+    # Keys are kept as stored (object phones, pyarrow names): only their equality matters.
+    names, photos = features["name"], features["photo"]
+    name_mask = (str_lengths(names) >= 2).to_numpy(dtype=bool)
+    photo_mask = (str_lengths(photos) > 0).to_numpy(dtype=bool)
     return {
-        "phone": pd.DataFrame({"ad": phones.index.to_numpy(), "key": phones.to_numpy()}),
-        "name": pd.DataFrame({"ad": positions[name_mask], "key": names[name_mask].to_numpy()}),
+        "phone": pd.DataFrame(
+            {"ad": index_labels(features, phone_ads), "key": pd.Series(phones, dtype=object)}
+        ),
+        "name": pd.DataFrame({"ad": positions[name_mask], "key": names.array[name_mask]}),
         "text": _text_keys(features["text"], max_ads=settings.text_key_max_ads),
-        "photo": pd.DataFrame({"ad": positions[photo_mask], "key": photo[photo_mask].to_numpy()}),
+        "photo": pd.DataFrame({"ad": positions[photo_mask], "key": photos.array[photo_mask]}),
     }
 
 
@@ -134,7 +184,7 @@ def _text_keys(
         ads, grams = _shingle_hashes(array[start : start + chunk], start, shingle)
         if len(ads) == 0:
             continue
-        order = np.lexsort((grams, ads))
+        order = _ad_hash_order(ads - start, grams)
         ads, grams = ads[order], grams[order]
         fresh = np.r_[True, (ads[1:] != ads[:-1]) | (grams[1:] != grams[:-1])]
         ads, grams = ads[fresh], grams[fresh]
@@ -144,11 +194,30 @@ def _text_keys(
     if not found_ads:
         return pd.DataFrame({"ad": np.empty(0, np.int64), "key": np.empty(0, np.uint64)})
     ads, grams = np.concatenate(found_ads), np.concatenate(found_hashes)
-    _, inverse, counts = np.unique(grams, return_inverse=True, return_counts=True)
-    common = counts[inverse] > max_ads
+    inverse, _ = pd.factorize(grams)
+    common = np.bincount(inverse)[inverse] > max_ads
     ads, grams = ads[~common], grams[~common]
     first = _rank_within(ads) < keep
     return pd.DataFrame({"ad": ads[first], "key": grams[first]})
+
+
+def _ad_hash_order(ads: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """`np.lexsort((hashes, ads))` for non-negative `ads`, by one sort of a packed key.
+
+    The key holds the ad in its high bits and the hash's high bits below: exact unless
+    two different hashes of one ad agree on those bits (then lexsort is used).
+    """
+    if len(ads) == 0:
+        return np.empty(0, dtype=np.int64)
+    bits = max(int(ads.max()).bit_length(), 1)
+    if bits >= 64:
+        return np.lexsort((hashes, ads))
+    key = ads.astype(np.uint64) << np.uint64(64 - bits) | hashes >> np.uint64(bits)
+    order = np.argsort(key)
+    key, sorted_hashes = key[order], hashes[order]
+    if ((key[1:] == key[:-1]) & (sorted_hashes[1:] != sorted_hashes[:-1])).any():
+        return np.lexsort((hashes, ads))
+    return order
 
 
 def _rank_within(sorted_groups: np.ndarray) -> np.ndarray:
@@ -163,46 +232,66 @@ def _rank_within(sorted_groups: np.ndarray) -> np.ndarray:
 KEY_KINDS = ("phone", "name", "text", "photo")
 
 
+def ad_ranks(keys: pd.Series) -> np.ndarray:
+    """Each ad's rank by (key, position), missing keys first: content-derived and unique.
+
+    String keys are sorted by pyarrow (a stable sort, UTF-8 bytes in code point order),
+    other keys by pandas.
+    """
+    n = len(keys)
+    ranks = np.empty(n, dtype=np.int64)
+    if isinstance(keys.dtype, pd.StringDtype):
+        array = pa.array(keys)
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        sort = pc.array_sort_indices(array, null_placement="at_start")
+        ranks[np.asarray(sort, dtype=np.int64)] = np.arange(n)
+    else:
+        packed = _codes(keys.astype(object)) * n + np.arange(n)
+        ranks[np.argsort(packed)] = np.arange(n)
+    return ranks
+
+
 def candidate_pairs(features: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Candidate pairs (`a` < `b`, positions into features) and the key kinds behind them.
 
     `via` names the kinds of key the two ads share, `+`-joined (e.g. "phone+text").
     """
     n = len(features)
-    order_rank = _codes(features["key"].astype(object))
+    ad_rank = ad_ranks(features["key"])
     age = features["age"].fillna(-1).to_numpy()
     codes: list[np.ndarray] = []
-    kinds: list[np.ndarray] = []
     style = features["style_key"].to_numpy() if "style_key" in features else np.zeros(n)
     for bit, (kind, members) in enumerate(key_memberships(features, settings).items()):
         if members.empty:
             continue
         ads = members["ad"].to_numpy(dtype=np.int64)
-        groups = _codes(members["key"])
+        # Only equality of keys matters here, not their order: no sorting of strings.
+        groups = _codes(members["key"], sort=False)
         window = settings.block_window
-        order = order_rank[ads]
+        order = ad_rank[ads]
         if kind == "name":
             # Within a pseudonym, neighbours share a style, then an age.
             window = settings.name_window
             # A rank, not a packed float: a packed key loses digits past 2**53 (~10M ads).
             order = np.empty(len(ads), dtype=np.int64)
-            order[np.lexsort((order_rank[ads], age[ads], style[ads]))] = np.arange(len(ads))
+            order[np.lexsort((ad_rank[ads], age[ads], style[ads]))] = np.arange(len(ads))
         pairs = pairs_within_groups(ads, groups, order, window)
-        codes.append(pairs[:, 0] * n + pairs[:, 1])
-        kinds.append(np.full(len(pairs), 1 << bit, dtype=np.int64))
-    code = np.concatenate(codes) if codes else np.empty(0, dtype=np.int64)
+        # Pair and kind packed in one integer, so that one plain sort groups each pair.
+        codes.append((pairs[:, 0] * n + pairs[:, 1]) << len(KEY_KINDS) | 1 << bit)
+    code = np.sort(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     if len(code) == 0:
         return pd.DataFrame({"a": np.empty(0, np.int64), "b": np.empty(0, np.int64), "via": []})
-    kinds_of = np.concatenate(kinds)
-    sort = np.argsort(code, kind="stable")
-    code, kinds_of = code[sort], kinds_of[sort]
+    kinds_of = code & ((1 << len(KEY_KINDS)) - 1)
+    code >>= len(KEY_KINDS)
     starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
     unique, mask = code[starts], np.bitwise_or.reduceat(kinds_of, starts)
-    names = np.array(
+    names = pa.array(
         [
             "+".join(k for b, k in enumerate(KEY_KINDS) if m >> b & 1)
             for m in range(1 << len(KEY_KINDS))
-        ],
-        dtype=object,
+        ]
     )
-    return pd.DataFrame({"a": unique // n, "b": unique % n, "via": names[mask]})
+    # Taken in pyarrow, the storage of pandas' str dtype: no Python string per pair.
+    via = pd.array(pc.take(names, pa.array(mask)), dtype="str")
+    return pd.DataFrame({"a": unique // n, "b": unique % n, "via": via})

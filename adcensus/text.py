@@ -8,6 +8,7 @@ ads.csv: it only builds the strings that are compared.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,32 @@ def _series(array: pa.Array | pa.ChunkedArray, like: pd.Series) -> pd.Series:
     return pd.Series(array, dtype=ARROW_STR, index=like.index)
 
 
+def per_distinct(
+    array: pa.Array, func: Callable[[pa.Array], pa.Array], share: float = 0.5
+) -> pa.Array:
+    """`func` (element-wise) applied to each distinct string of `array` once, spread back.
+
+    Names, cities, sites and sentences repeat a lot (a million ads hold a few
+    hundred thousand distinct sentences): the regex passes run on the distinct
+    values only. When more than `share` of the values are distinct, hashing them
+    would cost more than it saves, and `func` runs on all of them.
+    """
+    if len(array) < 2:
+        return func(array)
+    encoded = pc.dictionary_encode(array)
+    if len(encoded.dictionary) > share * len(array):
+        return func(array)
+    return pc.take(func(encoded.dictionary), encoded.indices)
+
+
+def _fold_arrow(text: pa.Array) -> pa.Array:
+    text = pc.utf8_lower(pc.utf8_normalize(text, "NFKD"))
+    text = pc.replace_substring(pc.replace_substring(text, "ß", "ss"), "ς", "σ")
+    text = pc.replace_substring_regex(text, r"\p{M}+", "")
+    text = pc.replace_substring_regex(text, r"[^\p{L}\p{N}]+", " ")
+    return pc.utf8_trim(text, " ")
+
+
 def fold(values: pd.Series) -> pd.Series:
     """Fold text for comparison: NFKD, case folded, no accents, letters and digits only.
 
@@ -42,11 +69,7 @@ def fold(values: pd.Series) -> pd.Series:
     Arabic pseudonym folds to itself, lower-cased). Runs in pyarrow (RE2): case
     folding is lower-casing plus the two folds that matter in ads, ß → ss and ς → σ.
     """
-    text = pc.utf8_lower(pc.utf8_normalize(arrow_strings(values), "NFKD"))
-    text = pc.replace_substring(pc.replace_substring(text, "ß", "ss"), "ς", "σ")
-    text = pc.replace_substring_regex(text, r"\p{M}+", "")
-    text = pc.replace_substring_regex(text, r"[^\p{L}\p{N}]+", " ")
-    return _series(pc.utf8_trim(text, " "), values)
+    return _series(per_distinct(arrow_strings(values), _fold_arrow), values)
 
 
 def remove_urls(values: pd.Series) -> pd.Series:
@@ -89,8 +112,16 @@ def mask_words(folded: pd.Series, words: set[str]) -> pd.Series:
     # Longest first, so that "boulogne sur mer" goes before "boulogne".
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
     pattern = rf"(?:^| )(?:{alternatives})(?: (?:{alternatives}))*(?:$| )"
-    masked = folded.astype(ARROW_STR).str.replace(pattern, " ", regex=True)
-    return masked.str.replace(" +", " ", regex=True).str.strip()
+
+    def mask(text: pa.Array) -> pa.Array:
+        masked = pd.Series(text, dtype=ARROW_STR).str.replace(pattern, " ", regex=True)
+        return pa.array(masked.str.replace(" +", " ", regex=True).str.strip())
+
+    # Missing values stay missing, as they would through str.replace.
+    array = pa.array(folded.astype(ARROW_STR))
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return _series(per_distinct(array, mask), folded)
 
 
 def owners_per_sentence(

@@ -105,6 +105,30 @@ def split_sentences(folded_source: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"ad": ads[keep], "sentence": sentences[keep].reset_index(drop=True)})
 
 
+def masked_sentences(
+    ads: np.ndarray, sentences: pa.Array, words: set[str]
+) -> tuple[pd.DataFrame, tuple[np.ndarray, pd.Index, np.ndarray] | None]:
+    """`mask_words` on folded sentences (of ads `ads`), empty ones dropped, and their codes.
+
+    Returns the frame of `split_sentences` and (code of each row, the distinct
+    sentences sorted) as `owners_per_sentence` would give them, but without its
+    last item (owners are not known yet): None when no sentence is left. Masking and
+    sorting run on the distinct sentences, factorized once instead of per row.
+    """
+    encoded = pc.dictionary_encode(sentences)
+    masked = mask_words(pd.Series(encoded.dictionary, dtype=ARROW_STR), words)
+    distinct_codes, unique = pd.factorize(masked, sort=True)
+    # "" sorts first: the sentences that masking emptied are code 0, and dropped.
+    dropped = int(len(unique) > 0 and unique[0] == "")
+    row_codes = distinct_codes[encoded.indices.to_numpy(zero_copy_only=False)]
+    keep = row_codes >= dropped
+    codes = row_codes[keep] - dropped
+    unique = pd.Index(unique[dropped:])
+    kept = pa.array(unique, type=pa.large_string()).take(pa.array(codes))
+    frame = pd.DataFrame({"ad": np.asarray(ads)[keep], "sentence": _series(kept, pd.Series(codes))})
+    return frame, ((codes, unique) if len(codes) else None)
+
+
 def mask_words(folded: pd.Series, words: set[str]) -> pd.Series:
     """Remove whole folded words or phrases (pseudonyms, cities) from folded text."""
     if not words:
@@ -133,11 +157,15 @@ def owners_per_sentence(
     per run and given to `find_boilerplate` and `style_vectors` as `counted`.
     """
     codes, unique = pd.factorize(sentences["sentence"], sort=True)
+    return codes, pd.Index(unique), count_owners(codes, len(unique), sentences["ad"], owners)
+
+
+def count_owners(codes: np.ndarray, n_codes: int, ads: Any, owners: pd.Series) -> np.ndarray:
+    """Per sentence code (0..n_codes-1), the number of distinct owners of the ads using it."""
     owner_codes, owner_unique = pd.factorize(owners)
-    per_row = owner_codes[sentences["ad"].to_numpy()].astype(np.int64)
+    per_row = owner_codes[np.asarray(ads)].astype(np.int64)
     pairs = np.unique(codes.astype(np.int64) * max(len(owner_unique), 1) + per_row)
-    per_sentence = np.bincount(pairs // max(len(owner_unique), 1), minlength=len(unique))
-    return codes, pd.Index(unique), per_sentence
+    return np.bincount(pairs // max(len(owner_unique), 1), minlength=n_codes)
 
 
 def find_boilerplate(

@@ -115,16 +115,20 @@ def infer_names(names: pd.Series, texts: pd.Series) -> tuple[pd.Series, np.ndarr
     return completed, inferred
 
 
-def _phone_flags(statuses: list[tuple[str, ...]]) -> list[str]:
-    """Per ad, "fictional_phone;unallocated_phone"-style flags for its phones' statuses."""
-    known: dict[tuple[str, ...], str] = {}
-    flags = []
-    for found in statuses:
-        flag = known.get(found)
-        if flag is None:
-            flag = known[found] = ";".join(sorted({f"{s}_phone" for s in found if s != "valid"}))
-        flags.append(flag)
-    return flags
+def _phone_flags(statuses: list[tuple[str, ...]]) -> Any:
+    """Per ad, "fictional_phone;unallocated_phone"-style flags for its phones' statuses.
+
+    A handful of distinct status tuples: each is spelled once, and the column is
+    made in arrow from their codes (no Python string per ad for pandas to convert).
+    """
+    distinct = list(dict.fromkeys(statuses))
+    code = {found: i for i, found in enumerate(distinct)}
+    codes = np.fromiter(map(code.__getitem__, statuses), dtype=np.int64, count=len(statuses))
+    spelled = [
+        ";".join(sorted({f"{s}_phone" for s in found if s != "valid"})) for found in distinct
+    ]
+    flags = pa.array(spelled, type=pa.large_string()).take(pa.array(codes))
+    return pd.array(flags, dtype="str")
 
 
 def _merge_phones(*found: list[Phone]) -> list[Phone]:

@@ -234,7 +234,8 @@ def count_owners(codes: np.ndarray, n_codes: int, ads: Any, owners: pd.Series) -
     """Per sentence code (0..n_codes-1), the number of distinct owners of the ads using it."""
     owner_codes, owner_unique = pd.factorize(owners)
     per_row = owner_codes[np.asarray(ads)].astype(np.int64)
-    pairs = np.unique(codes.astype(np.int64) * max(len(owner_unique), 1) + per_row)
+    # pd.unique hashes without sorting: at 3.5M pairs it is several times np.unique's speed.
+    pairs = pd.unique(codes.astype(np.int64) * max(len(owner_unique), 1) + per_row)
     return np.bincount(pairs // max(len(owner_unique), 1), minlength=n_codes)
 
 
@@ -314,10 +315,28 @@ def style_vectors(
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     matrix = sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
-    order = np.lexsort((codes, -weights[codes], ads))
-    first = np.flatnonzero(np.r_[True, ads[order][1:] != ads[order][:-1]])
-    rarest[ads[order][first]] = codes[order][first]
+    _rarest_codes(ads, codes, weights, rarest)
     return matrix, rarest
+
+
+def _rarest_codes(ads: np.ndarray, codes: np.ndarray, weights: np.ndarray, out: np.ndarray) -> None:
+    """out[ad] = the code of the ad's heaviest sentence (the lowest code among equals).
+
+    Sentence rows come sorted by ad from the scan: then the rows' ranks in that
+    order, per code, are reduced per ad without sorting the rows.
+    """
+    if not len(ads):
+        return
+    if len(ads) > 1 and (np.diff(ads) < 0).any():
+        order = np.lexsort((codes, -weights[codes], ads))
+        first = np.flatnonzero(np.r_[True, ads[order][1:] != ads[order][:-1]])
+        out[ads[order][first]] = codes[order][first]
+        return
+    by_rank = np.lexsort((np.arange(len(weights)), -weights))
+    rank = np.empty(len(weights), dtype=np.int64)
+    rank[by_rank] = np.arange(len(weights))
+    first = np.flatnonzero(np.r_[True, ads[1:] != ads[:-1]])
+    out[ads[first]] = by_rank[np.minimum.reduceat(rank[codes], first)]
 
 
 def row_cosines(matrix: Any, a: np.ndarray, b: np.ndarray, chunk: int = 500_000) -> np.ndarray:

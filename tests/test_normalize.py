@@ -82,3 +82,11 @@ def test_owners_are_first_phone_else_name_else_the_ad():
     names = pa.array(["lea", "", "", "emma"], pa.large_string())
     owners = normalize._owners([("+33600000001", "+33600000002"), (), ("+33600000003",), ()], names)
     assert owners.tolist() == ["+33600000001", "#1", "+33600000003", "emma"]
+
+
+def test_phone_flags_spell_the_statuses_other_than_valid():
+    statuses = [(), ("valid",), ("fictional", "valid", "unallocated"), (), ("fictional",)]
+    flags = normalize._phone_flags(statuses)
+    assert flags.dtype == "str"
+    assert list(flags) == ["", "", "fictional_phone;unallocated_phone", "", "fictional_phone"]
+    assert list(normalize._phone_flags([])) == []

@@ -1,5 +1,6 @@
 import re
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from hypothesis import given, settings
@@ -100,3 +101,22 @@ def test_fold_of_distinct_values_is_fold_of_each(values: list[str]):
     array = pa.array(values, type=pa.large_string())
     assert text.per_distinct(array, text._fold_arrow).equals(text._fold_arrow(array))
     assert text.per_distinct(array, text._fold_arrow, share=1.0).equals(text._fold_arrow(array))
+
+
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 6), st.integers(0, 5)), min_size=1, max_size=40),
+    weights=st.lists(st.sampled_from([0.5, 1.0, 1.0, 2.0]), min_size=6, max_size=6),
+)
+@settings(max_examples=300, deadline=None)
+def test_rarest_sentence_of_sorted_rows_is_the_lexsort(
+    rows: list[tuple[int, int]], weights: list[float]
+):
+    ads, codes = (np.array(c, dtype=np.int64) for c in zip(*sorted(rows), strict=True))
+    weight = np.array(weights)
+    fast = np.full(7, -1, dtype=np.int64)
+    text._rarest_codes(ads, codes, weight, fast)
+    order = np.lexsort((codes, -weight[codes], ads))
+    first = np.flatnonzero(np.r_[True, ads[order][1:] != ads[order][:-1]])
+    plain = np.full(7, -1, dtype=np.int64)
+    plain[ads[order][first]] = codes[order][first]
+    assert fast.tolist() == plain.tolist()

@@ -83,36 +83,34 @@ def infer_names(names: pd.Series, texts: pd.Series) -> tuple[pd.Series, np.ndarr
     Known pseudonyms are those the file's name column uses (three letters or
     more), so a word of the text counts only when some ad is signed with it.
     `texts` are folded here, only for the ads without a name.
-    Returns the completed names and a mask of the ads whose name was inferred.
+    Returns the completed names (arrow strings) and a mask of the ads whose name was
+    inferred.
     """
     array = pa.array(names.astype(textmod.ARROW_STR))
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     lengths = pc.utf8_length(array).to_numpy(zero_copy_only=False)  # NaN where missing
     empty = lengths == 0
-    completed = names.astype(object)
     inferred = np.zeros(len(names), dtype=bool)
     known = pc.unique(array.filter(pa.array(lengths >= 3)))
     if not len(known) or not empty.any():
-        return completed, inferred
+        return pd.Series(array, dtype=textmod.ARROW_STR, index=names.index), inferred
     positions = np.flatnonzero(empty)
     folded = textmod.fold(texts.iloc[positions].reset_index(drop=True))
     # Folded text is words joined by single spaces: a split on " " is str.split().
     parts = pc.split_pattern(textmod.arrow_strings(folded), " ")
-    words = pc.list_flatten(parts)
-    code = pc.fill_null(pc.index_in(words, value_set=known), -1).to_numpy()
+    code = pc.fill_null(pc.index_in(pc.list_flatten(parts), value_set=known), -1).to_numpy()
     row = np.asarray(pc.list_parent_indices(parts), dtype=np.int64)
     hit = code >= 0
-    # Distinct known words per unnamed ad; an ad naming exactly one gets it.
+    # Distinct known words per unnamed ad (row * len(known) + word, sorted); an ad
+    # naming exactly one gets it.
     pairs = np.unique(row[hit] * len(known) + code[hit].astype(np.int64))
-    rows, counts = np.unique(pairs // len(known), return_counts=True)
-    single = np.isin(pairs // len(known), rows[counts == 1])
-    rows = positions[pairs[single] // len(known)]
-    completed.iloc[rows] = known.take(pa.array(pairs[single] % len(known))).to_numpy(
-        zero_copy_only=False
-    )
-    inferred[rows] = True
-    return completed, inferred
+    unnamed, counts = np.unique(pairs // len(known), return_counts=True)
+    single = pairs[np.isin(pairs // len(known), unnamed[counts == 1])]
+    inferred[positions[single // len(known)]] = True
+    found = known.take(pa.array(single % len(known)))  # in the order of the ads
+    completed = pc.replace_with_mask(array, pa.array(inferred), found)
+    return pd.Series(completed, dtype=textmod.ARROW_STR, index=names.index), inferred
 
 
 def _phone_flags(statuses: list[tuple[str, ...]]) -> Any:

@@ -180,22 +180,33 @@ def _mask_tokens(text: pa.Array, words: set[str]) -> pa.Array:
     """
     parts = pc.split_pattern(text, " ")
     tokens = pc.list_flatten(parts).cast(pa.large_string())
-    space = pa.scalar(" ", pa.large_string())
+    # Words as integer codes: a phrase of k words is a k-gram of codes, looked up
+    # with numpy rather than by joining and hashing strings.
+    encoded = pc.dictionary_encode(tokens)
+    vocabulary = {w: i for i, w in enumerate(encoded.dictionary.to_pylist())}
+    token = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     rows = np.asarray(pc.list_parent_indices(parts), dtype=np.int64)
     lengths = pc.fill_null(pc.list_value_length(parts), 0).to_numpy().astype(np.int64)
     ends = np.cumsum(lengths)[rows]  # where each token's text ends, in tokens
-    by_size: dict[int, list[str]] = {}
+    by_size: dict[int, list[list[int]]] = {}
     for word in words:
-        by_size.setdefault(word.count(" ") + 1, []).append(word)
-    longest = np.zeros(len(tokens), dtype=np.int64)
+        coded = [vocabulary.get(w, -1) for w in word.split(" ")]
+        if min(coded) >= 0:  # a phrase with a word no text uses matches nowhere
+            by_size.setdefault(len(coded), []).append(coded)
+    longest = np.zeros(len(token), dtype=np.int64)
     for size in sorted(by_size):
-        phrases = pa.array(by_size[size], type=pa.large_string())
-        firsts = pa.array({p.split(" ")[0] for p in by_size[size]}, type=pa.large_string())
-        starts = np.flatnonzero(pc.is_in(tokens, value_set=firsts).to_numpy(zero_copy_only=False))
+        phrases = np.array(by_size[size], dtype=np.int64)
+        first = np.zeros(len(vocabulary), dtype=bool)
+        first[phrases[:, 0]] = True
+        starts = np.flatnonzero(first[token])
         starts = starts[starts + size <= ends[starts]]
-        columns = [tokens.take(pa.array(starts + i)) for i in range(size)]
-        grams = columns[0] if size == 1 else pc.binary_join_element_wise(*columns, space)
-        longest[starts[pc.is_in(grams, value_set=phrases).to_numpy(zero_copy_only=False)]] = size
+        grams, keys = token[starts], phrases[:, 0]
+        for i in range(1, size):
+            # Renumber the (i)-grams densely before appending a word, so keys never overflow.
+            dense, _ = pd.factorize(np.r_[grams, keys])
+            grams = dense[: len(starts)] * len(vocabulary) + token[starts + i]
+            keys = dense[len(starts) :] * len(vocabulary) + phrases[:, i]
+        longest[starts[np.isin(grams, keys)]] = size
     chosen = np.flatnonzero(longest)
     stops = chosen + longest[chosen]
     # A phrase starting inside one masked just before is not a match. Runs of phrases

@@ -80,9 +80,13 @@ def remove_urls(values: pd.Series) -> pd.Series:
 
 def fold_name(values: pd.Series) -> pd.Series:
     """Fold a pseudonym: letters only ("Léa ❤️ 23" → "lea"), "" when none."""
-    folded = fold(values)
-    folded = folded.str.replace(r"[\p{N}]+", " ", regex=True)
-    return folded.str.replace(rf"[{_SPACE}]+", " ", regex=True).str.strip()
+
+    def fold_one(text: pa.Array) -> pa.Array:
+        folded = pd.Series(_fold_arrow(text), dtype=ARROW_STR)
+        folded = folded.str.replace(r"[\p{N}]+", " ", regex=True)
+        return pa.array(folded.str.replace(rf"[{_SPACE}]+", " ", regex=True).str.strip())
+
+    return _series(per_distinct(arrow_strings(values), fold_one), values)
 
 
 def arrow_strings(values: pd.Series) -> pa.Array:

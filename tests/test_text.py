@@ -120,3 +120,12 @@ def test_rarest_sentence_of_sorted_rows_is_the_lexsort(
     plain = np.full(7, -1, dtype=np.int64)
     plain[ads[order][first]] = codes[order][first]
     assert fast.tolist() == plain.tolist()
+
+
+@given(st.lists(st.sampled_from(["Léa ❤️ 23", "LEA", "  ", "Marie-Claire", "a1b"]) | st.text()))
+@settings(max_examples=200, deadline=None)
+def test_fold_name_of_distinct_values_is_as_before(values: list[str]):
+    series = pd.Series(values * 3, dtype=text.ARROW_STR)
+    before = text.fold(series).str.replace(r"[\p{N}]+", " ", regex=True)
+    before = before.str.replace(r"[ \t\n\r\f\v]+", " ", regex=True).str.strip()
+    pd.testing.assert_series_equal(text.fold_name(series), before)

@@ -54,6 +54,7 @@ def per_distinct(
 
 
 def _fold_arrow(text: pa.Array) -> pa.Array:
+    """`fold` of an arrow string array without missing values (see `fold`)."""
     text = pc.utf8_lower(pc.utf8_normalize(text, "NFKD"))
     text = pc.replace_substring(pc.replace_substring(text, "ß", "ss"), "ς", "σ")
     text = pc.replace_substring_regex(text, r"\p{M}+", "")
@@ -111,7 +112,7 @@ def split_sentences(folded_source: pd.Series) -> pd.DataFrame:
 
 def masked_sentences(
     ads: np.ndarray, sentences: pa.Array, words: set[str]
-) -> tuple[pd.DataFrame, tuple[np.ndarray, pd.Index, np.ndarray] | None]:
+) -> tuple[pd.DataFrame, tuple[np.ndarray, pd.Index] | None]:
     """`mask_words` on folded sentences (of ads `ads`), empty ones dropped, and their codes.
 
     Returns the frame of `split_sentences` and (code of each row, the distinct

@@ -51,11 +51,11 @@ def ad_keys(table: AdTable) -> pd.Series:
         ids = frame[id_col].astype(textmod.ARROW_STR).str.strip()
         if ids.notna().all() and (ids.str.len() > 0).all():
             if ids.is_unique:
-                return ids.astype(object)
+                return ids
             if col.SOURCE_FILE in frame.columns:
                 prefixed = frame[col.SOURCE_FILE].astype(textmod.ARROW_STR) + ":" + ids
                 if prefixed.is_unique:
-                    return prefixed.astype(object)
+                    return prefixed
     # Where a row came from, and overflow of ragged rows, are not the ad's content.
     content = frame.drop(columns=[c for c in (col.SOURCE_FILE, EXTRA_COLUMN) if c in frame])
     cells = [content[c].astype(textmod.ARROW_STR).fillna("\x00") for c in content.columns]
@@ -83,39 +83,50 @@ def infer_names(names: pd.Series, texts: pd.Series) -> tuple[pd.Series, np.ndarr
     Known pseudonyms are those the file's name column uses (three letters or
     more), so a word of the text counts only when some ad is signed with it.
     `texts` are folded here, only for the ads without a name.
-    Returns the completed names and a mask of the ads whose name was inferred.
+    Returns the completed names (arrow strings) and a mask of the ads whose name was
+    inferred.
     """
-    names = names.astype(object)
-    empty = (names.str.len() == 0).to_numpy()
-    known = set(names[~empty & (names.str.len() >= 3).to_numpy()])
+    array = pa.array(names.astype(textmod.ARROW_STR))
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    lengths = pc.utf8_length(array).to_numpy(zero_copy_only=False)  # NaN where missing
+    empty = lengths == 0
     inferred = np.zeros(len(names), dtype=bool)
-    if not known or not empty.any():
-        return names, inferred
+    known = pc.unique(array.filter(pa.array(lengths >= 3)))
+    if not len(known) or not empty.any():
+        return pd.Series(array, dtype=textmod.ARROW_STR, index=names.index), inferred
     positions = np.flatnonzero(empty)
-    folded = textmod.fold(texts.iloc[positions].reset_index(drop=True)).astype(object)
-    words = folded.str.split().explode()
-    words = words[words.isin(known)]
-    # Distinct known words per unnamed ad; an ad naming exactly one gets it.
-    distinct = pd.DataFrame({"row": words.index.to_numpy(), "word": words.to_numpy()})
-    distinct = distinct.drop_duplicates()
-    single = distinct[distinct.groupby("row")["row"].transform("size").to_numpy() == 1]
-    rows = positions[single["row"].to_numpy(dtype=np.int64)]
-    completed = names.copy()
-    completed.iloc[rows] = single["word"].to_numpy()
-    inferred[rows] = True
-    return completed, inferred
+    folded = textmod.fold(texts.iloc[positions].reset_index(drop=True))
+    # Folded text is words joined by single spaces: a split on " " is str.split().
+    parts = pc.split_pattern(textmod.arrow_strings(folded), " ")
+    code = pc.fill_null(pc.index_in(pc.list_flatten(parts), value_set=known), -1).to_numpy()
+    row = np.asarray(pc.list_parent_indices(parts), dtype=np.int64)
+    hit = code >= 0
+    # Distinct known words per unnamed ad (row * len(known) + word, sorted); an ad
+    # naming exactly one gets it.
+    pairs = np.unique(row[hit] * len(known) + code[hit].astype(np.int64))
+    unnamed, counts = np.unique(pairs // len(known), return_counts=True)
+    single = pairs[np.isin(pairs // len(known), unnamed[counts == 1])]
+    inferred[positions[single // len(known)]] = True
+    found = known.take(pa.array(single % len(known)))  # in the order of the ads
+    completed = pc.replace_with_mask(array, pa.array(inferred), found)
+    return pd.Series(completed, dtype=textmod.ARROW_STR, index=names.index), inferred
 
 
-def _phone_flags(statuses: list[tuple[str, ...]]) -> list[str]:
-    """Per ad, "fictional_phone;unallocated_phone"-style flags for its phones' statuses."""
-    known: dict[tuple[str, ...], str] = {}
-    flags = []
-    for found in statuses:
-        flag = known.get(found)
-        if flag is None:
-            flag = known[found] = ";".join(sorted({f"{s}_phone" for s in found if s != "valid"}))
-        flags.append(flag)
-    return flags
+def _phone_flags(statuses: list[tuple[str, ...]]) -> Any:
+    """Per ad, "fictional_phone;unallocated_phone"-style flags for its phones' statuses.
+
+    A handful of distinct status tuples: each is spelled once, and the column is
+    made in arrow from their codes (no Python string per ad for pandas to convert).
+    """
+    distinct = list(dict.fromkeys(statuses))
+    code = {found: i for i, found in enumerate(distinct)}
+    codes = np.fromiter(map(code.__getitem__, statuses), dtype=np.int64, count=len(statuses))
+    spelled = [
+        ";".join(sorted({f"{s}_phone" for s in found if s != "valid"})) for found in distinct
+    ]
+    flags = pa.array(spelled, type=pa.large_string()).take(pa.array(codes))
+    return pd.array(flags, dtype="str")
 
 
 def _phone_columns(
@@ -213,6 +224,32 @@ def _concat(arrays: list[pa.Array]) -> pa.Array:
     return pa.concat_arrays(arrays)
 
 
+def _distinct(values: pa.Array, min_length: int) -> list[str]:
+    """The distinct strings of `values` that have at least `min_length` characters."""
+    long_enough = pc.greater_equal(pc.utf8_length(values), min_length)
+    return pc.unique(values.filter(long_enough)).to_pylist()
+
+
+def _owners(phones: list[tuple[str, ...]], names: pa.Array) -> pd.Series:
+    """Who posted each ad, as far as we can tell before linking: its first phone, else its
+    pseudonym, else the ad itself ("#position")."""
+    first_phone = pa.array([p[0] if p else "" for p in phones], type=pa.large_string())
+    owners = pc.if_else(pc.not_equal(first_phone, ""), first_phone, names)
+    nobody = np.flatnonzero(pc.equal(owners, "").to_numpy(zero_copy_only=False))
+    if len(nobody):
+        mask = np.zeros(len(owners), dtype=bool)
+        mask[nobody] = True
+        itself = pa.array([f"#{i}" for i in nobody], type=pa.large_string())
+        owners = pc.replace_with_mask(owners, pa.array(mask), itself)
+    return pd.Series(owners, dtype=textmod.ARROW_STR)
+
+
+def _str(values: pd.Series) -> Any:
+    """A column of the default string dtype, without a round trip through Python strings
+    when `values` are already arrow strings (the index of `values` is dropped)."""
+    return pd.array(values.astype("str").array, dtype="str")
+
+
 @dataclass(frozen=True, eq=False)
 class Prepared:
     """The features (one row per ad), the boilerplate sentences found, the style vectors."""
@@ -240,40 +277,33 @@ def prepare(
     scanned = scan_ads(table, settings.region, unnamed, workers, note)
     note("text", 0, n)
     names, inferred = infer_names(names, pd.Series(scanned.cleaned, dtype=textmod.ARROW_STR))
+    name_array = textmod.arrow_strings(names)
     cities = textmod.fold(_column(table, col.CITY))
     # Pseudonyms and cities are compared on their own; left in the text they would
     # count twice, and hide that "X vous attend à Y" is one template for everybody.
-    sentences = pd.DataFrame(
-        {
-            "ad": scanned.sentence_ads,
-            "sentence": textmod.mask_words(
-                pd.Series(scanned.sentences, dtype=textmod.ARROW_STR),
-                set(names[names.str.len() >= 3]) | set(cities[cities.str.len() >= 3]),
-            ),
-        }
-    )
-    sentences = sentences[(sentences["sentence"].str.len() > 0).to_numpy()].reset_index(drop=True)
-    first_phone = pd.Series([p[0] if p else "" for p in scanned.phones], dtype=object)
-    owners = first_phone.where(first_phone != "", names.astype(object)).where(
-        lambda s: s != "", pd.Series([f"#{i}" for i in range(n)], dtype=object)
-    )
-    counted = textmod.owners_per_sentence(sentences, owners) if len(sentences) else None
+    words = set(_distinct(name_array, 3)) | set(_distinct(textmod.arrow_strings(cities), 3))
+    sentences, coded = textmod.masked_sentences(scanned.sentence_ads, scanned.sentences, words)
+    owners = _owners(scanned.phones, name_array)
+    counted = None
+    if coded is not None:
+        codes, unique = coded
+        counted = (codes, unique, textmod.count_owners(codes, len(unique), sentences["ad"], owners))
     boilerplate = textmod.find_boilerplate(sentences, owners, settings.boilerplate_min_ads, counted)
     style, rarest_sentence = textmod.style_vectors(sentences, owners, n, counted)
     features = pd.DataFrame(
         {
-            "key": ad_keys(table).to_numpy(),
+            "key": _str(ad_keys(table)),
             "phones": scanned.phones,
             "phone_statuses": scanned.statuses,
             "phone_flags": _phone_flags(scanned.statuses),
-            "name": names.to_numpy(),
+            "name": _str(names),
             "name_from_text": inferred,
             "age": parse_ages(_column(table, col.AGE)).to_numpy(dtype=float),
-            "city": cities.to_numpy(),
+            "city": _str(cities),
             "date": parse_dates(_column(table, col.DATE)).to_numpy(),
-            "site": textmod.fold(_column(table, col.SITE)).to_numpy(),
-            "text": textmod.comparison_text(sentences, n, boilerplate).to_numpy(),
-            "photo": _column(table, col.PHOTO_HASH).fillna("").str.strip().str.lower().to_numpy(),
+            "site": _str(textmod.fold(_column(table, col.SITE))),
+            "text": _str(textmod.comparison_text(sentences, n, boilerplate)),
+            "photo": _str(_column(table, col.PHOTO_HASH).fillna("").str.strip().str.lower()),
             "style_key": rarest_sentence,
         }
     )

@@ -9,7 +9,6 @@ import pytest
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from adcensus.dedupe import _distinct_joined, _pairs_table, _strongest_links
 from adcensus.link.cluster import (
     IdMaker,
     _safe_components,
@@ -20,6 +19,7 @@ from adcensus.link.cluster import (
     stable_ids,
 )
 from adcensus.settings import Settings
+from adcensus.tables import _distinct_joined, _strongest_links, pairs_table
 
 WORDS = ["", " ", "lea", "léa ", " Léa", "zoé", "Zoe", "ßtraße", "日本", "a b", "\tx"]
 
@@ -178,7 +178,7 @@ def test_pairs_table_matches_the_plain_one(reviewed):
         scored["review"] = rng.choice(["", "", "y", "n"], size=len(a)).astype(object)
     outcome = rng.choice(["", "joined", "same", "conflict"], size=len(a)).astype(object)
     labels, ranks = rng.integers(0, 20, n), key_ranks(keys)
-    got = _pairs_table(features, scored, outcome, labels, settings, ranks)
+    got = pairs_table(features, scored, outcome, labels, settings, ranks)
     expected = old_pairs_table(features, scored, outcome, labels, settings, ranks)
     pd.testing.assert_frame_equal(got, expected)
 

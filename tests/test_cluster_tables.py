@@ -4,7 +4,6 @@ import hashlib
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
@@ -12,12 +11,11 @@ from scipy.sparse.csgraph import connected_components
 from adcensus.link.cluster import (
     IdMaker,
     _safe_components,
-    flat_phones,
     group_networks,
-    key_ranks,
     smallest_keys,
     stable_ids,
 )
+from adcensus.link.flat import flat_phones, key_ranks
 from adcensus.settings import Settings
 from adcensus.tables import _distinct_joined, _strongest_links, pairs_table
 
@@ -27,18 +25,6 @@ WORDS = ["", " ", "lea", "léa ", " Léa", "zoé", "Zoe", "ßtraße", "日本", 
 def random_phones(rng: np.random.Generator, n: int) -> list[tuple[str, ...]]:
     numbers = [f"+3363998{k:04d}" for k in range(30)]
     return [tuple(rng.choice(numbers, size=rng.integers(0, 4))) for _ in range(n)]
-
-
-def test_flat_phones_match_explode():
-    phones = [*random_phones(np.random.default_rng(1), 200), ()]
-    flat = flat_phones(phones)
-    exploded = pd.Series(phones, dtype=object).explode().dropna()
-    assert flat.ads.tolist() == exploded.index.tolist()
-    assert flat.values.to_pylist() == exploded.tolist()
-    assert flat.numbers.take(pa.array(flat.codes)).to_pylist() == exploded.tolist()
-    assert flat.counts.tolist() == [len(p) for p in phones]
-    empty = flat_phones([])
-    assert len(empty.ads) == len(empty.codes) == len(empty.counts) == 0
 
 
 @pytest.mark.parametrize("dense", [False, True])
@@ -120,7 +106,9 @@ def test_ids_per_label_reuse_the_hashes_of_persons():
 
 
 def old_pairs_table(features, scored, outcome, labels, settings, ranks):
-    """The pairs table as main built it (np.select, lexsort, Python strings)."""
+    """The pairs table as it was built before Arrow (np.select, lexsort, Python strings),
+    with its decisions reordered with their pairs (a bug of that version, see
+    test_dedupe::test_pairs_do_not_change_when_rows_are_shuffled)."""
     score = scored["score"].to_numpy()
     thr, margin = settings.link_threshold, settings.doubtful_margin
     a, b = scored["a"].to_numpy(), scored["b"].to_numpy()

@@ -109,3 +109,18 @@ def test_ids_do_not_change_when_rows_are_shuffled(tmp_path, sample_dir):
     before = dedupe([sample_dir / "ads.csv"]).ads.set_index("Réf")[col.PERSON_ID]
     after = dedupe([path]).ads.set_index("Réf")[col.PERSON_ID]
     assert after.loc[before.index].tolist() == before.tolist()
+
+
+def test_pairs_do_not_change_when_rows_are_shuffled(tmp_path, sample_dir):
+    # Rows out of key order once gave each pair another pair's decision (a pair with
+    # decision "conflict" and same_person 1): decisions must follow their pairs.
+    original = pd.read_csv(sample_dir / "ads.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    path = tmp_path / "shuffled.csv"
+    original.sample(frac=1, random_state=4).to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    columns = ["score", "decision", "same_person"]  # evidence gives ages in row order
+    before = dedupe([sample_dir / "ads.csv"]).pairs.set_index(["ad_a", "ad_b"]).sort_index()
+    after = dedupe([path]).pairs.set_index(["ad_a", "ad_b"]).sort_index()
+    assert before.index.equals(after.index)
+    pd.testing.assert_frame_equal(before[columns], after[columns])
+    conflicts = after[after["decision"] == "conflict"]
+    assert (conflicts["same_person"] == 0).all()

@@ -294,13 +294,17 @@ def _quoted_where_needed(text: pa.Array, delimiter: str) -> pa.Array:
     present = [c for c in (delimiter, '"', "\r", "\n") if raw.find(c.encode()) >= 0]
     if not present:
         return text
-    values = np.frombuffer(raw, np.uint8)
-    special = values == ord(present[0])
-    for c in present[1:]:
-        special |= values == ord(c)
-    positions = np.flatnonzero(special) + first
     mask = np.zeros(len(text), dtype=bool)
-    mask[np.searchsorted(offsets, positions, side="right") - 1] = True
+    if all(len(c.encode()) == 1 for c in present):
+        values = np.frombuffer(raw, np.uint8)
+        special = values == ord(present[0])
+        for c in present[1:]:
+            special |= values == ord(c)
+        positions = np.flatnonzero(special) + first
+        mask[np.searchsorted(offsets, positions, side="right") - 1] = True
+    else:  # a delimiter of several UTF-8 bytes ("§"): searched cell by cell
+        for c in present:
+            mask |= pc.fill_null(pc.match_substring(text, c), False).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(mask)
     quote = pa.scalar('"', pa.large_string())
     cells = text.take(rows)

@@ -154,14 +154,14 @@ def test_a_run_killed_while_writing_leaves_each_file_old_or_new(tmp_path, sample
 
 _CELLS = st.one_of(
     st.none(),
-    st.text(alphabet=st.sampled_from(list("ab;,\"\t\r\n =+-@'é 0٣\u00a0")), max_size=6),
+    st.text(alphabet=st.sampled_from(list("ab;,\"\t\r\n =+-@'é 0٣\u00a0§æ")), max_size=6),
 )
 
 
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.tuples(_CELLS, _CELLS, st.floats(allow_infinity=False)), max_size=12),
-    st.sampled_from([";", ",", "\t"]),
+    st.sampled_from([";", ",", "\t", "§", "æ"]),  # the last two are several UTF-8 bytes
 )
 def test_csv_bytes_are_those_of_pandas_to_csv(rows, delimiter):
     frame = pd.DataFrame(rows, columns=["a", "b", "x"]).astype({"a": "str", "b": object})

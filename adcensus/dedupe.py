@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from adcensus.link import candidate_pairs, cluster_persons, group_networks, score_pairs
-from adcensus.link.cluster import IdMaker, flat_phones, key_ranks
+from adcensus.link.cluster import IdMaker
+from adcensus.link.flat import flat_phones, key_ranks
 from adcensus.normalize import prepare
 from adcensus.progress import Progress, silent
 from adcensus.read import AdTable, read_ads

@@ -16,9 +16,10 @@ import pyarrow.compute as pc
 
 from adcensus import __version__
 from adcensus import columns as col
-from adcensus.link.cluster import FlatPhones
+from adcensus.link.flat import FlatPhones
 from adcensus.read import AdTable
 from adcensus.settings import Settings
+from adcensus.text import join_lists
 
 DECISIONS = ("link", "doubtful", "conflict", "agency", "confirmed", "rejected")
 
@@ -78,7 +79,7 @@ def ads_table(
     added = {
         col.PERSON_ID: persons[1].take(pa.array(persons[0])),
         col.NETWORK_ID: networks[1].take(pa.array(networks[0])),
-        col.PHONES: _join_lists(flat.counts, flat.values, ";"),
+        col.PHONES: join_lists(flat.counts, flat.values, ";"),
         col.LINK_REASON: reason,
         col.AD_KEY: _arrow(features["key"]),
         col.FLAGS: flags,
@@ -114,14 +115,6 @@ def _strongest_links(
     return np.where(first < len(ads), first % max(len(a), 1), -1)
 
 
-def _join_lists(counts: np.ndarray, items: pa.Array, sep: str) -> pa.Array:
-    """`items` cut into consecutive lists of `counts` items, each joined by `sep` ("" if empty)."""
-    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    lists = pa.LargeListArray.from_arrays(pa.array(offsets), items)
-    return pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
-
-
 def _distinct_joined(
     labels: np.ndarray, codes: np.ndarray, uniques: Any, n_groups: int
 ) -> pa.Array:
@@ -151,7 +144,7 @@ def _distinct_joined(
     if len(distinct) and distinct[0].as_py() == "":  # "" sorts first: drop code 0
         groups, value_codes = groups[value_codes > 0], value_codes[value_codes > 0]
     items = distinct.take(pa.array(value_codes))
-    return _join_lists(np.bincount(groups, minlength=n_groups), items, ";")
+    return join_lists(np.bincount(groups, minlength=n_groups), items, ";")
 
 
 def _days(stamps: pd.Series) -> pa.Array:
@@ -173,7 +166,7 @@ def persons_table(
     def original(role: str) -> pa.Array:
         header = table.roles.get(role)
         if header is None:
-            return _join_lists(np.zeros(n, dtype=np.int64), pa.nulls(0, pa.large_string()), ";")
+            return join_lists(np.zeros(n, dtype=np.int64), pa.nulls(0, pa.large_string()), ";")
         codes, uniques = pd.factorize(table.frame[header])
         return _distinct_joined(labels, codes, uniques, n)
 

@@ -230,7 +230,9 @@ def _mask_tokens(text: pa.Array, words: set[str]) -> pa.Array:
         stops, minlength=len(tokens) + 1
     )
     keep = np.cumsum(cover[:-1]) == 0
-    joined = _join_arrow(rows[keep], tokens.filter(pa.array(keep)), len(text), " ")
+    joined = join_lists(
+        np.bincount(rows[keep], minlength=len(text)), tokens.filter(pa.array(keep)), " "
+    )
     return pc.if_else(pc.is_valid(text), joined, pa.scalar(None, pa.large_string())).cast(text.type)
 
 
@@ -276,22 +278,14 @@ def find_boilerplate(
     return set(unique[per_sentence >= min_owners])
 
 
-def _join_arrow(groups: np.ndarray, items: pa.Array, n: int, sep: str) -> pa.Array:
-    """Items sorted by group are a pyarrow list array with one list per group, joined in
-    C: no Python loop over groups, which matters at a million ads."""
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(groups, minlength=n), out=offsets[1:])
+def join_lists(counts: np.ndarray, items: pa.Array, sep: str) -> pa.Array:
+    """`items` cut into consecutive lists of `counts` items, each joined by `sep` ("" for
+    an empty list): a pyarrow list array joined in C, no Python loop over lists, which
+    matters at a million ads."""
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
     lists = pa.LargeListArray.from_arrays(pa.array(offsets), items)
     return pc.binary_join(lists, pa.scalar(sep, pa.large_string()))
-
-
-def join_groups(groups: np.ndarray, values: Any, n: int, sep: str = " ") -> np.ndarray:
-    """Join string `values` by integer group (0..n-1), keeping their order; "" for empty groups."""
-    groups = np.asarray(groups, dtype=np.int64)
-    order = np.argsort(groups, kind="stable")
-    items = pa.array(np.asarray(values, dtype=object)[order], type=pa.large_string())
-    joined = _join_arrow(groups[order], items, n, sep)
-    return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
 
 
 def comparison_text(sentences: pd.DataFrame, n_ads: int, boilerplate: set[str]) -> pd.Series:
@@ -301,7 +295,7 @@ def comparison_text(sentences: pd.DataFrame, n_ads: int, boilerplate: set[str]) 
     if len(ads) > 1 and (np.diff(ads) < 0).any():
         kept = kept.iloc[np.argsort(ads, kind="stable")]
         ads = kept["ad"].to_numpy()
-    joined = _join_arrow(ads, arrow_strings(kept["sentence"]), n_ads, " ")
+    joined = join_lists(np.bincount(ads, minlength=n_ads), arrow_strings(kept["sentence"]), " ")
     return pd.Series(joined, dtype=ARROW_STR)
 
 

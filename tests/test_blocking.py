@@ -1,24 +1,6 @@
 import numpy as np
-import pandas as pd
 
-from adcensus.link.blocking import (
-    _ad_hash_order,
-    _group_order,
-    ad_ranks,
-    exploded_phones,
-    pairs_within_groups,
-)
-
-
-def test_ad_ranks_of_string_keys_are_those_of_object_keys():
-    rng = np.random.default_rng(5)
-    words = np.array(["b", "a", "é", "ab", "Z", "日本", "a\x00", "", "zz", "ß"], dtype=object)
-    values = list(words[rng.integers(0, len(words), 400)])
-    values[3] = values[77] = None
-    as_str = pd.Series(values, dtype="str")
-    as_object = pd.Series(values, dtype=object)
-    assert (ad_ranks(as_str) == ad_ranks(as_object)).all()
-    assert sorted(ad_ranks(as_str)) == list(range(400))
+from adcensus.link.blocking import _ad_hash_order, _group_order, pairs_within_groups
 
 
 def test_group_order_is_the_lexsort_order_also_with_ties():
@@ -46,16 +28,6 @@ def test_ad_hash_order_is_the_lexsort_order():
         order = _ad_hash_order(a, h)
         expected = np.lexsort((h, a))
         assert (a[order] == a[expected]).all() and (h[order] == h[expected]).all()
-
-
-def test_exploded_phones_are_those_of_explode():
-    phones = [("+1", "+2"), (), ("+3", None, "+1"), ["+4"], ("+5",)]
-    for column in (phones, [*phones[:4], np.nan]):
-        features = pd.DataFrame({"phones": pd.Series(column, dtype=object)})
-        exploded = features["phones"].explode()
-        exploded = exploded[exploded.notna()]
-        ads, found = exploded_phones(features)
-        assert list(ads) == list(exploded.index) and list(found) == list(exploded)
 
 
 def _plain_pairs_within_groups(ads, groups, order, window):

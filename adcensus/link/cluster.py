@@ -14,62 +14,17 @@ connected components (scipy) over those pairs.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from rapidfuzz import fuzz
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from adcensus.link.flat import FlatPhones, flat_phones, key_ranks
 from adcensus.settings import Settings
-
-
-@dataclass(frozen=True)
-class FlatPhones:
-    """The per-ad phone tuples laid flat: one row per (ad, number), in ad order.
-
-    Exploding the tuple column with pandas costs seconds at a million ads, and the
-    clustering, the persons table, the ads table and the summary all want it: it is
-    laid flat once, by `flat_phones`.
-    """
-
-    ads: np.ndarray  # ad position of each row (int64)
-    values: pa.Array  # each row's number (large_string, null where missing)
-    codes: np.ndarray  # each row's number as its index in `numbers`; -1 when missing
-    numbers: pa.Array  # the distinct numbers (large_string), in order of first appearance
-    counts: np.ndarray  # how many rows each ad has (int64), an empty tuple gives 0
-
-
-def flat_phones(phones: Sequence[Sequence[str]]) -> FlatPhones:
-    """Lay the per-ad phone tuples (or lists) flat; see `FlatPhones`.
-
-    Arrow converts the tuples and encodes the numbers in C++, faster than a Python
-    flatten and a pandas factorize.
-    """
-    lists = pa.array(list(phones), type=pa.large_list(pa.large_string()))
-    counts = np.diff(lists.offsets.to_numpy()).astype(np.int64)
-    values = lists.flatten()
-    encoded = pc.dictionary_encode(values)
-    codes = encoded.indices.fill_null(-1).to_numpy().astype(np.int64)
-    ads = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
-    return FlatPhones(ads, values, codes, encoded.dictionary, counts)
-
-
-def key_ranks(keys: pd.Series, dense: bool = False) -> np.ndarray:
-    """Each ad's rank (from 0) in the order of the ad keys, sorted in Arrow, not as objects.
-
-    Equal keys (there are none in a census: `ad_keys` makes them unique) keep their row
-    order, or share a rank when `dense`, so that ranks compare as the keys do.
-    """
-    if len(keys) == 0:
-        return np.empty(0, dtype=np.int64)
-    values = pa.array(keys.astype("str").array)
-    ranks = pc.rank(values, sort_keys="ascending", tiebreaker="dense" if dense else "first")
-    return ranks.to_numpy().astype(np.int64) - 1
 
 
 @dataclass

@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz
 
-from adcensus.link.blocking import exploded_phones, index_labels
 from adcensus.link.evidence import explain_arrow, taken
+from adcensus.link.flat import exploded_phones, index_labels
 from adcensus.link.similarity import similar, sorted_word_texts, str_lengths, value_codes
 from adcensus.progress import Progress
 from adcensus.settings import Settings

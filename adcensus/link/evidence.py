@@ -1,7 +1,8 @@
 """The evidence of a pair as one readable line, e.g. `phone +33639981234; name 1.00; text 0.93`.
 
 Made in pyarrow from small lists of wordings, so that no Python string is built per
-pair and field (see `explain`).
+pair and field (`explain_arrow`; `explain` is the same wording per pair in Python,
+kept as the reference the tests hold it to).
 """
 
 from __future__ import annotations

@@ -197,10 +197,11 @@ def scan_ads(
 ) -> _Scanned:
     """`_scan_chunk` over the whole table, in chunks, on several cores for big files."""
     n = len(table.frame)
-    texts = _column(table, col.TITLE).fillna("") + " . " + _column(table, col.TEXT).fillna("")
+    # Title and text joined in Arrow: one copy of the texts held while the workers run.
+    title, text = (textmod.arrow_strings(_column(table, role)) for role in (col.TITLE, col.TEXT))
     data = (
         textmod.arrow_strings(_column(table, col.PHONE)),
-        textmod.arrow_strings(texts),
+        pc.binary_join_element_wise(title, text, pa.scalar(" . ", pa.large_string())),
         pa.array(keep_text, type=pa.bool_()),
         region,
     )

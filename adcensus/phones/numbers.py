@@ -64,7 +64,7 @@ def _judge(number: pn.PhoneNumber) -> tuple[str, PhoneStatus] | None:
     )
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=1 << 17)
 def _judge_cached(
     country_code: int, national_number: int, leading_zero: bool, zeros: int
 ) -> tuple[str, PhoneStatus] | None:
@@ -102,7 +102,7 @@ def _judge_by_parser(number: pn.PhoneNumber) -> tuple[str, PhoneStatus] | None:
     return None
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=1 << 17)
 def _classify(digits: str, form: str, region_code: str) -> tuple[str, PhoneStatus] | None:
     """E.164 and status of `digits` written in `form` (intl, national, bare_cc), or None."""
     region = _region(region_code)
@@ -225,7 +225,7 @@ def _only_window(
 _Found = tuple[str, PhoneStatus, int, int]
 
 
-@lru_cache(maxsize=1 << 19)
+@lru_cache(maxsize=1 << 17)
 def _cut_run(run: str, linked: bool, region_code: str) -> tuple[_Found, ...]:
     """The phones in one digit run; `linked` if it follows "wa.me/" (an implied +).
 

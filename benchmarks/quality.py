@@ -18,7 +18,7 @@ import pandas as pd
 
 from adcensus.dedupe import dedupe
 from adcensus.evaluate import score_clusters
-from adcensus.synth import CensusSpec, generate_census
+from adcensus.synth import EVERY_HARD_CASE, CensusSpec, generate_census
 
 SPECS = {
     "sample (defaults)": CensusSpec(),
@@ -28,18 +28,7 @@ SPECS = {
     "hidden numbers, gaps": CensusSpec(seed=7, missing_rate=0.3, obfuscation_rate=0.5),
     "heavy touring": CensusSpec(seed=8, ads=3000, persons=500, touring_rate=0.7),
     "few doublons": CensusSpec(seed=6, ads=5000, persons=3000),
-    "every hard case at once": CensusSpec(
-        seed=26,
-        ads=3000,
-        persons=900,
-        agency_share=0.4,
-        phone_change_rate=0.4,
-        touring_rate=0.6,
-        common_name_share=0.8,
-        obfuscation_rate=0.4,
-        missing_rate=0.3,
-        edit_rate=0.9,
-    ),
+    "every hard case at once": EVERY_HARD_CASE,
     "Nord, 2 months": CensusSpec(
         seed=9,
         ads=4000,

@@ -10,7 +10,7 @@ import pytest
 from adcensus import columns as col
 from adcensus.dedupe import dedupe, write_outputs
 from adcensus.evaluate import score_clusters
-from adcensus.synth import CensusSpec, generate_census
+from adcensus.synth import EVERY_HARD_CASE, CensusSpec, generate_census
 
 
 def run_census(tmp_path, spec: CensusSpec):
@@ -29,18 +29,7 @@ OTHER_CENSUSES = [
     CensusSpec(seed=12, agency_share=0.35, phone_change_rate=0.3),
     CensusSpec(seed=13, common_name_share=0.7, obfuscation_rate=0.4, missing_rate=0.2),
     CensusSpec(seed=14, ads=3000, persons=2000, touring_rate=0.6, edit_rate=0.9),
-    CensusSpec(
-        seed=26,
-        ads=3000,
-        persons=900,
-        agency_share=0.4,
-        phone_change_rate=0.4,
-        touring_rate=0.6,
-        common_name_share=0.8,
-        obfuscation_rate=0.4,
-        missing_rate=0.3,
-        edit_rate=0.9,
-    ),
+    EVERY_HARD_CASE,
 ]
 
 

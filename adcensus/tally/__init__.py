@@ -1,0 +1,50 @@
+"""Group counts for scripts: ads, persons, doublon rate, new, returning and touring persons.
+
+`read_source` reads a census store, a dedupe output folder or an ad file (deduped in
+memory) into a `TallyInput`; `tally` counts per group; `render` writes the counts as
+CSV, JSON or Markdown. Definitions (the README repeats them):
+
+- groups: the distinct values of the `--by` keys: `month` (YYYY-MM of the ad's date),
+  `week` (ISO week, YYYY-Www), `site`, `city` (spellings that fold alike are one group,
+  shown by their most common spelling, ties: not in capitals, then alphabetical),
+  `network`, or any original column.
+- period of a group: its week when `week` is a key, else its month when `month` is,
+  else the whole `--since`..`--until` window (unbounded where not given).
+- new persons: persons of the group whose first ad in the whole source (not only the
+  window) is dated within the group's period.
+- returning persons: persons of the group with an ad dated before the period starts.
+- touring persons: persons with ads in two or more cities within the group.
+- networks: distinct network ids among the group's ads (a person alone is a network of
+  one); persons_in_networks: persons of the group whose network has two or more persons.
+
+Ads without a readable date belong to no month or week (an empty group key), are
+neither new nor returning there, and are left out when `--since` or `--until` is given.
+
+A `--by` key that names a phone, url, pseudonym or photo-hash column (or a title or
+text) groups by those values, so they are written in the output; `pseudonymize_keys`
+turns them into the keyed tokens `adcensus dedupe --pseudonymize` writes.
+"""
+
+from adcensus.tally.counts import FORMATS, TALLY_COLUMNS, mask_keys, render, tally
+from adcensus.tally.sources import (
+    BUILTIN_KEYS,
+    TallyInput,
+    parse_day,
+    pseudonymize_keys,
+    read_source,
+    resolve_keys,
+)
+
+__all__ = [
+    "BUILTIN_KEYS",
+    "FORMATS",
+    "TALLY_COLUMNS",
+    "TallyInput",
+    "mask_keys",
+    "parse_day",
+    "pseudonymize_keys",
+    "read_source",
+    "render",
+    "resolve_keys",
+    "tally",
+]

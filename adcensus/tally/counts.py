@@ -1,0 +1,179 @@
+"""Counts per group and their rendering (see adcensus.tally for the definitions)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from adcensus import columns as col
+from adcensus.errors import UsageError
+from adcensus.privacy import mask_phones_in_text, neutralize_formulas
+from adcensus.tally.sources import BUILTIN_KEYS, TallyInput
+from adcensus.text import fold
+from adcensus.write import json_text
+
+TALLY_COLUMNS: tuple[str, ...] = (
+    "ads", "persons", "doublon_rate", "new_persons", "returning_persons", "touring_persons",
+    "persons_in_networks", "networks",
+)  # fmt: skip
+FORMATS: tuple[str, ...] = ("table", "csv", "json", "markdown")
+
+
+def mask_keys(counts: pd.DataFrame, keys: Sequence[str], data: TallyInput) -> pd.DataFrame:
+    """`counts` with the phone numbers in its key columns masked (`+33 6 •• •• •• 78`).
+
+    For the table shown to people. Masked: original columns of an identifying role
+    (phone, url, pseudonym, photo, title, text) or of no role; built-in keys and columns
+    such as the city or the ad id stay as they are.
+    """
+    out = counts.copy()
+    for name, key in zip(out.columns, keys, strict=False):
+        role = data.roles.get(key)
+        if key not in BUILTIN_KEYS and (role is None or role in col.IDENTIFYING_ROLES):
+            out[name] = out[name].map(
+                lambda v: mask_phones_in_text(v, data.region) if isinstance(v, str) else v
+            )
+    return out
+
+
+def _spelled(values: pd.Series) -> pd.Series:
+    """Group values for site or city: folded key, shown by its most common spelling."""
+    raw = values.astype("str").str.strip()
+    key = fold(raw).astype(object)
+    frame = pd.DataFrame({"key": key, "raw": raw.astype(object)})
+    frame = frame[frame["key"] != ""]
+    counts = frame.groupby(["key", "raw"]).size().reset_index(name="n")
+    counts["capitals"] = counts["raw"].str.isupper()  # ties: "Lens" rather than "LENS"
+    counts = counts.sort_values(
+        ["key", "n", "capitals", "raw"], ascending=[True, False, True, True]
+    )
+    shown = counts.drop_duplicates("key").set_index("key")["raw"]
+    return key.map(shown).astype(object)
+
+
+def _key_values(name: str, data: TallyInput) -> pd.Series:
+    ads = data.ads
+    dates = ads["date"]
+    if name == "month":
+        return dates.dt.strftime("%Y-%m").astype(object)
+    if name == "week":
+        iso = dates.dt.isocalendar()
+        text = iso["year"].astype("str") + "-W" + iso["week"].astype("str").str.zfill(2)
+        return text.astype(object).where(dates.notna(), None)
+    if name in ("site", "city"):
+        return _spelled(ads[name])
+    if name == "network":
+        return ads["network_id"].astype(object)
+    values = data.originals[name].astype("str").str.strip()
+    return values.astype(object).where(values.notna() & (values != ""), None)
+
+
+def _period(
+    dates: pd.Series, keys: Sequence[str], since: date | None, until: date | None
+) -> tuple[pd.Series, pd.Series]:
+    """Start and end (exclusive) of each ad's group period; NaT where unbounded or unknown."""
+    if "week" in keys:
+        start = dates.dt.normalize() - pd.to_timedelta(dates.dt.day_of_week, unit="D")
+        return start, start + pd.Timedelta(days=7)
+    if "month" in keys:
+        month = dates.dt.to_period("M")
+        return month.dt.start_time, (month + 1).dt.start_time
+    start = pd.Series(pd.Timestamp(since) if since else pd.NaT, index=dates.index)
+    end = pd.Series(pd.Timestamp(until + timedelta(days=1)) if until else pd.NaT, index=dates.index)
+    return start.astype("datetime64[us]"), end.astype("datetime64[us]")
+
+
+def tally(
+    data: TallyInput,
+    by: Sequence[str] = (),
+    since: date | None = None,
+    until: date | None = None,
+) -> pd.DataFrame:
+    """Counts per group of `by` keys (see the module docstring); one row when `by` is empty.
+
+    Columns: the keys (named as given; `by_<key>` when a key is named like a count), then
+    TALLY_COLUMNS. Rows sorted by the keys, empty keys last.
+    """
+    ads = data.ads
+    dates = ads["date"]
+    first_seen = dates.groupby(ads["person_id"]).transform("min")
+    in_network = ads.groupby("network_id")["person_id"].transform("nunique") > 1
+    keep = np.ones(len(ads), dtype=bool)
+    if since is not None:
+        keep &= (dates >= pd.Timestamp(since)).to_numpy()
+    if until is not None:
+        keep &= (dates < pd.Timestamp(until + timedelta(days=1))).to_numpy()
+    start, end = _period(dates, by, since, until)
+    timed = ("week" in by) or ("month" in by)
+    known = first_seen.notna() & (dates.notna() if timed else True)
+    new = known & (start.isna() | (first_seen >= start)) & (end.isna() | (first_seen < end))
+    returning = known & start.notna() & (first_seen < start)
+    names = [f"by_{k}" if k in TALLY_COLUMNS else k for k in by]
+    frame = pd.DataFrame(
+        {name: _key_values(key, data) for name, key in zip(names, by, strict=True)}
+    )
+    frame = frame.assign(
+        _all="",
+        _person=ads["person_id"].to_numpy(),
+        _network=ads["network_id"].to_numpy(),
+        _city=fold(ads["city"]).replace("", None).astype(object).to_numpy(),
+        _new=new.to_numpy(),
+        _returning=returning.to_numpy(),
+        _in_network=in_network.to_numpy(),
+    )[keep]
+    keys = names or ["_all"]
+    people = frame.groupby([*keys, "_person"], dropna=False, sort=False).agg(
+        new=("_new", "any"),
+        returning=("_returning", "any"),
+        cities=("_city", "nunique"),
+        in_network=("_in_network", "first"),
+    )
+    people["touring"] = people["cities"] >= 2
+    per_person = people.groupby(level=keys, dropna=False, sort=False).agg(
+        persons=("new", "size"),
+        new_persons=("new", "sum"),
+        returning_persons=("returning", "sum"),
+        touring_persons=("touring", "sum"),
+        persons_in_networks=("in_network", "sum"),
+    )
+    per_ad = frame.groupby(keys, dropna=False, sort=False).agg(
+        ads=("_person", "size"), networks=("_network", "nunique")
+    )
+    out = per_ad.join(per_person).reset_index()
+    out["doublon_rate"] = (1 - out["persons"] / out["ads"]).round(6)
+    out = out.sort_values(keys, na_position="last", kind="stable").reset_index(drop=True)
+    for name in TALLY_COLUMNS:
+        if name != "doublon_rate":
+            out[name] = out[name].astype(np.int64)
+    for name in names:
+        out[name] = out[name].astype(object).where(out[name].notna(), None)
+    return out[[*names, *TALLY_COLUMNS]]
+
+
+def render(frame: pd.DataFrame, fmt: str, delimiter: str = ",") -> str:
+    """Tally rows as `csv` (spreadsheet-safe cells), `json` (a list of objects) or `markdown`."""
+    if fmt == "csv":
+        return neutralize_formulas(frame).to_csv(index=False, sep=delimiter, lineterminator="\n")
+    records = [
+        {
+            k: (None if v is None or (isinstance(v, float) and np.isnan(v)) else v)
+            for k, v in r.items()
+        }
+        for r in frame.astype(object).to_dict("records")
+    ]
+    if fmt == "json":
+        return json_text(records)
+    if fmt == "markdown":
+        numeric = set(TALLY_COLUMNS)
+        lines = [
+            "| " + " | ".join(frame.columns) + " |",
+            "|" + "|".join("---:" if c in numeric else "---" for c in frame.columns) + "|",
+        ]
+        for record in records:
+            cells = ["" if v is None else str(v).replace("|", "\\|") for v in record.values()]
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines) + "\n"
+    raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")

@@ -1,0 +1,217 @@
+"""Where `adcensus tally` reads its ads: a census store, a dedupe output folder, or an
+ad file deduped in memory, each read into a `TallyInput` (see adcensus.tally)."""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from adcensus import columns as col
+from adcensus.errors import InputError, UsageError
+from adcensus.privacy import Tokens
+from adcensus.progress import Progress
+from adcensus.read import AdTable, parse_dates, read_ads
+from adcensus.settings import Settings
+
+BUILTIN_KEYS: tuple[str, ...] = ("month", "week", "site", "city", "network")
+_AD_FIELDS = ("person_id", "network_id", "date", "site", "city")
+_TOKEN_KINDS = {col.URL: "url", col.NAME: "name", col.PHOTO_HASH: "photo"}
+
+
+@dataclass(frozen=True)
+class TallyInput:
+    """Ads as tally reads them, whatever the source.
+
+    `ads`: person_id, network_id, date (datetime64, NaT when unknown), site, city, one row
+    per ad. `originals`: the original columns asked for by `--by`, aligned with `ads`.
+    `roles`: the role of each original column that has one (header → role); `region`:
+    the country of numbers written without +CC.
+    """
+
+    ads: pd.DataFrame
+    originals: pd.DataFrame
+    source: str
+    roles: Mapping[str, str] = field(default_factory=dict)
+    region: str = "FR"
+
+
+def parse_day(value: str, option: str, end: bool = False) -> date:
+    """A `--since`/`--until` day: YYYY-MM-DD, or YYYY-MM (its first day, or last with `end`)."""
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            year, month = int(text[:4]), int(text[5:])
+            day = calendar.monthrange(year, month)[1] if end else 1
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"{option} must be a day YYYY-MM-DD or a month YYYY-MM, got {value!r}"
+        ) from None
+
+
+def resolve_keys(by: Sequence[str], available: Sequence[str], source: str) -> list[str]:
+    """`--by` keys as given (comma lists split), original columns matched to their header.
+
+    A built-in key (month, week, site, city, network) is matched exactly; anything else
+    must be an original column: exact header, or one header equal to it ignoring case.
+    """
+    keys: list[str] = []
+    for item in by:
+        for raw in item.split(","):
+            key = raw.strip()
+            if not key:
+                continue
+            if key not in BUILTIN_KEYS and key not in available:
+                folded = [h for h in available if h.casefold() == key.casefold()]
+                if len(folded) != 1:
+                    shown = ", ".join(repr(h) for h in available[:30])
+                    raise UsageError(
+                        f"--by {key!r}: not month, week, site, city or network, and {source} "
+                        f"has no such column; its columns: {shown}"
+                    )
+                key = folded[0]
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+def read_source(
+    source: Path,
+    by: Sequence[str] = (),
+    settings: Settings | None = None,
+    columns: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> tuple[TallyInput, list[str]]:
+    """Read a store, a dedupe output folder or an ad file; return it and the resolved keys."""
+    from adcensus import store
+
+    source = Path(source)
+    if source.is_dir():
+        return _read_output_dir(source, by)
+    if not source.exists():
+        raise InputError(
+            f"{source}: not found; give a census store, a dedupe output folder or an ad file"
+        )
+    if store.is_store_file(source):
+        keys = resolve_keys(by, store.store_columns(source), str(source))
+        wanted = [k for k in keys if k not in BUILTIN_KEYS]
+        ads, originals = store.tally_ads(source, wanted)
+        roles, region = _roles_and_region(store.last_summary(source) if wanted else {})
+        return TallyInput(ads, originals, str(source), roles, region), keys
+    from adcensus.dedupe import dedupe_table
+
+    settings = settings or Settings()
+    table = read_ads([source], columns)
+    keys = resolve_keys(by, [str(c) for c in table.frame.columns], str(source))
+    result = dedupe_table(table, settings, progress)
+    ads = _ads_frame(table, result.ads[col.PERSON_ID], result.ads[col.NETWORK_ID])
+    wanted = [k for k in keys if k not in BUILTIN_KEYS]
+    roles = {header: role for role, header in table.roles.items()}
+    originals = table.frame[wanted].reset_index(drop=True)
+    return TallyInput(ads, originals, str(source), roles, settings.region), keys
+
+
+def _roles_and_region(summary: Mapping[str, Any]) -> tuple[dict[str, str], str]:
+    """Each original header's role (over every file of a store) and the run's region."""
+    roles = {str(h): r for r, h in (summary.get("roles") or {}).items()}
+    for role, headers in (summary.get("role_headers") or {}).items():
+        roles.update({str(h): role for h in headers if str(h) not in roles})
+    return roles, str((summary.get("settings") or {}).get("region") or "FR")
+
+
+def _role_values(table: AdTable, headers: Sequence[str]) -> pd.Series:
+    """The first filled value among `headers` (a role's headers over a store's files)."""
+    values = pd.Series(pd.NA, index=table.frame.index, dtype="str")
+    for header in headers:
+        if header in table.frame.columns:
+            values = values.fillna(table.frame[header].astype("str"))
+    return values
+
+
+def _ads_frame(
+    table: AdTable,
+    person: pd.Series,
+    network: pd.Series,
+    role_headers: Mapping[str, Sequence[str]] | None = None,
+) -> pd.DataFrame:
+    def role(name: str) -> pd.Series:
+        headers = list((role_headers or {}).get(name, []))
+        if name in table.roles and table.roles[name] not in headers:
+            headers.insert(0, table.roles[name])
+        return _role_values(table, headers)
+
+    return pd.DataFrame(
+        {
+            "person_id": person.astype("str").to_numpy(),
+            "network_id": network.astype("str").to_numpy(),
+            "date": parse_dates(role(col.DATE)).to_numpy(),
+            "site": role(col.SITE).to_numpy(),
+            "city": role(col.CITY).to_numpy(),
+        }
+    )
+
+
+def _read_output_dir(folder: Path, by: Sequence[str]) -> tuple[TallyInput, list[str]]:
+    """A folder written by `adcensus dedupe` or `adcensus store export`."""
+    path = folder / "ads.csv"
+    if not path.is_file():
+        raise InputError(
+            f"{folder}: no ads.csv in this folder; give a folder written by adcensus dedupe"
+        )
+    summary: dict[str, Any] = {}
+    summary_path = folder / "summary.json"
+    if summary_path.is_file():
+        try:
+            summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            summary = {}
+    table = read_ads([path])
+    headers = [str(c) for c in table.frame.columns]
+    ours = {name: f"adcensus_{name}" if f"adcensus_{name}" in headers else name
+            for name in (col.PERSON_ID, col.NETWORK_ID)}  # fmt: skip
+    if ours[col.PERSON_ID] not in headers:
+        raise InputError(
+            f"{path}: no {col.PERSON_ID} column; give a folder written by adcensus dedupe"
+        )
+    roles = {r: h for r, h in (summary.get("roles") or {}).items() if h in headers}
+    table = AdTable(table.frame, {**table.roles, **roles}, table.inputs, table.flags)
+    network = table.frame.get(ours[col.NETWORK_ID], table.frame[ours[col.PERSON_ID]])
+    added = set(col.ADS_OUTPUT_COLUMNS) | set(ours.values())
+    keys = resolve_keys(by, [h for h in headers if h not in added], str(folder))
+    ads = _ads_frame(
+        table, table.frame[ours[col.PERSON_ID]], network, summary.get("role_headers") or {}
+    )
+    wanted = [k for k in keys if k not in BUILTIN_KEYS]
+    originals = table.frame[wanted].reset_index(drop=True)
+    return TallyInput(ads, originals, str(folder), *_roles_and_region(summary)), keys
+
+
+def pseudonymize_keys(data: TallyInput, key: bytes) -> TallyInput:
+    """`data` with its phone, url, pseudonym and photo-hash key columns as keyed tokens.
+
+    The tokens are those `adcensus dedupe --pseudonymize` writes with the same key (a cell
+    of a phone column: the `;`-joined tokens of its numbers), so tallies still link across
+    months; titles and texts keep their words, their phone numbers become tokens. Values
+    that are tokens already (a pseudonymized folder) stay as they are.
+    """
+    tokens = Tokens(key, data.region)
+    originals = data.originals.copy()
+    for name in originals.columns:
+        role = data.roles.get(str(name))
+        values = originals[name].astype(object)
+        if role == col.PHONE:
+            originals[name] = tokens.phone_cells(values)
+        elif role in _TOKEN_KINDS:
+            originals[name] = tokens.column(values, _TOKEN_KINDS[role])
+        elif role in (col.TITLE, col.TEXT):
+            originals[name] = tokens.phones_in_texts(values)
+    return replace(data, originals=originals)

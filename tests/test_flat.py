@@ -50,6 +50,13 @@ def test_flat_phones_read_other_values_as_explode_does():
     assert flat.codes.tolist() == [0, 0, 1, 2]
 
 
+def test_flat_phones_of_tuples_of_one_length_holding_numbers():
+    # Tuples of equal length must stay one value per ad on the way to the fallback.
+    flat = flat_phones([("+33639980001", 33639980002), ("+33639980003", 33639980004)])
+    assert flat.counts.tolist() == [2, 2]
+    assert flat.values.to_pylist() == ["+33639980001", "33639980002", "+33639980003", "33639980004"]
+
+
 def test_clustering_takes_a_missing_phones_cell():
     features = pd.DataFrame(
         {

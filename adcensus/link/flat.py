@@ -23,7 +23,9 @@ import pyarrow.compute as pc
 def _explode(values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
     """(position, phone) for each item of each tuple or list, in order; anything else
     (a missing cell, a lone number) as pandas' explode reads it. Missing items kept."""
-    values = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
+    if not isinstance(values, np.ndarray):
+        # One object per ad: np.asarray would make tuples of equal length a 2-D array.
+        values = pd.Series(list(values), dtype=object).to_numpy()
     if set(map(type, values)) <= {tuple, list}:
         lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
         flat = itertools.chain.from_iterable(values)

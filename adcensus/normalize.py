@@ -169,13 +169,12 @@ def _scan_chunk(data: tuple[pa.Array, pa.Array, pa.Array, str], start: int, stop
     in_text = extract_phones_arrow(chunk, region)
     phones, statuses = _phone_columns(extract_phones_arrow(cells[start:stop], region), in_text)
     # Only the texts holding a phone change: they alone go through Python.
-    holding = np.flatnonzero(np.fromiter(map(bool, in_text), bool, len(in_text)))
+    mask = np.fromiter(map(bool, in_text), dtype=bool, count=len(in_text))
+    holding = np.flatnonzero(mask)
     stripped = [
         strip_phones(text, in_text[k])
         for text, k in zip(chunk.take(pa.array(holding)).to_pylist(), holding, strict=True)
     ]
-    mask = np.zeros(len(in_text), dtype=bool)
-    mask[holding] = True
     without = pc.replace_with_mask(chunk, pa.array(mask), pa.array(stripped, pa.large_string()))
     cleaned = textmod.remove_urls(pd.Series(without, dtype=textmod.ARROW_STR))
     sentences = textmod.split_sentences(cleaned)

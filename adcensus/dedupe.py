@@ -45,12 +45,13 @@ def dedupe(
     stdin: BinaryIO | None = None,
     decisions: pd.DataFrame | None = None,
     workers: int | None = None,
+    compare: Sequence[str] = (),
 ) -> DedupeResult:
     """Read ad files and find the persons behind them (see `dedupe_table`)."""
     note = progress or silent
     note("read")
     table = read_ads(paths, columns, stdin=stdin)
-    return dedupe_table(table, settings or Settings(), progress, decisions, workers)
+    return dedupe_table(table, settings or Settings(), progress, decisions, workers, compare)
 
 
 def dedupe_table(
@@ -59,6 +60,7 @@ def dedupe_table(
     progress: Progress | None = None,
     decisions: pd.DataFrame | None = None,
     workers: int | None = None,
+    compare: Sequence[str] = (),
 ) -> DedupeResult:
     """Link the ads of `table` into persons and networks; every input row is kept, in order.
 
@@ -66,10 +68,11 @@ def dedupe_table(
     or "n") bind the clustering: reviewed pairs are always compared and written,
     "y" joins two ads, "n" keeps them apart. `workers` caps the processes that scan
     the ads (None: all cores; files under 40,000 ads use one). The result does not
-    depend on it.
+    depend on it. `compare` names more columns to compare (`--compare`), each with
+    weights learned like the others.
     """
     note = progress or silent
-    prepared = prepare(table, settings, note, workers)
+    prepared = prepare(table, settings, note, workers, compare)
     features = prepared.features
     n = len(features)
     note("block", 0, n)
@@ -79,7 +82,8 @@ def dedupe_table(
     if len(reviewed):
         candidates = _add_reviewed(candidates, reviewed)
     note("compare")
-    scored = score_pairs(features, candidates, settings, prepared.style, note)
+    result = score_pairs(features, candidates, settings, prepared.style, note, tuple(compare))
+    scored = result.pairs
     del candidates  # at a million ads, 170 MB that nothing reads any more
     if len(reviewed):
         scored = _apply_reviews(scored, reviewed)
@@ -102,6 +106,8 @@ def dedupe_table(
     pairs = pairs_table(features, scored, outcome, labels, settings, ranks)
     boilerplate = len(prepared.boilerplate)
     summary = summary_of(table, ads, persons, pairs, settings, flat, features, boilerplate)
+    summary["model"] = result.model.to_dict()
+    summary["model"]["decorations"] = sorted(prepared.decorations)
     if decisions is not None:
         summary["decisions"] = {"given": len(decisions), "applied": len(reviewed)}
     note("cluster", len(outcome), len(outcome))

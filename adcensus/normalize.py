@@ -1,13 +1,16 @@
 """Normalize an ad table into the features that linking compares.
 
-One row per input ad, same order. Columns (see FEATURE_COLUMNS): a content-derived
-`key`, the phones found anywhere in the ad (E.164), folded name, city and text,
+One row per input ad, same order. Columns: a content-derived
+`key`, the phones found anywhere in the ad (E.164), the folded name and its core
+(decorations learned from the census removed), who posted it as far as is known
+before linking (`owner`), folded city and text,
 the age, the date, the site and the photo hash. Original values are never changed.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,24 +21,13 @@ import pyarrow.compute as pc
 
 from adcensus import columns as col
 from adcensus import text as textmod
+from adcensus.errors import InputError
 from adcensus.parallel import map_chunks, worker_count
 from adcensus.phones import Phone, extract_phones_arrow, strip_phones
 from adcensus.progress import Progress, silent
+from adcensus.pseudonyms import learn_decorations, name_cores
 from adcensus.read import EXTRA_COLUMN, AdTable, parse_ages, parse_dates
 from adcensus.settings import Settings
-
-FEATURE_COLUMNS = (
-    "key",
-    "phones",
-    "phone_flags",
-    "name",
-    "age",
-    "city",
-    "date",
-    "site",
-    "text",
-    "photo",
-)
 
 
 def ad_keys(table: AdTable) -> pd.Series:
@@ -70,6 +62,16 @@ def ad_keys(table: AdTable) -> pd.Series:
     return digests + suffix
 
 
+def _compared(table: AdTable, header: str) -> pd.Series:
+    """The column `header` of the table, for `--compare`; InputError naming the columns."""
+    if header not in table.frame.columns:
+        available = ", ".join(repr(str(c)) for c in table.frame.columns if c != col.SOURCE_FILE)
+        raise InputError(
+            f"--compare {header!r}: no such column; the file's columns are {available}"
+        )
+    return table.frame[header].astype(textmod.ARROW_STR)
+
+
 def _column(table: AdTable, role: str) -> pd.Series:
     header = table.roles.get(role)
     if header is None:
@@ -80,8 +82,9 @@ def _column(table: AdTable, role: str) -> pd.Series:
 def infer_names(names: pd.Series, texts: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Fill empty pseudonyms from the ad's own text, when it names exactly one known pseudonym.
 
-    Known pseudonyms are those the file's name column uses (three letters or
-    more), so a word of the text counts only when some ad is signed with it.
+    Known pseudonyms are those `names` uses (three letters or more: the cores of
+    the file's name column), so a word of the text counts only when some ad is
+    signed with it.
     `texts` are folded here, only for the ads without a name.
     Returns the completed names (arrow strings) and a mask of the ads whose name was
     inferred.
@@ -257,6 +260,7 @@ class Prepared:
     features: pd.DataFrame
     boilerplate: list[str]
     style: Any  # scipy CSR matrix, one L2-normed row per ad (see text.style_vectors)
+    decorations: frozenset[str]  # words learned to decorate pseudonyms (see adcensus.pseudonyms)
 
 
 def prepare(
@@ -264,10 +268,13 @@ def prepare(
     settings: Settings,
     progress: Progress | None = None,
     workers: int | None = None,
+    compare: Sequence[str] = (),
 ) -> Prepared:
     """Features for linking, one row per ad in input order (see module docstring).
 
     `workers` caps the processes used to scan ads (None: all cores, for big files).
+    `compare` names columns of the table to compare as well (`--compare`): each is
+    folded into a feature column `compare:HEADER`.
     """
     note = progress or silent
     n = len(table.frame)
@@ -276,13 +283,22 @@ def prepare(
     unnamed = (names.str.len() == 0).to_numpy(dtype=bool)
     scanned = scan_ads(table, settings.region, unnamed, workers, note)
     note("text", 0, n)
-    names, inferred = infer_names(names, pd.Series(scanned.cleaned, dtype=textmod.ARROW_STR))
-    name_array = textmod.arrow_strings(names)
     cities = textmod.fold(_column(table, col.CITY))
+    city_words = set(_distinct(textmod.arrow_strings(cities), 3))
+    decorations = learn_decorations(
+        names, _owners(scanned.phones, textmod.arrow_strings(names)), city_words
+    )
+    cores = name_cores(names, decorations)
+    # An unnamed ad whose text names exactly one known pseudonym core takes it.
+    cores, inferred = infer_names(cores, pd.Series(scanned.cleaned, dtype=textmod.ARROW_STR))
+    names = names.where(~inferred, cores)
+    name_array = textmod.arrow_strings(names)
     # Pseudonyms and cities are compared on their own; left in the text they would
     # count twice, and hide that "X vous attend à Y" is one template for everybody.
-    words = set(_distinct(name_array, 3)) | set(_distinct(textmod.arrow_strings(cities), 3))
-    sentences, coded = textmod.masked_sentences(scanned.sentence_ads, scanned.sentences, words)
+    words = set(_distinct(name_array, 3)) | set(_distinct(textmod.arrow_strings(cores), 3))
+    sentences, coded = textmod.masked_sentences(
+        scanned.sentence_ads, scanned.sentences, words | city_words
+    )
     owners = _owners(scanned.phones, name_array)
     counted = None
     if coded is not None:
@@ -297,7 +313,9 @@ def prepare(
             "phone_statuses": scanned.statuses,
             "phone_flags": _phone_flags(scanned.statuses),
             "name": _str(names),
+            "core": _str(cores),
             "name_from_text": inferred,
+            "owner": _str(owners),
             "age": parse_ages(_column(table, col.AGE)).to_numpy(dtype=float),
             "city": _str(cities),
             "date": parse_dates(_column(table, col.DATE)).to_numpy(),
@@ -307,5 +325,7 @@ def prepare(
             "style_key": rarest_sentence,
         }
     )
+    for header in compare:
+        features[f"compare:{header}"] = _str(textmod.fold(_compared(table, header)))
     note("text", n, n)
-    return Prepared(features, sorted(boilerplate), style)
+    return Prepared(features, sorted(boilerplate), style, decorations)

@@ -1,9 +1,9 @@
 """Linking settings: every threshold and weight in one frozen, documented place.
 
 Defaults work without tuning. They can be changed in an `adcensus.toml` file
-(table `[link]`, same names) or by command-line option. Weights are in bits
-(log2 of a likelihood ratio, as in Fellegi–Sunter): a pair's weights are added
-and turned into a match probability `score = 1 / (1 + 2**-total)`.
+(table `[link]`, same names) or by command-line option. The weights of evidence are
+not settings: they are learned from each census (see adcensus.link.model and
+adcensus.link.comparisons, where their priors are declared).
 """
 
 from __future__ import annotations
@@ -21,44 +21,19 @@ class Settings:
     """How ads are read, compared and linked. See the README for each field."""
 
     region: str = "FR"
-    # A pair is linked when its score reaches link_threshold; pairs within
-    # doubtful_margin of it (either side) are written as "doubtful" for review.
-    link_threshold: float = 0.8
-    doubtful_margin: float = 0.1
-    # Evidence weights, in bits.
-    w_phone_shared: float = 6.0
-    w_phone_shared_agency: float = 1.0
-    w_phone_disjoint: float = -3.0
-    w_name_exact: float = 4.0
-    w_name_exact_common: float = 2.0
-    w_name_similar: float = 2.0
-    w_name_different: float = -8.0
-    w_age_close: float = 1.0
-    w_age_near: float = -1.0
-    w_age_far: float = -5.0
-    w_text_same: float = 4.0
-    w_text_close: float = 2.0
-    w_text_different: float = -3.0
-    w_photo_same: float = 6.0
-    # Similarity cut-offs (0..1) that decide which weight applies.
-    name_similar: float = 0.85
-    name_different: float = 0.8
-    text_same: float = 0.9
-    text_close: float = 0.8
-    text_different: float = 0.65
-    # Style: cosine of sentence TF-IDF vectors (stock phrases weighted down, not dropped).
-    style_same: float = 0.8
-    style_close: float = 0.6
-    style_different: float = 0.3
-    # A pseudonym seen with this many different phones is "common": weaker evidence.
-    common_name_phones: int = 3
-    # Ages more than this apart cannot be one person (ads drift by a year or so).
-    max_age_span: int = 3
+    # A pair is linked when its match probability reaches link_threshold: more likely one
+    # person than two, as a reader would decide. Pairs within doubtful_margin of it
+    # (either side: between 1 in 5 and 4 in 5 by default) are written as "doubtful".
+    link_threshold: float = 0.5
+    doubtful_margin: float = 0.3
+    # Weights are learned from each census by EM (adcensus.link.model); off, or with
+    # fewer candidate pairs than em_min_pairs, the declared priors are used instead.
+    learn_weights: bool = True
+    # A few hundred pairs of each kind: below that a level's weight rests on a handful.
+    em_min_pairs: int = 1000
     # A person uses at most this many phone numbers in one census; a link that would give
     # her more is refused (it would chain strangers through a shared pseudonym).
     max_phones: int = 5
-    # A phone is an agency phone when its ads carry this many dissimilar names.
-    agency_min_names: int = 2
     # Blocking: groups larger than this are compared within a sliding window only.
     block_window: int = 40
     # Ads sharing a pseudonym are compared with this many neighbours (sorted by style).
@@ -83,9 +58,27 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+# Hand-set weights and cut-offs of earlier versions, now learned or declared as priors.
+RETIRED = frozenset(
+    {
+        "w_phone_shared", "w_phone_shared_agency", "w_phone_disjoint", "w_name_exact",
+        "w_name_exact_common", "w_name_similar", "w_name_different", "w_age_close",
+        "w_age_near", "w_age_far", "w_text_same", "w_text_close", "w_text_different",
+        "w_photo_same", "name_similar", "name_different", "text_same", "text_close",
+        "text_different", "style_same", "style_close", "style_different",
+        "common_name_phones", "max_age_span", "agency_min_names",
+    }
+)  # fmt: skip
+
+
 def coerce_setting(key: str, value: Any, where: str) -> Any:
     """`value` as the type of setting `key`; InputError naming `where` when it cannot be."""
     defaults = Settings()
+    if key in RETIRED:
+        raise InputError(
+            f"{where}: setting {key!r} is gone: weights are now learned from each census "
+            "(see `adcensus dedupe --show-weights`); remove it"
+        )
     if not hasattr(defaults, key):
         known = ", ".join(f.name for f in fields(defaults))
         raise InputError(f"{where}: unknown setting {key!r}; known settings: {known}")

@@ -80,11 +80,16 @@ def remove_urls(values: pd.Series) -> pd.Series:
 
 
 def fold_name(values: pd.Series) -> pd.Series:
-    """Fold a pseudonym: letters only ("Léa ❤️ 23" → "lea"), "" when none."""
+    """Fold a pseudonym into words: "Léa ❤️ 23" → "lea 23", "Maya62" → "maya 62".
+
+    Digits are kept as words of their own ("Teddy Bear 5" is not "Teddy Bear 3"); which
+    words only decorate a name is learned later, from the census (`adcensus.pseudonyms`).
+    "" when there is no letter or digit.
+    """
 
     def fold_one(text: pa.Array) -> pa.Array:
         folded = pd.Series(_fold_arrow(text), dtype=ARROW_STR)
-        folded = folded.str.replace(r"[\p{N}]+", " ", regex=True)
+        folded = folded.str.replace(r"(\p{N}+)", r" \1 ", regex=True)
         return pa.array(folded.str.replace(rf"[{_SPACE}]+", " ", regex=True).str.strip())
 
     return _series(per_distinct(arrow_strings(values), fold_one), values)

@@ -1,7 +1,7 @@
 """Blocking: the candidate pairs worth comparing, never all n² of them.
 
-Ads are grouped by keys that a person's ads tend to share: a phone, a folded
-pseudonym, min-hashed word shingles of text (boilerplate already removed), a photo hash.
+Ads are grouped by keys that a person's ads tend to share: a phone, a pseudonym's
+core, min-hashed word shingles of text (boilerplate already removed), a photo hash.
 Within a group every pair is a candidate; a group larger than the window (an
 agency phone, a common pseudonym) is sorted and each ad is compared with its
 `window` next neighbours only, so the number of pairs stays close to linear.
@@ -83,7 +83,9 @@ def key_memberships(features: pd.DataFrame, settings: Settings) -> dict[str, pd.
     positions = np.arange(n)
     phone_ads, phones = exploded_phones(features)
     # Keys are kept as stored (object phones, pyarrow names): only their equality matters.
-    names, photos = features["name"], features["photo"]
+    # Pseudonyms block on their cores: "douce lea dispo" meets "lea".
+    names = features["core"] if "core" in features else features["name"]
+    photos = features["photo"]
     name_mask = (str_lengths(names) >= 2).to_numpy(dtype=bool)
     photo_mask = (str_lengths(photos) > 0).to_numpy(dtype=bool)
     return {

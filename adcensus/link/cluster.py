@@ -1,11 +1,12 @@
 """Cluster scored pairs into persons, and persons into networks.
 
 Persons: links are applied strongest first (greedy constrained union), and a
-link is refused when it would put two clearly different pseudonyms, ages
-further apart than `max_age_span`, or more than `max_phones` phone numbers into
-one person. That is what stops a chain
-of plausible links (a shared agency phone, a reused pseudonym) from gluing
-unrelated persons into one giant cluster.
+link is refused when it would put two pseudonyms no reader would take for one
+(cores that are neither spellings nor decorations of each other, see
+`comparisons.names_compatible`) or more than `max_phones` phone numbers into one
+person. That is what stops a chain of plausible links (a shared agency phone, a
+reused pseudonym) from gluing unrelated persons into one giant cluster. Ages are
+not a rule here: a distant age weighs against a link when pairs are scored.
 
 Networks: persons joined by a shared phone or a shared template text, found as
 connected components (scipy) over those pairs.
@@ -14,15 +15,14 @@ connected components (scipy) over those pairs.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from adcensus.link.comparisons import TEXT_SAME, names_compatible
 from adcensus.link.flat import FlatPhones, flat_phones, key_ranks
 from adcensus.settings import Settings
 
@@ -30,30 +30,16 @@ from adcensus.settings import Settings
 @dataclass
 class _Group:
     names: set[str]
-    age_min: float
-    age_max: float
     phones: set[str]
-    reviewed: bool = False
-
-
-def _nan_safe(pick: Callable[[float, float], float], x: float, y: float) -> float:
-    """`pick(x, y)` ignoring a missing (NaN) side; NaN when both are missing."""
-    if x != x:
-        return y
-    if y != y:
-        return x
-    return pick(x, y)
 
 
 class _Persons:
-    """Union–find whose roots remember the pseudonyms and age range of their ads."""
+    """Union–find whose roots remember the pseudonyms and phones of their ads."""
 
-    def __init__(
-        self, names: np.ndarray, ages: np.ndarray, phones: np.ndarray, settings: Settings
-    ) -> None:
+    def __init__(self, names: np.ndarray, phones: np.ndarray, settings: Settings) -> None:
         # A list, not an array: the greedy loop reads it one Python int at a time.
         self.parent = list(range(len(names)))
-        self.names, self.ages, self.phones = names, ages, phones
+        self.names, self.phones = names, phones
         self._groups: dict[int, _Group] = {}  # made when an ad first takes part in a union
         self.settings = settings
         self._name_ok: dict[tuple[str, str], bool] = {}
@@ -75,9 +61,8 @@ class _Persons:
     def group(self, root: int) -> _Group:
         found = self._groups.get(root)
         if found is None:
-            name, age = self.names[root], float(self.ages[root])
-            phones = set(self.phones[root])
-            found = self._groups[root] = _Group({str(name)} if name else set(), age, age, phones)
+            name, phones = self.names[root], set(self.phones[root])
+            found = self._groups[root] = _Group({str(name)} if name else set(), phones)
         return found
 
     def find(self, i: int) -> int:
@@ -90,10 +75,12 @@ class _Persons:
         return root
 
     def _names_compatible(self, left: set[str], right: set[str]) -> bool:
-        """True when either side is unnamed or some pseudonym of one is close to one of the other.
+        """True when either side is unnamed or some pseudonym core of one could be the
+        other's (`names_compatible`).
 
-        A person's pseudonyms are spellings of one name ("lea", "leah"), or names a
-        reviewer confirmed as hers; a group sharing none of them is someone else.
+        A person's pseudonyms are spellings and decorations of one name ("lea", "leah",
+        "douce lea"), or names a reviewer confirmed as hers; a group sharing none of
+        them is someone else.
         """
         if not left or not right:
             return True
@@ -102,30 +89,17 @@ class _Persons:
                 key = (x, y) if x < y else (y, x)
                 ok = self._name_ok.get(key)
                 if ok is None:
-                    ok = fuzz.ratio(x, y) / 100.0 >= self.settings.name_different
+                    ok = names_compatible(x, y)
                     self._name_ok[key] = ok
                 if ok:
                     return True
         return False
 
-    @staticmethod
-    def _age_gap(gi: _Group, gj: _Group) -> float:
-        """How far apart in age two groups are, as the span a merge would give them.
-
-        A group a reviewer confirmed may hold ages further apart than one person's
-        ads usually drift; there, only the distance between the two ranges counts.
-        """
-        if gi.age_min != gi.age_min or gj.age_min != gj.age_min:
-            return 0.0
-        if gi.reviewed or gj.reviewed:
-            return max(0.0, max(gi.age_min, gj.age_min) - min(gi.age_max, gj.age_max))
-        return max(gi.age_max, gj.age_max) - min(gi.age_min, gj.age_min)
-
     def try_union(self, i: int, j: int, forced: bool = False) -> str:
         """Join the persons of ads i and j: "joined", "same", or "conflict" (refused).
 
-        A `forced` union (a reviewer's "same person") skips the pseudonym and age
-        checks but never overrides a reviewer's "different persons".
+        A `forced` union (a reviewer's "same person") skips the pseudonym check but
+        never overrides a reviewer's "different persons".
         """
         ri, rj = self.find(i), self.find(j)
         if ri == rj:
@@ -133,9 +107,8 @@ class _Persons:
         gi, gj = self.group(ri), self.group(rj)
         max_phones = self.settings.max_phones
         if not forced and (
-            self._age_gap(gi, gj) > self.settings.max_age_span
             # The union set is made only when the two counts alone could exceed the cap.
-            or (
+            (
                 len(gi.phones) + len(gj.phones) > max_phones
                 and len(gi.phones | gj.phones) > max_phones
             )
@@ -144,15 +117,11 @@ class _Persons:
             return "conflict"
         if self.apart and self._kept_apart(ri, rj):
             return "conflict"
-        lo = _nan_safe(min, gi.age_min, gj.age_min)
-        hi = _nan_safe(max, gi.age_max, gj.age_max)
         if len(gi.names) < len(gj.names):
             ri, rj, gi, gj = rj, ri, gj, gi
         self.parent[rj] = ri
         gi.names |= gj.names
         gi.phones |= gj.phones
-        gi.age_min, gi.age_max = lo, hi
-        gi.reviewed = gi.reviewed or gj.reviewed or forced
         if rj in self.apart:
             self.apart.setdefault(ri, []).extend(self.apart.pop(rj))
         return "joined"
@@ -171,17 +140,18 @@ def cluster_persons(
     at least `link_threshold` are applied, strongest first; ties are broken by
     the ads' content keys so that row order never matters.
 
-    A group of linked ads that holds one pseudonym at most, ages within
-    `max_age_span` and at most `max_phones` phones can break no rule, so it becomes one person at once (connected
+    A group of linked ads that holds one pseudonym core at most and at most
+    `max_phones` phones can break no rule, so it becomes one person at once (connected
     components); the greedy union runs only over the other groups, with the same
-    result as running it over all. `flat` is `flat_phones(features["phones"])` when the
+    result as running it over all. Pseudonyms are read from `features["core"]` (the
+    folded name when there is no such column). `flat` is `flat_phones(features["phones"])` when the
     caller has it already.
     """
     n = len(features)
-    names = features["name"].astype(object).to_numpy()
-    ages = features["age"].to_numpy(dtype=float)
+    name_column = features["core"] if "core" in features else features["name"]
+    names = name_column.astype(object).to_numpy()
     phones = features["phones"].to_numpy(dtype=object)
-    persons = _Persons(names, ages, phones, settings)
+    persons = _Persons(names, phones, settings)
     outcome = np.full(len(scored), "", dtype=object)
     review = scored["review"].to_numpy() if "review" in scored else np.full(len(scored), "")
     a_all, b_all = scored["a"].to_numpy(), scored["b"].to_numpy()
@@ -198,8 +168,7 @@ def cluster_persons(
             n,
             a_all[automatic],
             b_all[automatic],
-            features["name"],
-            ages,
+            name_column,
             flat if flat is not None else flat_phones(phones),
             settings,
         )
@@ -231,36 +200,27 @@ def _safe_components(
     a: np.ndarray,
     b: np.ndarray,
     names: pd.Series,
-    ages: np.ndarray,
     flat: FlatPhones,
     settings: Settings,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(component per ad over the links a–b, whether the ad's component breaks no rule)."""
     graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
     count, component = connected_components(graph, directed=False)
-    # Per component, the smallest and largest pseudonym code and age, missing ones
-    # skipped: an empty component gets (big, -1) and (inf, -inf), which break no rule.
+    # Per component, the smallest and largest pseudonym code, missing ones skipped: an
+    # unnamed component gets (big, -1), which breaks no rule.
     codes, _ = pd.factorize(names.where(names.str.len() > 0))
     named = codes >= 0
     name_min = np.full(count, np.iinfo(np.int64).max)
     name_max = np.full(count, -1, dtype=np.int64)
     np.minimum.at(name_min, component[named], codes[named])
     np.maximum.at(name_max, component[named], codes[named])
-    aged = ~np.isnan(ages)
-    age_min, age_max = np.full(count, np.inf), np.full(count, -np.inf)
-    np.minimum.at(age_min, component[aged], ages[aged])
-    np.maximum.at(age_max, component[aged], ages[aged])
     # Distinct numbers per component: distinct (component, number) codes, counted.
     found = flat.codes >= 0
     width = max(len(flat.numbers), 1)
     held = np.sort(component[flat.ads[found]].astype(np.int64) * width + flat.codes[found])
     held = held[np.r_[True, held[1:] != held[:-1]]] if len(held) else held  # sort, not hash
     per_component = np.bincount(held // width, minlength=count)
-    safe = (
-        ~(name_min < name_max)
-        & ~(age_max - age_min > settings.max_age_span)
-        & (per_component <= settings.max_phones)
-    )
+    safe = ~(name_min < name_max) & (per_component <= settings.max_phones)
     return component.astype(np.int64), safe[component]
 
 
@@ -269,9 +229,9 @@ def group_networks(
 ) -> np.ndarray:
     """Network label per ad: persons joined by a shared phone or a near-identical text."""
     n = len(features)
-    # A missing similarity counts as 0, as np.nan_to_num made it, without copying 7M floats.
     text_sim = scored["text_sim"].to_numpy(dtype=float)
-    same_text = (text_sim >= settings.text_same) | (np.isnan(text_sim) & (settings.text_same <= 0))
+    with np.errstate(invalid="ignore"):
+        same_text = text_sim >= TEXT_SAME
     # Compared as a pandas column, in Arrow: .to_numpy() first would make 7M Python strings.
     joins = (scored["shared_phone"] != "").to_numpy(dtype=bool) | same_text
     # The graph is over persons (kept whole by construction), not over ads joined to

@@ -46,16 +46,37 @@ def explain(scored: pd.DataFrame, age_a: np.ndarray, age_b: np.ndarray) -> np.nd
     return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
 
 
+def _with_bits(part: pa.Array, bits: np.ndarray | None) -> pa.Array:
+    """`part` followed by the bits its field added, e.g. "name 1.00 (+3.4)"."""
+    if bits is None:
+        return part
+    known = ~np.isnan(bits)
+    index = np.rint(np.clip(np.nan_to_num(bits), -_BITS_RANGE, _BITS_RANGE) * 10).astype(np.int64)
+    words = _part(_BITS_WORDS, index + 10 * _BITS_RANGE, known)
+    # Joined with "" for a missing bits word, then trimmed: pyarrow's null_handling="skip"
+    # loses rows where every input is null (pyarrow 26).
+    joined = pc.binary_join_element_wise(part, pc.fill_null(words, ""), " ")
+    return pc.utf8_rtrim(joined, " ")
+
+
+_BITS_RANGE = 30
+_BITS_WORDS = [f"({k / 10:+.1f})" for k in range(-10 * _BITS_RANGE, 10 * _BITS_RANGE + 1)]
+
+
 def explain_arrow(
     scored: Mapping[str, Any],
     age_a: np.ndarray,
     age_b: np.ndarray,
     phone_text: np.ndarray | None = None,
+    bits: Mapping[str, np.ndarray] | None = None,
 ) -> pa.Array:
     """`explain` as a pyarrow array; `scored` maps the column names to arrays or Series.
 
     With `phone_text`, `scored["shared_phone"]` holds codes into it (-1: none) rather
-    than the phones themselves.
+    than the phones themselves. With `bits` (field → the bits each pair's level added),
+    each field's words are followed by its bits: the waterfall a reviewer reads.
+    Optional entries of `scored`: `city_level` (0 same, 1 different), `photo_level`
+    (0 same, 1 different) and `extra` (column → similarity) for `--compare` columns.
     """
     n = len(age_a)
     if n == 0:
@@ -93,17 +114,43 @@ def explain_arrow(
     index_b = np.searchsorted(known, np.nan_to_num(age_b, nan=-1.0))
     both_aged = ~(np.isnan(age_a) | np.isnan(age_b))
     age_index = np.where(both_aged, index_a * len(known) + index_b, 0)
+    bits = bits or {}
+    text_present = ~np.isnan(text_sim)
+    style_present = ~np.isnan(style_sim) & (style_sim > 0)
+    text_bits = bits.get("text")
     parts = [
-        phone,
-        _part(["same photo"], np.zeros(n, dtype=np.int64), photo),
-        name,
-        _part([f"text {h}" for h in _HUNDREDTHS], _hundredths(text_sim), ~np.isnan(text_sim)),
-        _part(
-            [f"style {h}" for h in _HUNDREDTHS],
-            _hundredths(style_sim),
-            ~np.isnan(style_sim) & (style_sim > 0),
+        _with_bits(phone, bits.get("phone")),
+        _with_bits(_photo_part(scored, photo, n), bits.get("photo")),
+        _with_bits(name, bits.get("name")),
+        _with_bits(
+            _part([f"text {h}" for h in _HUNDREDTHS], _hundredths(text_sim), text_present),
+            text_bits,
         ),
-        _part(age_words or [""], age_index, both_aged),
+        _with_bits(
+            _part([f"style {h}" for h in _HUNDREDTHS], _hundredths(style_sim), style_present),
+            None if text_bits is None else np.where(text_present, np.nan, text_bits),
+        ),
+        _with_bits(_part(age_words or [""], age_index, both_aged), bits.get("age")),
     ]
+    if "city_level" in scored:
+        city = np.asarray(scored["city_level"])
+        parts.append(
+            _with_bits(
+                _part(["same city", "other city"], np.maximum(city, 0), city >= 0),
+                bits.get("city"),
+            )
+        )
+    for column, sim in scored.get("extra", {}).items():
+        sim = np.asarray(sim, dtype=float)
+        words = [f"{column} {h}" for h in _HUNDREDTHS]
+        parts.append(_with_bits(_part(words, _hundredths(sim), ~np.isnan(sim)), bits.get(column)))
     joined = pc.binary_join_element_wise(*parts, "; ", null_handling="skip")
     return pc.if_else(pc.equal(joined, ""), "no evidence", joined)
+
+
+def _photo_part(scored: Mapping[str, Any], photo: np.ndarray, n: int) -> pa.Array:
+    """ "same photo", or "other photo" where both ads have one (given `photo_level`)."""
+    if "photo_level" not in scored:
+        return _part(["same photo"], np.zeros(n, dtype=np.int64), photo)
+    level = np.asarray(scored["photo_level"])
+    return _part(["same photo", "other photo"], np.maximum(level, 0), level >= 0)

@@ -107,8 +107,9 @@ def score_pairs(
 def field_bits(levels: PairLevels, model: Model) -> dict[str, np.ndarray]:
     """Per comparison, the bits each pair's level adds (0 where a side lacks the value).
 
-    Where a comparison is frequency-adjusted and the two ads share a value, the bits
-    are log2(m / share of posters using that value) instead of the level's average.
+    Where a comparison is frequency-adjusted and the two ads share a value, the level's
+    bits move by log2(strangers' average agreement / share of posters using the value)
+    (only when the model was learned: a small file's shares say little).
     """
     out = {}
     for k, (comparison, bits, random_u) in enumerate(
@@ -117,7 +118,7 @@ def field_bits(levels: PairLevels, model: Model) -> dict[str, np.ndarray]:
         level = levels.gamma[:, k].astype(np.int64)
         value = np.where(level >= 0, bits[np.maximum(level, 0)], 0.0)
         tf = levels.tf.get(comparison.field)
-        if comparison.tf and tf is not None:
+        if comparison.tf and tf is not None and model.trained:
             # As Splink: the level's weight, moved by how much rarer (or commoner) this
             # value is than the values strangers share on average.
             share = np.where(np.isnan(tf), 1.0, tf)

@@ -5,8 +5,11 @@ and one function that sorts pairs of ads into those levels. Adding a field is on
 in `comparisons()` and one level function here: the engine (`compare.score_pairs`)
 learns its weights, adds its bits and writes its evidence like any other.
 
-The priors are what the world says before any census is read (a person keeps her
-number, her pseudonym, her age within a year); the census's own pairs then decide.
+The priors are what the world says before any census is read: `prior_m`, how often one
+person's two ads fall in a level (she keeps her number, her pseudonym, her age within a
+year); `prior_u`, how often two strangers' ads do (a first name is shared by a few in a
+hundred, an age by one in twelve, a number almost never). The census's own pairs then
+decide; the priors alone weigh a file too small to learn from.
 """
 
 from __future__ import annotations
@@ -31,51 +34,59 @@ MAX_PHONES_PER_AD = 4
 PHONE = Comparison(
     "phone",
     (
-        Level("same number", 0.85, +1),
-        Level("same agency number, names alike", 0.04, 0),
-        Level("same agency number, other name", 0.01, -1),
-        Level("different numbers", 0.10, -1),
+        Level("same number", 0.85, 0.01, +1),
+        Level("same agency number, names alike", 0.04, 0.01, 0),
+        Level("same agency number, other name", 0.01, 0.05, -1),
+        Level("different numbers", 0.10, 0.93, -1),
     ),
 )
 NAME = Comparison(
     "name",
     (
-        Level("same", 0.80, +1),
-        Level("other digits", 0.02, 0),
-        Level("similar", 0.12, +1),
-        Level("partly alike", 0.03, 0),
-        Level("different", 0.03, -1),
+        Level("same", 0.80, 0.03, +1),
+        Level("other digits", 0.02, 0.005, 0),
+        Level("similar", 0.12, 0.02, +1),
+        Level("partly alike", 0.03, 0.05, 0),
+        Level("different", 0.03, 0.895, -1),
     ),
     tf=True,
 )
 AGE = Comparison(
     "age",
     (
-        Level("same", 0.55, +1),
-        Level("1 year apart", 0.30, 0),
-        Level("2-3 years apart", 0.10, 0),
-        Level("4-9 years apart", 0.04, -1),
-        Level("10+ years apart", 0.01, -1),
+        Level("same", 0.55, 0.08, +1),
+        Level("1 year apart", 0.30, 0.15, 0),
+        Level("2-3 years apart", 0.10, 0.25, 0),
+        Level("4-9 years apart", 0.04, 0.40, -1),
+        Level("10+ years apart", 0.01, 0.12, -1),
     ),
 )
-CITY = Comparison("city", (Level("same", 0.6, +1), Level("different", 0.4, -1)), tf=True)
+CITY = Comparison(
+    "city", (Level("same", 0.6, 0.1, +1), Level("different", 0.4, 0.9, -1)), tf=True
+)
 TEXT = Comparison(
     "text",
     (
-        Level("near-identical", 0.45, +1),
-        Level("close", 0.25, +1),
-        Level("somewhat alike", 0.20, 0),
-        Level("different", 0.10, -1),
+        Level("near-identical", 0.45, 0.01, +1),
+        Level("close", 0.25, 0.03, +1),
+        Level("somewhat alike", 0.20, 0.10, 0),
+        Level("different", 0.10, 0.86, -1),
     ),
 )
-PHOTO = Comparison("photo", (Level("same", 0.5, +1), Level("different", 0.5, -1)))
+PHOTO = Comparison(
+    "photo", (Level("same", 0.5, 0.001, +1), Level("different", 0.5, 0.999, -1))
+)
 
 
 def extra_comparison(column: str) -> Comparison:
     """The comparison of a column the analyst adds with `--compare COL`."""
     return Comparison(
         column,
-        (Level("same", 0.8, +1), Level("similar", 0.1, +1), Level("different", 0.1, -1)),
+        (
+            Level("same", 0.8, 0.05, +1),
+            Level("similar", 0.1, 0.05, +1),
+            Level("different", 0.1, 0.9, -1),
+        ),
         tf=True,
     )
 
@@ -146,9 +157,13 @@ class PairData:
 
     @classmethod
     def of(cls, features: pd.DataFrame, style: Any, extra: tuple[str, ...] = ()) -> PairData:
-        """`features` as `adcensus.normalize.prepare` makes them (with `core` and `owner`)."""
-        owners = features["owner"].to_numpy(dtype=object)
-        core_codes, cores = value_codes(features["core"])
+        """`features` as `adcensus.normalize.prepare` makes them.
+
+        A frame without `core` compares the names as they are; without `owner`, each
+        ad's poster is its first phone, else its name, else the ad itself.
+        """
+        owners = _owners(features)
+        core_codes, cores = value_codes(features["core"] if "core" in features else features["name"])
         positions, codes, phone_text = phone_table(features)
         matrix = np.full((len(features), MAX_PHONES_PER_AD), -1, dtype=np.int64)
         starts = np.flatnonzero(np.r_[True, positions[1:] != positions[:-1]])
@@ -157,7 +172,8 @@ class PairData:
         matrix[index_labels(features, positions[keep]), slot[keep]] = codes[keep]
         text_codes, texts = value_codes(features["text"])
         ascii_text = np.array([t.isascii() for t in texts], dtype=bool)
-        city_codes, cities = value_codes(features["city"])
+        city = features["city"] if "city" in features else pd.Series([""] * len(features))
+        city_codes, cities = value_codes(city)
         from_text = features.get("name_from_text", pd.Series(False, index=features.index))
         extras = []
         for column in extra:
@@ -187,6 +203,17 @@ class PairData:
             photo_codes=value_codes(features["photo"])[0],
             extra=tuple(extras),
         )
+
+
+def _owners(features: pd.DataFrame) -> np.ndarray:
+    if "owner" in features:
+        return features["owner"].to_numpy(dtype=object)
+    first = [str(p[0]) if len(p) else "" for p in features["phones"].tolist()]
+    names = features["name"].astype(object).fillna("").astype(str).tolist()
+    return np.array(
+        [f or n or f"#{i}" for i, (f, n) in enumerate(zip(first, names, strict=True))],
+        dtype=object,
+    )
 
 
 def poster_shares(codes: np.ndarray, size: int, owners: np.ndarray) -> np.ndarray:

@@ -144,7 +144,10 @@ def explain_arrow(
         sim = np.asarray(sim, dtype=float)
         words = [f"{column} {h}" for h in _HUNDREDTHS]
         parts.append(_with_bits(_part(words, _hundredths(sim), ~np.isnan(sim)), bits.get(column)))
-    joined = pc.binary_join_element_wise(*parts, "; ", null_handling="skip")
+    # A last part that is never null, trimmed off after: pyarrow (26) drops the rows
+    # where every input is null when null_handling="skip". No part ends in ";" or " ".
+    parts.append(pa.array([""] * n, pa.string()))
+    joined = pc.utf8_rtrim(pc.binary_join_element_wise(*parts, "; ", null_handling="skip"), "; ")
     return pc.if_else(pc.equal(joined, ""), "no evidence", joined)
 
 

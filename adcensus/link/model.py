@@ -6,14 +6,18 @@ log2(m / u): m is the chance of that level when the two ads are one person, u wh
 are two. As Splink does:
 
 - u comes from random pairs of ads of this census (almost all are two persons);
-- m and the share of candidate pairs that are one person (lambda) come from EM over the
-  candidate pairs, u held fixed, the levels' declared `prior_m` as a weak Dirichlet
-  prior; EM runs on the distinct patterns of levels, so a million pairs cost no more
+- m, the share of candidate pairs that are one person (lambda), and u among the
+  candidate pairs come from EM over the candidate pairs, with the levels' declared
+  `prior_m` and the random pairs' u as weak Dirichlet priors. u is learned again among
+  candidates because blocking chose them for sharing something: two strangers paired
+  for sharing a pseudonym share it by construction, and the random pairs' u would
+  count that agreement as evidence a second time. EM runs on the distinct patterns of levels, so a million pairs cost no more
   than a few thousand;
 - a level that says "agree" can never weigh against a link, nor a "disagree" for one
   (`Level.sign`): the bounds that keep EM from fitting noise;
-- with too few candidate pairs (`min_pairs`) the priors are used as m, only lambda is
-  learned, and the model says so (`Model.trained`, `Model.note`).
+- with too few candidate pairs (`min_pairs`) the declared priors are used as m and u
+  (random pairs of a small file are mostly one person's), only lambda is learned, no
+  frequency adjustment is made, and the model says so (`Model.trained`, `Model.note`).
 
 The match probability of a pair is 1 / (1 + 2**-(log2(lambda / (1 - lambda)) + bits)).
 """
@@ -42,6 +46,7 @@ class Level:
 
     label: str
     prior_m: float
+    prior_u: float
     sign: int
 
 
@@ -61,6 +66,11 @@ class Comparison:
     def prior(self) -> np.ndarray:
         m = np.array([level.prior_m for level in self.levels], dtype=float)
         return m / m.sum()
+
+    @property
+    def prior_u(self) -> np.ndarray:
+        u = np.array([level.prior_u for level in self.levels], dtype=float)
+        return u / u.sum()
 
 
 @dataclass(frozen=True)
@@ -174,6 +184,8 @@ def fit(
             f"weights: the priors ({n:,} candidate pairs, fewer than {min_pairs:,} to learn from)"
         )
     m, random_u = priors, u
+    if not learn_m:
+        u = tuple(c.prior_u for c in comparisons)
     share = 0.3
     iterations = 0
     for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (the count is reported)

@@ -15,6 +15,7 @@ from adcensus.link.cluster import (
     smallest_keys,
     stable_ids,
 )
+from adcensus.link.comparisons import TEXT_SAME
 from adcensus.link.flat import flat_phones, key_ranks
 from adcensus.settings import Settings
 from adcensus.tables import _distinct_joined, _strongest_links, pairs_table
@@ -77,18 +78,13 @@ def test_safe_components_match_pandas():
     n, settings = 120, Settings()
     a, b = rng.integers(0, n, 90), rng.integers(0, n, 90)
     names = pd.Series(rng.choice(["", "lea", "zoe", "ines"], size=n), dtype="str")
-    ages = rng.choice([np.nan, 20.0, 24.0, 40.0], size=n)
     phones = random_phones(rng, n)
-    component, safe = _safe_components(n, a, b, names, ages, flat_phones(phones), settings)
+    component, safe = _safe_components(n, a, b, names, flat_phones(phones), settings)
     frame = pd.DataFrame({"component": component, "name": names.where(names.str.len() > 0)})
-    frame["age"], frame["phones"] = ages, phones
+    frame["phones"] = phones
     for _, group in frame.groupby("component"):
         held = {p for ps in group["phones"] for p in ps}
-        expected = (
-            group["name"].nunique() <= 1
-            and not (group["age"].max() - group["age"].min() > settings.max_age_span)
-            and len(held) <= settings.max_phones
-        )
+        expected = group["name"].nunique() <= 1 and len(held) <= settings.max_phones
         assert set(safe[group.index]) == {expected}
 
 
@@ -181,13 +177,13 @@ def test_networks_are_numbered_as_components_over_the_ads():
             "a": a,
             "b": b,
             "shared_phone": pd.Series(rng.choice(["", "", "", "+33639980001"], m), dtype="str"),
-            "text_sim": rng.choice([np.nan, 0.2, settings.text_same, 1.0], m).astype(np.float32),
+            "text_sim": rng.choice([np.nan, 0.2, TEXT_SAME, 1.0], m).astype(np.float32),
         }
     )
     got = group_networks(pd.DataFrame({"key": np.arange(n)}), labels, scored, settings)
     # main's version: each ad also joined to the first ad of its person, components over ads
     joins = (scored["shared_phone"].to_numpy() != "") | (
-        np.nan_to_num(scored["text_sim"].to_numpy(dtype=float)) >= settings.text_same
+        np.nan_to_num(scored["text_sim"].to_numpy(dtype=float)) >= TEXT_SAME
     )
     first = pd.Series(np.arange(n)).groupby(labels).transform("min").to_numpy()
     rows, cols = np.concatenate([a[joins], np.arange(n)]), np.concatenate([b[joins], first])

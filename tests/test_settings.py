@@ -18,8 +18,15 @@ def test_link_table_overrides_defaults(tmp_path):
 
 def test_int_is_accepted_for_a_float_setting(tmp_path):
     path = tmp_path / "a.toml"
+    path.write_text("[link]\ndoubtful_margin = 0\n")
+    assert load_settings(path).doubtful_margin == 0.0
+
+
+def test_a_retired_weight_says_weights_are_learned_now(tmp_path):
+    path = tmp_path / "a.toml"
     path.write_text("[link]\nw_phone_shared = 5\n")
-    assert load_settings(path).w_phone_shared == 5.0
+    with pytest.raises(InputError, match="weights are now learned"):
+        load_settings(path)
 
 
 @pytest.mark.parametrize(

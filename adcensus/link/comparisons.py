@@ -55,10 +55,10 @@ AGE = Comparison(
     "age",
     (
         Level("same", 0.55, 0.08, +1),
-        Level("1 year apart", 0.30, 0.15, 0),
+        Level("1 year apart", 0.307, 0.15, 0),
         Level("2-3 years apart", 0.10, 0.25, 0),
-        Level("4-9 years apart", 0.04, 0.40, -1),
-        Level("10+ years apart", 0.01, 0.12, -1),
+        Level("4-9 years apart", 0.03, 0.40, -1),
+        Level("10+ years apart", 0.003, 0.12, -1),
     ),
 )
 CITY = Comparison(

@@ -33,6 +33,9 @@ MISSING = -1  # the level of a pair where either ad lacks the value
 # Pseudo-pairs of the prior on each comparison's m: enough to keep a level that no
 # candidate pair reaches away from 0, too few to outweigh a census's own pairs.
 PRIOR_PAIRS = 10.0
+# Candidate pairs share a phone, a pseudonym or a piece of text: before a census says
+# otherwise, about one in three is taken to be one person's two ads.
+PRIOR_SHARE = 0.3
 MAX_ITERATIONS = 200
 TOLERANCE = 1e-6
 # Bits are capped: no single clue is worth more than a million to one.
@@ -186,14 +189,16 @@ def fit(
     m, random_u = priors, u
     if not learn_m:
         u = tuple(c.prior_u for c in comparisons)
-    share = 0.3
+    share = PRIOR_SHARE
     iterations = 0
     for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 (the count is reported)
         if n == 0:
             break
         posterior = _posterior(patterns, m, u, share)
         p, q = posterior * counts, (1 - posterior) * counts
-        new_share = float(np.clip(p.sum() / n, 1e-6, 1 - 1e-6))
+        # A Beta prior of PRIOR_PAIRS pairs, PRIOR_SHARE of them one person's, keeps a
+        # file of a few pairs from deciding that all or none of them are.
+        new_share = (p.sum() + PRIOR_PAIRS * PRIOR_SHARE) / (n + PRIOR_PAIRS)
         new_m, new_u = m, u
         if learn_m:
             new_u = tuple(

@@ -57,7 +57,12 @@ def _normals(values: list[str], kind: str, region: str) -> list[str]:
     if kind == "photo":
         return [v.strip().lower() for v in values]
     if kind == "name":
-        folded = fold_name(pd.Series(values, dtype="str")).tolist()
+        # Letters only, as tokens were made before fold_name kept digits: a token of
+        # "Léa ❤️ 23" made by an earlier version still matches.
+        folded = [
+            " ".join(w for w in f.split(" ") if not w.isdigit())
+            for f in fold_name(pd.Series(values, dtype="str")).tolist()
+        ]
         return [
             f or unicodedata.normalize("NFC", v.strip())
             for f, v in zip(folded, values, strict=True)

@@ -308,7 +308,7 @@ def test_a_person_split_by_new_linking_keeps_its_id_on_its_larger_part(tmp_path)
         "2;https://s.test/2;02/10/2026;Arras;06 39 98 10 01;Léa;24;Douce et discrète, massage",
         "3;https://s.test/3;03/10/2026;Lens;06 39 98 30 03;Léa;25;Nouvelle, câline, tard le soir",
     )  # fmt: skip
-    loose = Settings(link_threshold=0.3)  # links the third ad on the pseudonym alone
+    loose = Settings(link_threshold=0.05)  # links the third ad on the pseudonym alone
     load_into_store(store, [month], loose)
     assert len(query(store, "SELECT DISTINCT person_id FROM ads")) == 1
     later = write(tmp_path / "m2.csv",
@@ -317,7 +317,7 @@ def test_a_person_split_by_new_linking_keeps_its_id_on_its_larger_part(tmp_path)
     second = load_into_store(store, [later], Settings())
     assert (second.splits, second.persons_new, second.ads_moved) == (1, 1, 1)
     assert second.notes[-1].startswith(
-        "settings differ from the last load (link_threshold 0.3 → 0.8)"
+        "settings differ from the last load (link_threshold 0.05 → 0.5)"
     )
     assert query(store, "SELECT ad_key, person_id, first_person_id FROM ads ORDER BY ad_no") == [
         ("A000001", "P000001", "P000001"),

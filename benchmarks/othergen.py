@@ -315,18 +315,45 @@ AGENCY_BRANDS: tuple[str, ...] = (
     "Élite", "Velours", "Prestige", "Paradis", "Cocoon", "Bel Ami", "Diamant", "Lune Rouge",
     "Satin", "Orchidée", "Charme", "Éden",
 )  # fmt: skip
-AGENCY_TEMPLATES: tuple[str, ...] = (
-    "Agence {brand} présente {name}, {age} ans, {hair} {origin}. Elle vous reçoit à {city} "
-    "dans un cadre discret et luxueux. Disponible 7j/7 de 10h à 2h. Photos 100% réelles. "
+# An agency's template: one intro, two to four of its house lines, one booking line. Each
+# agency draws its own, so two agencies rarely write the same text.
+AGENCY_INTROS: tuple[str, ...] = (
+    "Agence {brand} présente {name}, {age} ans, {hair} {origin}.",
+    "NOUVEAU chez {brand} : {name} ({age} ans), {origin}, {hair}.",
+    "{brand} escort {city} : découvrez {name}, {age} ans, magnifique {hair}.",
+    "Salon {brand} à {city}. Cette semaine : {name}, {age} ans, {origin}.",
+    "{name} {age} ans vous attend au salon {brand}, {city} centre.",
+    "L'équipe {brand} vous présente {name}, {hair} de {age} ans.",
+    "{brand} {city} – {name}, {age} ans, {origin}, est arrivée !",
+)  # fmt: skip
+AGENCY_LINES: tuple[str, ...] = (
+    "Elle vous reçoit dans un cadre discret et luxueux.",
+    "Disponible 7j/7 de 10h à 2h.",
+    "Photos 100% réelles et vérifiées par nos soins.",
+    "Rendez-vous à l'institut ou à votre hôtel.",
+    "Nos hôtesses sont sélectionnées pour leur élégance.",
+    "Service haut de gamme, discrétion totale.",
+    "Massages relaxants par des hôtesses diplômées.",
+    "Ambiance feutrée, parking privé.",
+    "Nouvelles filles chaque semaine !",
+    "Douche et serviettes fournies.",
+    "Paiement en espèces uniquement.",
+    "Accueil en anglais, espagnol et italien.",
+    "Tarifs sur demande au téléphone.",
+    "Climatisation et musique d'ambiance.",
+    "Possibilité de déplacement en soirée.",
+    "Cadre sécurisé en plein centre-ville.",
+    "Hôtesses majeures et volontaires.",
+    "Réponse rapide par notre secrétariat.",
+    "Consultez nos autres annonces pour voir toute l'équipe.",
+    "Sérieux et respect exigés.",
+)  # fmt: skip
+AGENCY_BOOKINGS: tuple[str, ...] = (
     "Réservation au standard uniquement : {phone}.",
-    "NOUVEAU chez {brand} : {name} ({age} ans), {origin}, {hair}. Rendez-vous à {city} ou à "
-    "votre hôtel. Nos hôtesses sont sélectionnées pour leur élégance. Appelez le {phone}.",
-    "{brand} escort {city} : découvrez {name}, {age} ans, magnifique {hair}. Service haut de "
-    "gamme, discrétion totale. Appelez notre standard au {phone}, réponse rapide.",
-    "Salon {brand} à {city}. Cette semaine : {name}, {age} ans, {origin}. Massages relaxants "
-    "par des hôtesses diplômées. Sur rendez-vous au {phone}, 7j/7.",
-    "{name} {age} ans vous attend au salon {brand}, {city} centre. Ambiance feutrée, "
-    "parking privé. Réservations : {phone}. Nouvelles filles chaque semaine !",
+    "Appelez le {phone}.",
+    "Appelez notre standard au {phone}, réponse rapide.",
+    "Sur rendez-vous au {phone}, 7j/7.",
+    "Réservations : {phone}.",
 )  # fmt: skip
 AGENCY_TITLES: tuple[str, ...] = (
     "{brand} – {name} {age} ans",
@@ -405,6 +432,12 @@ class Agency:
 def zipf_weights(n: int, exponent: float = 1.0) -> list[float]:
     """Weights 1 / rank**exponent for ranks 1..n."""
     return [1.0 / (rank**exponent) for rank in range(1, n + 1)]
+
+
+def agency_template(rng: random.Random) -> str:
+    """An agency's own template, with slots for the person's name, age, city and phone."""
+    lines = rng.sample(AGENCY_LINES, rng.randint(2, 4))
+    return " ".join([rng.choice(AGENCY_INTROS), *lines, rng.choice(AGENCY_BOOKINGS)])
 
 
 def phone_pool(count: int, rng: random.Random) -> list[str]:
@@ -490,7 +523,7 @@ def make_persons(spec: OtherSpec, rng: random.Random) -> list[Person]:
         Agency(
             brand=rng.choice(AGENCY_BRANDS),
             phone=phones.pop(),
-            template=rng.choice(AGENCY_TEMPLATES),
+            template=agency_template(rng),
             title=rng.choice(AGENCY_TITLES),
             city=draw_city(rng),
         )

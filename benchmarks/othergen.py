@@ -390,6 +390,8 @@ PHONE_FORMATS: tuple[str, ...] = (
 )  # fmt: skip
 # Weights of the formats above: the plain spaced form dominates, as in real ads.
 PHONE_FORMAT_WEIGHTS: tuple[float, ...] = (40, 15, 10, 15, 5, 4, 3, 5, 3)
+# Numbers at the end of the mobile fiction block kept for agencies' booking lines.
+AGENCY_NUMBERS = 1_000
 
 # ---------------------------------------------------------------- persons
 
@@ -416,6 +418,8 @@ class Person:
     ads: int = 1
     agency: Agency | None = None
     agency_own_phone_rate: float = 0.0
+    # Whether she takes another's name and age, the number of that other, the age offset.
+    stranger: tuple[bool, int, int] = (False, 0, 0)
 
 
 @dataclass
@@ -440,19 +444,28 @@ def agency_template(rng: random.Random) -> str:
     return " ".join([rng.choice(AGENCY_INTROS), *lines, rng.choice(AGENCY_BOOKINGS)])
 
 
-def phone_pool(count: int, rng: random.Random) -> list[str]:
-    """`count` distinct national numbers (10 digits) from the fiction blocks, mobile first."""
-    blocks = list(fictional_blocks())
-    blocks.sort(key=lambda block: block != MOBILE_FICTIONAL_BLOCK)
+def stream(rng: random.Random) -> random.Random:
+    """A generator of its own, seeded from `rng` by one draw.
+
+    Each concern (a person's name, her age, an ad's pseudonym, its empty cells...) draws
+    from a stream of its own, so that turning one knob changes what that knob governs and
+    leaves every other draw as it was: the cells of the sweep differ by the knob, not by
+    a reshuffled census.
+    """
+    return random.Random(rng.getrandbits(64))
+
+
+def fiction_numbers(rng: random.Random) -> list[str]:
+    """All numbers of the fiction blocks as national 10-digit strings, each block shuffled.
+
+    The mobile block 06 39 98 comes first.
+    """
+    blocks = sorted(fictional_blocks(), key=lambda block: block != MOBILE_FICTIONAL_BLOCK)
     numbers: list[str] = []
     for block in blocks:
-        needed = count - len(numbers)
-        if needed <= 0:
-            break
-        suffixes = rng.sample(range(10_000), min(needed, 10_000))
+        suffixes = list(range(10_000))
+        rng.shuffle(suffixes)
         numbers.extend(f"{block}{suffix:04d}" for suffix in suffixes)
-    if len(numbers) < count:
-        raise ValueError(f"the fiction blocks hold {len(numbers)} numbers; {count} asked")
     return numbers
 
 
@@ -467,11 +480,12 @@ def draw_city(rng: random.Random, region: str | None = None) -> tuple[str, str, 
     return rng.choices(pool, weights=zipf_weights(len(pool), 0.8))[0]
 
 
-def draw_name(rng: random.Random, common: bool) -> str:
-    """A pseudonym: one of the very common names, or one from the Zipf-weighted list."""
-    if common:
-        return rng.choices(COMMON_NAMES, weights=zipf_weights(len(COMMON_NAMES), 0.5))[0]
-    return rng.choices(NAMES, weights=zipf_weights(len(NAMES), 0.75))[0]
+def draw_name(rng: random.Random, common_name_share: float) -> str:
+    """A pseudonym: one of the very common names (with that share), else one from the list."""
+    common = rng.random() < common_name_share
+    very_common = rng.choices(COMMON_NAMES, weights=zipf_weights(len(COMMON_NAMES), 0.5))[0]
+    listed = rng.choices(NAMES, weights=zipf_weights(len(NAMES), 0.75))[0]
+    return very_common if common else listed
 
 
 def draw_itinerary(rng: random.Random, touring: bool) -> list[tuple[str, str, str]]:
@@ -508,78 +522,95 @@ def ads_per_person(spec: OtherSpec, rng: random.Random) -> list[int]:
     return counts
 
 
-def make_persons(spec: OtherSpec, rng: random.Random) -> list[Person]:
-    """The census's persons, agencies among them, strangers that mirror another's name and age."""
-    counts = ads_per_person(spec, rng)
-    n_multi = sum(rng.random() < spec.multi_phone_share for _ in range(spec.persons))
-    n_agency_persons = round(spec.agency_share * spec.persons)
-    agency_sizes: list[int] = []
-    while sum(agency_sizes) < n_agency_persons:
-        agency_sizes.append(min(rng.randint(2, 6), n_agency_persons - sum(agency_sizes)))
-    if agency_sizes and agency_sizes[-1] == 1:
-        agency_sizes[-1] = 2
-    phones = phone_pool(spec.persons + 2 * n_multi + len(agency_sizes) + 16, rng)
-    agencies = [
-        Agency(
+def make_agencies(members: int, numbers: list[str], rng: random.Random) -> list[tuple[Agency, int]]:
+    """Agencies of 2 to 6 persons for `members` persons, each with a number from `numbers`."""
+    agencies: list[tuple[Agency, int]] = []
+    left = members
+    while left > 0:
+        size = min(rng.randint(2, 6), left)
+        if left - size == 1:
+            size += 1
+        agency = Agency(
             brand=rng.choice(AGENCY_BRANDS),
-            phone=phones.pop(),
+            phone=numbers[len(agencies)],
             template=agency_template(rng),
             title=rng.choice(AGENCY_TITLES),
             city=draw_city(rng),
         )
-        for _ in agency_sizes
-    ]
-    agency_of: list[Agency | None] = [
-        a for a, size in zip(agencies, agency_sizes, strict=True) for _ in range(size)
-    ]
-    agency_of += [None] * (spec.persons - len(agency_of))
-    rng.shuffle(agency_of)
+        agencies.append((agency, size))
+        left -= size
+    return agencies
+
+
+def make_persons(spec: OtherSpec) -> list[Person]:
+    """The census's persons, agencies among them, strangers that mirror another's name and age.
+
+    Persons take numbers from the front of the fiction blocks; agencies take theirs from
+    the end of the mobile block (AGENCY_NUMBERS of them kept apart).
+    """
+    census = random.Random(f"{spec.seed}/census")
+    counts = ads_per_person(spec, stream(census))
+    numbers = fiction_numbers(stream(census))
+    agency_numbers = numbers[10_000 - AGENCY_NUMBERS : 10_000][::-1]
+    person_numbers = iter(numbers[: 10_000 - AGENCY_NUMBERS] + numbers[10_000:])
+    agency_draws = stream(census)
 
     persons: list[Person] = []
+    in_agency: list[bool] = []
     for number in range(spec.persons):
-        agency = agency_of[number]
-        touring = rng.random() < spec.touring_share
-        cities = draw_itinerary(rng, touring)
-        if agency is not None:
-            cities = [agency.city] + (
-                [c for c in cities[1:] if c != agency.city] if touring else []
+        own = random.Random(f"{spec.seed}/person/{number}")
+        names, ages, places, phones, style, roles = (stream(own) for _ in range(6))
+        in_agency.append(roles.random() < spec.agency_share)
+        own_phones = [next(person_numbers)]
+        extra = phones.randint(1, 2) if phones.random() < spec.multi_phone_share else 0
+        own_phones += [next(person_numbers) for _ in range(extra)]
+        persons.append(
+            Person(
+                person_id=f"T{number + 1:05d}",
+                name=draw_name(names, spec.common_name_share),
+                age=draw_age(ages),
+                hair=style.choice(HAIR),
+                origin=style.choice(ORIGINS),
+                cities=draw_itinerary(places, places.random() < spec.touring_share),
+                phones=own_phones,
+                sites=style.sample(SITES, style.choice((1, 1, 2, 2, 3))),
+                opener=style.choice(OPENERS),
+                body=style.sample(BODY, style.randint(2, 5)),
+                personal=[personal_sentence(style) for _ in range(style.randint(0, 2))],
+                availability=style.choice(AVAILABILITY),
+                contact=style.choice(CONTACT),
+                title=style.choice(TITLES),
+                signature=style.sample(DECORATIONS, 2),
+                ads=counts[number],
+                agency_own_phone_rate=0.3 if roles.random() < 0.2 else 0.0,
+                stranger=(
+                    roles.random() < spec.stranger_share,
+                    roles.randrange(spec.persons),
+                    roles.randint(-1, 1),
+                ),
             )
-        own_phones = [phones.pop()]
-        if rng.random() < spec.multi_phone_share:
-            own_phones += [phones.pop() for _ in range(rng.randint(1, 2))]
-        person = Person(
-            person_id=f"T{number + 1:05d}",
-            name=draw_name(rng, rng.random() < spec.common_name_share),
-            age=draw_age(rng),
-            hair=rng.choice(HAIR),
-            origin=rng.choice(ORIGINS),
-            cities=cities,
-            phones=own_phones,
-            sites=rng.sample(SITES, rng.choice((1, 1, 2, 2, 3))),
-            opener=rng.choice(OPENERS),
-            body=rng.sample(BODY, rng.randint(2, 5)),
-            personal=[personal_sentence(rng) for _ in range(rng.randint(0, 2))],
-            availability=rng.choice(AVAILABILITY),
-            contact=rng.choice(CONTACT),
-            title=rng.choice(TITLES),
-            signature=rng.sample(DECORATIONS, 2),
-            ads=counts[number],
-            agency=agency,
-            agency_own_phone_rate=0.3 if agency is not None and rng.random() < 0.2 else 0.0,
         )
-        persons.append(person)
+
+    members = [person for person, member in zip(persons, in_agency, strict=True) if member]
+    agencies = make_agencies(len(members), agency_numbers, agency_draws)
+    if len(agencies) > AGENCY_NUMBERS:
+        raise ValueError(f"{len(agencies)} agencies; the fiction blocks keep {AGENCY_NUMBERS}")
+    slots = [agency for agency, size in agencies for _ in range(size)]
+    for person, agency in zip(members, slots, strict=True):
+        person.agency = agency
+        touring = person.cities[1:] if len(person.cities) > 1 else []
+        person.cities = [agency.city, *[c for c in touring if c != agency.city]]
 
     # Strangers: a person given the name and about the age of another, in another city.
     for person in persons:
-        if rng.random() >= spec.stranger_share:
-            continue
-        model = rng.choice(persons)
-        if model is person:
+        is_stranger, model_number, offset = person.stranger
+        model = persons[model_number]
+        if not is_stranger or model is person:
             continue
         person.name = model.name
-        person.age = max(18, model.age + rng.randint(-1, 1))
+        person.age = max(18, model.age + offset)
         if person.cities[0] == model.cities[0]:
-            person.cities[0] = draw_city(rng)
+            person.cities[0] = CITIES[(CITIES.index(model.cities[0]) + 1) % len(CITIES)]
     return persons
 
 
@@ -632,16 +663,20 @@ def pseudonym(
     """The ad's pseudonym: her name, decorated with probability `decoration_rate`.
 
     A person mostly reuses her two signature decorations and sometimes tries another.
+    Draws as much from `rng` whether the name is decorated or not.
     """
-    if rng.random() >= spec.decoration_rate:
-        return person.name
+    decorated = rng.random() < spec.decoration_rate
     kind = rng.choice(person.signature) if rng.random() < 0.7 else rng.choice(DECORATIONS)
-    return decorate(person.name, kind, city, site_tag, rng)
+    dressing = stream(rng)
+    return decorate(person.name, kind, city, site_tag, dressing) if decorated else person.name
 
 
 def stated_age(person: Person, spec: OtherSpec, rng: random.Random) -> int:
-    """The ad's age: her age plus up to `age_drift` years, now and then with digits swapped."""
-    age = person.age + rng.randint(0, spec.age_drift)
+    """The ad's age: her age plus up to `age_drift` years, now and then with digits swapped.
+
+    Draws as much from `rng` whatever the drift and typo rate.
+    """
+    age = person.age + int(rng.random() * (spec.age_drift + 1))
     if rng.random() < spec.age_typo_rate:
         swapped = int(str(age)[::-1])
         age = swapped if 18 <= swapped <= 65 and swapped != age else age + 10
@@ -734,32 +769,45 @@ def city_cell(city: tuple[str, str, str], rng: random.Random) -> str:
     )[0]
 
 
-def person_ads(person: Person, spec: OtherSpec, rng: random.Random) -> list[dict[str, str]]:
-    """All of one person's ads, in date order, with the truth's person id in "_person"."""
-    first = rng.randrange(spec.days)
-    span = min(spec.days - first, 1 + int(rng.expovariate(1 / 25)))
-    days = sorted(first + rng.randrange(max(span, 1)) for _ in range(person.ads))
+def person_ads(person: Person, spec: OtherSpec) -> list[dict[str, str]]:
+    """All of one person's ads, in date order; "_person" is the truth, "_order" the sort key.
+
+    Each ad draws from its own streams (place, phone, age, text, pseudonym, cells), and
+    each of these draws as much whatever the knobs, so that one knob changes only its part.
+    """
+    own = random.Random(f"{spec.seed}/ads/{person.person_id}")
+    dates, tour = stream(own), stream(own)
+    first = dates.randrange(spec.days)
+    span = min(spec.days - first, 1 + int(dates.expovariate(1 / 25)))
+    days = sorted(first + dates.randrange(max(span, 1)) for _ in range(person.ads))
     # A tour: the ads are split into consecutive legs, one city each.
-    legs = sorted(rng.randrange(len(person.cities)) for _ in range(person.ads))
+    legs = sorted(tour.randrange(len(person.cities)) for _ in range(person.ads))
     rows = []
     for k, day in enumerate(days):
-        city = person.cities[legs[k]] if len(person.cities) > 1 else person.cities[0]
-        site, site_tag = rng.choice(person.sites)
-        if person.agency is not None and rng.random() >= person.agency_own_phone_rate:
+        ad = stream(own)
+        place, phone, ages, text, name, cells, blanks = (stream(ad) for _ in range(7))
+        city = person.cities[legs[k]]
+        site, site_tag = place.choice(person.sites)
+
+        own_line = phone.random() < person.agency_own_phone_rate
+        # Several phones: used one after another, with some overlap; now and then two at once.
+        at = min(
+            len(person.phones) - 1, int(k / person.ads * len(person.phones) + phone.random() * 0.6)
+        )
+        both = phone.random() < 0.1
+        in_text_only = phone.random() < spec.phone_in_text_share
+        repeat_in_text = in_text_only or phone.random() < 0.25 or person.agency is not None
+        formats = stream(phone)
+        if person.agency is not None and not own_line:
             numbers = [person.agency.phone]
+        elif len(person.phones) > 1 and both:
+            numbers = person.phones[:2]
         else:
-            # Several phones: used one after another, with some overlap.
-            at = min(
-                len(person.phones) - 1,
-                int(k / person.ads * len(person.phones) + rng.random() * 0.6),
-            )
             numbers = [person.phones[at]]
-            if len(person.phones) > 1 and rng.random() < 0.1:
-                numbers = person.phones[:2]
-        written = " / ".join(format_phone(n, rng) for n in numbers)
-        in_text_only = rng.random() < spec.phone_in_text_share
-        repeat_in_text = in_text_only or rng.random() < 0.25 or person.agency is not None
-        age = stated_age(person, spec, rng)
+        written = " / ".join(format_phone(n, formats) for n in numbers)
+        phone_in_text = format_phone(numbers[0], formats) if repeat_in_text else None
+
+        age = stated_age(person, spec, ages)
         values: dict[str, str | int] = {
             "name": person.name,
             "age": age,
@@ -767,26 +815,27 @@ def person_ads(person: Person, spec: OtherSpec, rng: random.Random) -> list[dict
             "hair": person.hair,
             "origin": person.origin,
         }
-        phone_in_text = format_phone(numbers[0], rng) if repeat_in_text else None
-        title, text = ad_text(person, values, phone_in_text, spec, rng)
-        age_cell = f"{age} ans" if rng.random() < 0.2 else str(age)
+        title, description = ad_text(person, values, phone_in_text, spec, text)
         when = spec.start + timedelta(days=day)
-        url = f"https://{site}/annonce/{rng.randrange(10**6, 10**7)}-{slug(person.name)}-{slug(city[0])}"
-        rows.append(
-            {
-                "Site web": site,
-                "URL": url,
-                "Date": when.strftime("%d/%m/%Y"),
-                "Commune": city_cell(city, rng),
-                "Tel": "" if in_text_only else written,
-                "Pseudo": pseudonym(person, city, site_tag, spec, rng),
-                "Age": age_cell,
-                "Titre": title,
-                "Description": text,
-                "_person": person.person_id,
-                "_sort": f"{day:04d}",
-            }
-        )
+        listing = cells.randrange(10**6, 10**7)
+        row = {
+            "Site web": site,
+            "URL": f"https://{site}/annonce/{listing}-{slug(person.name)}-{slug(city[0])}",
+            "Date": when.strftime("%d/%m/%Y"),
+            "Commune": city_cell(city, cells),
+            "Tel": "" if in_text_only else written,
+            "Pseudo": pseudonym(person, city, site_tag, spec, name),
+            "Age": f"{age} ans" if cells.random() < 0.2 else str(age),
+            "Titre": title,
+            "Description": description,
+        }
+        for column in BLANKABLE:
+            if blanks.random() < spec.missing_rate:
+                row[column] = ""
+        # Same-day ads in a seeded order, as a scrape by date would list them.
+        row["_order"] = f"{day:04d}/{cells.random():.17f}"
+        row["_person"] = person.person_id
+        rows.append(row)
     return rows
 
 
@@ -799,16 +848,8 @@ def generate_other(spec: OtherSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
     Ads are in date order and numbered 1..N in that order ("ID", as text); the truth's
     ad_id is that number. The same spec always gives the same two tables.
     """
-    rng = random.Random(spec.seed)
-    persons = make_persons(spec, rng)
-    rows = [row for person in persons for row in person_ads(person, spec, rng)]
-    # Sort by date, ties in a seeded random order, as a scrape by date would list them.
-    keys = [(row["_sort"], rng.random()) for row in rows]
-    rows = [row for _, row in sorted(zip(keys, rows, strict=True), key=lambda pair: pair[0])]
-    for row in rows:
-        for column in BLANKABLE:
-            if rng.random() < spec.missing_rate:
-                row[column] = ""
+    rows = [row for person in make_persons(spec) for row in person_ads(person, spec)]
+    rows.sort(key=lambda row: row["_order"])
     ads = pd.DataFrame(rows)
     ads.insert(0, "ID", [str(i) for i in range(1, len(ads) + 1)])
     truth = pd.DataFrame({"ad_id": ads["ID"], "person_id": ads["_person"]})

@@ -43,13 +43,20 @@ from adcensus.synth import EVERY_HARD_CASE, CensusSpec, generate_census
 
 SMALL = OtherSpec()  # 699 ads, 273 persons: the size of the project's sample
 LARGE = replace(SMALL, ads=10_000, persons=3_905)  # the same 2.56 ads per person
-HARD = {
-    "common_name_share": 0.6,
-    "agency_share": 0.4,
-    "decoration_rate": 0.8,
-    "age_drift": 2,
-    "missing_rate": 0.3,
-}
+
+
+def all_hard(spec: OtherSpec) -> OtherSpec:
+    """The spec with every swept knob at its hard end."""
+    return replace(
+        spec,
+        common_name_share=0.6,
+        agency_share=0.4,
+        decoration_rate=0.8,
+        age_drift=2,
+        missing_rate=0.3,
+    )
+
+
 SWEEP: dict[str, OtherSpec] = {
     "default": SMALL,
     "common names 0.1": replace(SMALL, common_name_share=0.1),
@@ -62,9 +69,9 @@ SWEEP: dict[str, OtherSpec] = {
     "age drift 2": replace(SMALL, age_drift=2),
     "missing 0": replace(SMALL, missing_rate=0.0),
     "missing 0.3": replace(SMALL, missing_rate=0.3),
-    "all hard at once": replace(SMALL, **HARD),
+    "all hard at once": all_hard(SMALL),
     "default, 10,000 ads": LARGE,
-    "all hard, 10,000 ads": replace(LARGE, **HARD),
+    "all hard, 10,000 ads": all_hard(LARGE),
 }
 QUICK_SWEEP = ("default", "decorations 0.8", "agencies 0.4", "all hard at once")
 SPREAD_SEEDS = (11, 12, 13, 14, 15)

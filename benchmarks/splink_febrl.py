@@ -17,11 +17,15 @@ from adcensus.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+if TYPE_CHECKING:
+    from splink.internals.blocking_rule_creator import BlockingRuleCreator
+    from splink.internals.comparison_creator import ComparisonCreator
 
 # ---------------------------------------------------------------- SETTINGS
 FIELDS = (
@@ -36,14 +40,14 @@ FIELDS = (
     "date_of_birth",
     "soc_sec_id",
 )
-BLOCKING_RULES = [
+BLOCKING_RULES: list[BlockingRuleCreator | dict[str, Any]] = [
     block_on("soc_sec_id"),
     block_on("given_name"),
     block_on("surname"),
     block_on("date_of_birth"),
     block_on("postcode"),
 ]
-COMPARISONS = [
+COMPARISONS: list[ComparisonCreator | dict[str, Any]] = [
     cl.NameComparison("given_name"),
     cl.NameComparison("surname"),
     cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y%m%d"),

@@ -228,14 +228,14 @@ def own_generator(labels: Sequence[str], tmp: Path) -> list[Run]:
 
 
 def code_version() -> str:
-    """The commit of the adcensus being measured (short hash, "+dirty" if changed)."""
+    """The last commit that changed the adcensus being measured ("+dirty": changed since)."""
     folder = Path(adcensus.__file__).resolve().parent
 
     def git(*args: str) -> str:
         done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True)
         return done.stdout.strip()
 
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    commit = git("log", "-1", "--format=%h", "--", ".") or "unknown"
     return commit + ("+dirty" if git("status", "--porcelain", "--", ".") else "")
 
 

@@ -152,6 +152,7 @@ class PairData:
     text_sorted: np.ndarray
     text_ascii: np.ndarray
     style: Any  # sparse matrix or None
+    written: np.ndarray  # per ad: whether it has any text at all (stock phrases included)
     photo_codes: np.ndarray
     extra: tuple[tuple[str, np.ndarray, np.ndarray, np.ndarray], ...]  # (name, codes, values, tf)
 
@@ -200,9 +201,20 @@ class PairData:
             text_sorted=sorted_word_texts(texts, ascii_text),
             text_ascii=ascii_text,
             style=style,
+            written=_written(features, text_codes, style),
             photo_codes=value_codes(features["photo"])[0],
             extra=tuple(extras),
         )
+
+
+def _written(features: pd.DataFrame, text_codes: np.ndarray, style: Any) -> np.ndarray:
+    """Per ad, whether it has text: comparison text, or sentences in its style vector
+    (an ad made only of stock phrases has text too, and two such ads with no phrase in
+    common are texts that differ)."""
+    written = text_codes >= 0
+    if style is not None and style.shape[0] == len(features):
+        written = written | (np.diff(style.tocsr().indptr) > 0)
+    return written
 
 
 def _owners(features: pd.DataFrame) -> np.ndarray:
@@ -433,7 +445,7 @@ def pair_levels(data: PairData, a: np.ndarray, b: np.ndarray) -> PairLevels:
         same = (text_sim >= TEXT_SAME) | (style_sim >= STYLE_SAME)
         close = (text_sim >= TEXT_CLOSE) | (style_sim >= STYLE_CLOSE)
         alike = (text_sim >= TEXT_DIFFERENT) | (style_sim >= STYLE_DIFFERENT)
-        written = has_text | (style_sim > 0)
+        written = data.written[a] & data.written[b]
     gamma[:, 4] = np.select([same, close, alike, written], [0, 1, 2, 3], -1)
 
     photo_a, photo_b = data.photo_codes[a], data.photo_codes[b]

@@ -108,21 +108,21 @@ def field_bits(levels: PairLevels, model: Model) -> dict[str, np.ndarray]:
     """Per comparison, the bits each pair's level adds (0 where a side lacks the value).
 
     Where a comparison is frequency-adjusted and the two ads share a value, the level's
-    bits move by log2(strangers' average agreement / share of posters using the value)
+    bits move by log2(the chance two posters share a value / share of posters using it)
     (only when the model was learned: a small file's shares say little).
     """
     out = {}
-    for k, (comparison, bits, random_u) in enumerate(
-        zip(model.comparisons, model.bits(), model.random_u, strict=True)
-    ):
+    for k, (comparison, bits) in enumerate(zip(model.comparisons, model.bits(), strict=True)):
         level = levels.gamma[:, k].astype(np.int64)
         value = np.where(level >= 0, bits[np.maximum(level, 0)], 0.0)
         tf = levels.tf.get(comparison.field)
         if comparison.tf and tf is not None and model.trained:
             # As Splink: the level's weight, moved by how much rarer (or commoner) this
-            # value is than the values strangers share on average.
+            # value is than the value two strangers share on average (the sum of the
+            # squared shares: the chance that two posters drawn at random agree).
             share = np.where(np.isnan(tf), 1.0, tf)
-            adjusted = np.clip(bits[0] + np.log2(random_u[0] / share), 0.0, MAX_BITS)
+            average = levels.tf_average[comparison.field]
+            adjusted = np.clip(bits[0] + np.log2(average / share), 0.0, MAX_BITS)
             value = np.where(~np.isnan(tf), adjusted, value)
         out[comparison.field] = value
     return out

@@ -35,7 +35,8 @@ PHONE = Comparison(
     "phone",
     (
         Level("same number", 0.85, 0.01, +1),
-        Level("same agency number, names alike", 0.04, 0.01, 0),
+        Level("same agency number, names alike", 0.035, 0.01, 0),
+        Level("same agency number, a name missing", 0.005, 0.01, 0),
         Level("same agency number, other name", 0.01, 0.05, -1),
         Level("different numbers", 0.10, 0.93, -1),
     ),
@@ -61,9 +62,7 @@ AGE = Comparison(
         Level("10+ years apart", 0.003, 0.12, -1),
     ),
 )
-CITY = Comparison(
-    "city", (Level("same", 0.6, 0.1, +1), Level("different", 0.4, 0.9, -1)), tf=True
-)
+CITY = Comparison("city", (Level("same", 0.6, 0.1, +1), Level("different", 0.4, 0.9, -1)), tf=True)
 TEXT = Comparison(
     "text",
     (
@@ -73,9 +72,7 @@ TEXT = Comparison(
         Level("different", 0.10, 0.86, -1),
     ),
 )
-PHOTO = Comparison(
-    "photo", (Level("same", 0.5, 0.001, +1), Level("different", 0.5, 0.999, -1))
-)
+PHOTO = Comparison("photo", (Level("same", 0.5, 0.001, +1), Level("different", 0.5, 0.999, -1)))
 
 
 def extra_comparison(column: str) -> Comparison:
@@ -164,7 +161,9 @@ class PairData:
         ad's poster is its first phone, else its name, else the ad itself.
         """
         owners = _owners(features)
-        core_codes, cores = value_codes(features["core"] if "core" in features else features["name"])
+        core_codes, cores = value_codes(
+            features["core"] if "core" in features else features["name"]
+        )
         positions, codes, phone_text = phone_table(features)
         matrix = np.full((len(features), MAX_PHONES_PER_AD), -1, dtype=np.int64)
         starts = np.flatnonzero(np.r_[True, positions[1:] != positions[:-1]])
@@ -329,6 +328,7 @@ class PairLevels:
 
     gamma: np.ndarray
     tf: dict[str, np.ndarray]
+    tf_average: dict[str, float]  # per adjusted comparison: sum of squared poster shares
     shared_code: np.ndarray
     shared_private: np.ndarray
     disjoint: np.ndarray
@@ -393,6 +393,10 @@ def comparisons(extra: tuple[str, ...] = ()) -> tuple[Comparison, ...]:
     return (PHONE, NAME, AGE, CITY, TEXT, PHOTO, *(extra_comparison(c) for c in extra))
 
 
+def _squared_sum(shares: np.ndarray) -> float:
+    return float(np.sum(shares**2)) if len(shares) else 1.0
+
+
 def pair_levels(data: PairData, a: np.ndarray, b: np.ndarray) -> PairLevels:
     """Sort pairs of ads (positions `a`, `b`) into the levels of every comparison."""
     n = len(a)
@@ -412,9 +416,11 @@ def pair_levels(data: PairData, a: np.ndarray, b: np.ndarray) -> PairLevels:
     # On a number several persons share, the pseudonym is what tells them apart: the
     # phone's level says whether the names could be one person's (the two clues are
     # not independent there, so they are read together).
-    other_name = gamma[:, 1] == NAME_DIFFERENT
+    alike, other_name = named & (gamma[:, 1] != NAME_DIFFERENT), gamma[:, 1] == NAME_DIFFERENT
     gamma[:, 0] = np.select(
-        [shared_private, shared & ~other_name, shared, disjoint], [0, 1, 2, 3], -1
+        [shared_private, shared & alike, shared & ~other_name, shared, disjoint],
+        [0, 1, 2, 3, 4],
+        -1,
     )
     tf["name"] = np.where(
         gamma[:, 1] == 0, data.core_tf[np.maximum(ca, 0)] if len(data.core_tf) else np.nan, np.nan
@@ -462,7 +468,10 @@ def pair_levels(data: PairData, a: np.ndarray, b: np.ndarray) -> PairLevels:
             level == 0, shares[np.maximum(codes[a], 0)] if len(shares) else np.nan, np.nan
         )
 
+    average = {"name": _squared_sum(data.core_tf), "city": _squared_sum(data.city_tf)}
+    for column, _, _, shares in data.extra:
+        average[column] = _squared_sum(shares)
     return PairLevels(
-        gamma, tf, shared_code, shared_private, disjoint, name_sim, age_gap,
+        gamma, tf, average, shared_code, shared_private, disjoint, name_sim, age_gap,
         text_sim, style_sim, photo_same, extra_sim,
     )  # fmt: skip

@@ -95,7 +95,18 @@ def key_memberships(features: pd.DataFrame, settings: Settings) -> dict[str, pd.
         "name": pd.DataFrame({"ad": positions[name_mask], "key": names.array[name_mask]}),
         "text": _text_keys(features["text"], max_ads=settings.text_key_max_ads),
         "photo": pd.DataFrame({"ad": positions[photo_mask], "key": photos.array[photo_mask]}),
+    } | {
+        # A column the analyst asked to compare (`--compare`) is a key as well: its
+        # records may share nothing else (no phone, a misspelt name).
+        column: _present(features[column], positions)
+        for column in features.columns
+        if str(column).startswith("compare:")
     }
+
+
+def _present(values: pd.Series, positions: np.ndarray) -> pd.DataFrame:
+    mask = (str_lengths(values) > 0).to_numpy(dtype=bool)
+    return pd.DataFrame({"ad": positions[mask], "key": values.array[mask]})
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd constants of splitmix64
@@ -205,20 +216,20 @@ def _rank_within(sorted_groups: np.ndarray) -> np.ndarray:
     return np.arange(len(sorted_groups)) - np.repeat(starts, lengths)
 
 
-KEY_KINDS = ("phone", "name", "text", "photo")
-
-
 def candidate_pairs(features: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Candidate pairs (`a` < `b`, positions into features) and the key kinds behind them.
 
-    `via` names the kinds of key the two ads share, `+`-joined (e.g. "phone+text").
+    `via` names the kinds of key the two ads share, `+`-joined (e.g. "phone+text"): phone,
+    name, text, photo, and each `--compare` column by its name.
     """
     n = len(features)
     ad_rank = key_ranks(features["key"])
     age = features["age"].fillna(-1).to_numpy()
     codes: list[np.ndarray] = []
     style = features["style_key"].to_numpy() if "style_key" in features else np.zeros(n)
-    for bit, (kind, members) in enumerate(key_memberships(features, settings).items()):
+    memberships = key_memberships(features, settings)
+    kinds = [kind.removeprefix("compare:") for kind in memberships]
+    for bit, (kind, members) in enumerate(memberships.items()):
         if members.empty:
             continue
         ads = members["ad"].to_numpy(dtype=np.int64)
@@ -234,19 +245,16 @@ def candidate_pairs(features: pd.DataFrame, settings: Settings) -> pd.DataFrame:
             order[np.lexsort((ad_rank[ads], age[ads], style[ads]))] = np.arange(len(ads))
         pairs = pairs_within_groups(ads, groups, order, window)
         # Pair and kind packed in one integer, so that one plain sort groups each pair.
-        codes.append((pairs[:, 0] * n + pairs[:, 1]) << len(KEY_KINDS) | 1 << bit)
+        codes.append((pairs[:, 0] * n + pairs[:, 1]) << len(kinds) | 1 << bit)
     code = np.sort(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     if len(code) == 0:
         return pd.DataFrame({"a": np.empty(0, np.int64), "b": np.empty(0, np.int64), "via": []})
-    kinds_of = code & ((1 << len(KEY_KINDS)) - 1)
-    code >>= len(KEY_KINDS)
+    kinds_of = code & ((1 << len(kinds)) - 1)
+    code >>= len(kinds)
     starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
     unique, mask = code[starts], np.bitwise_or.reduceat(kinds_of, starts)
     names = pa.array(
-        [
-            "+".join(k for b, k in enumerate(KEY_KINDS) if m >> b & 1)
-            for m in range(1 << len(KEY_KINDS))
-        ]
+        ["+".join(k for b, k in enumerate(kinds) if m >> b & 1) for m in range(1 << len(kinds))]
     )
     # Taken in pyarrow, the storage of pandas' str dtype: no Python string per pair.
     via = pd.array(pc.take(names, pa.array(mask)), dtype="str")

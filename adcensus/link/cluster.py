@@ -22,7 +22,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from adcensus.link.comparisons import TEXT_SAME, names_compatible
+from adcensus.link.comparisons import NAME_DIFFERENT, TEXT_SAME, names_compatible
 from adcensus.link.flat import FlatPhones, flat_phones, key_ranks
 from adcensus.settings import Settings
 
@@ -95,11 +95,15 @@ class _Persons:
                     return True
         return False
 
-    def try_union(self, i: int, j: int, forced: bool = False) -> str:
+    def try_union(self, i: int, j: int, forced: bool = False, weighed: bool = False) -> str:
         """Join the persons of ads i and j: "joined", "same", or "conflict" (refused).
 
         A `forced` union (a reviewer's "same person") skips the pseudonym check but
-        never overrides a reviewer's "different persons".
+        never overrides a reviewer's "different persons". A `weighed` union is a link
+        whose own two ads bear pseudonyms no reader takes for one and that scored
+        above the threshold all the same (same number, same text, same photo...): the
+        pseudonyms were weighed in its score, so they are not a rule against it. The
+        rule stops chains, where two pseudonyms meet that no score compared.
         """
         ri, rj = self.find(i), self.find(j)
         if ri == rj:
@@ -112,7 +116,7 @@ class _Persons:
                 len(gi.phones) + len(gj.phones) > max_phones
                 and len(gi.phones | gj.phones) > max_phones
             )
-            or not self._names_compatible(gi.names, gj.names)
+            or (not weighed and not self._names_compatible(gi.names, gj.names))
         ):
             return "conflict"
         if self.apart and self._kept_apart(ri, rj):
@@ -183,11 +187,20 @@ def cluster_persons(
         lo, hi = np.minimum(ka, kb), np.maximum(ka, kb)
         order = np.lexsort((hi, lo, -scored["score"].to_numpy()[linked]))
         positions = linked[order]
-        pairs = zip(
-            positions.tolist(), a_all[positions].tolist(), b_all[positions].tolist(), strict=True
+        weighed = (
+            scored["name_level"].to_numpy()[positions] == NAME_DIFFERENT
+            if "name_level" in scored
+            else np.zeros(len(positions), dtype=bool)
         )
-        for pos, i, j in pairs:
-            outcome[pos] = persons.try_union(i, j)
+        pairs = zip(
+            positions.tolist(),
+            a_all[positions].tolist(),
+            b_all[positions].tolist(),
+            weighed.tolist(),
+            strict=True,
+        )
+        for pos, i, j, names_weighed in pairs:
+            outcome[pos] = persons.try_union(i, j, weighed=names_weighed)
     roots = component + n  # safe groups: their component, numbered apart from ad positions
     unsafe = np.flatnonzero(~safe_ads)
     roots[unsafe] = [persons.find(i) for i in unsafe.tolist()]

@@ -150,6 +150,7 @@ def _weigh(
     out["agency_phone"] = agency
     out["phone_disjoint"] = levels.disjoint
     out["name_sim"] = levels.name_sim.astype(np.float32)
+    out["name_level"] = levels.gamma[:, 1]
     out["name_from_text"] = from_text
     out["age_gap"] = levels.age_gap.astype(np.float32)
     out["text_sim"] = levels.text_sim.astype(np.float32)

@@ -82,7 +82,8 @@ def extra_comparison(column: str) -> Comparison:
         (
             Level("same", 0.8, 0.05, +1),
             Level("similar", 0.1, 0.05, +1),
-            Level("different", 0.1, 0.9, -1),
+            Level("partly alike", 0.05, 0.1, 0),
+            Level("different", 0.05, 0.8, -1),
         ),
         tf=True,
     )
@@ -377,14 +378,17 @@ def _text_similar(data: PairData, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _value_levels(
     codes: np.ndarray, values: np.ndarray, a: np.ndarray, b: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(level 0 same / 1 similar / 2 different / -1 missing, similarity) of a string column."""
+    """(level 0 same / 1 similar / 2 partly alike / 3 different / -1 missing, similarity)
+    of a string column, with the cut-offs of pseudonyms."""
     ca, cb = codes[a], codes[b]
     both = (ca >= 0) & (cb >= 0)
     sim = np.full(len(a), np.nan)
     if both.any():
         sim[both] = similar(ca[both], cb[both], values, fuzz.ratio)
     level = np.full(len(a), -1, dtype=np.int8)
-    level[both] = np.where(ca[both] == cb[both], 0, np.where(sim[both] >= NAME_SIMILAR, 1, 2))
+    level[both] = np.select(
+        [ca[both] == cb[both], sim[both] >= NAME_SIMILAR, sim[both] >= NAME_PARTLY], [0, 1, 2], 3
+    )
     return level, sim
 
 

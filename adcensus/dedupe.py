@@ -47,11 +47,17 @@ def dedupe(
     workers: int | None = None,
     compare: Sequence[str] = (),
 ) -> DedupeResult:
-    """Read ad files and find the persons behind them (see `dedupe_table`)."""
+    """Read ad files and find the persons behind them (see `dedupe_table`).
+
+    `compare` adds columns to compare, as `--compare` does (`Settings.compare`).
+    """
     note = progress or silent
     note("read")
     table = read_ads(paths, columns, stdin=stdin)
-    return dedupe_table(table, settings or Settings(), progress, decisions, workers, compare)
+    settings = settings or Settings()
+    if compare:
+        settings = settings.with_overrides(compare=tuple(compare))
+    return dedupe_table(table, settings, progress, decisions, workers)
 
 
 def dedupe_table(
@@ -60,7 +66,6 @@ def dedupe_table(
     progress: Progress | None = None,
     decisions: pd.DataFrame | None = None,
     workers: int | None = None,
-    compare: Sequence[str] = (),
 ) -> DedupeResult:
     """Link the ads of `table` into persons and networks; every input row is kept, in order.
 
@@ -68,11 +73,11 @@ def dedupe_table(
     or "n") bind the clustering: reviewed pairs are always compared and written,
     "y" joins two ads, "n" keeps them apart. `workers` caps the processes that scan
     the ads (None: all cores; files under 40,000 ads use one). The result does not
-    depend on it. `compare` names more columns to compare (`--compare`), each with
-    weights learned like the others.
+    depend on it. `settings.compare` names more columns to compare (`--compare`), each
+    with weights learned like the others.
     """
     note = progress or silent
-    prepared = prepare(table, settings, note, workers, compare)
+    prepared = prepare(table, settings, note, workers, settings.compare)
     features = prepared.features
     n = len(features)
     note("block", 0, n)
@@ -82,7 +87,7 @@ def dedupe_table(
     if len(reviewed):
         candidates = _add_reviewed(candidates, reviewed)
     note("compare")
-    result = score_pairs(features, candidates, settings, prepared.style, note, tuple(compare))
+    result = score_pairs(features, candidates, settings, prepared.style, note, settings.compare)
     scored = result.pairs
     del candidates  # at a million ads, 170 MB that nothing reads any more
     if len(reviewed):

@@ -42,6 +42,8 @@ class Settings:
     text_key_max_ads: int = 20
     # A sentence in at least this many ads with distinct phones is boilerplate.
     boilerplate_min_ads: int = 5
+    # More columns to compare (`--compare COL`), each with weights learned like the others.
+    compare: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as plain JSON-ready values (written into summary.json)."""
@@ -83,6 +85,11 @@ def coerce_setting(key: str, value: Any, where: str) -> Any:
         known = ", ".join(f.name for f in fields(defaults))
         raise InputError(f"{where}: unknown setting {key!r}; known settings: {known}")
     expected = type(getattr(defaults, key))
+    if expected is tuple:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple) or not all(isinstance(x, str) for x in items):
+            raise InputError(f"{where}: setting {key!r} must be a list of column names")
+        return tuple(x.strip() for x in items if x.strip())
     if isinstance(value, str) and expected is not str:
         try:
             value = expected(value.replace(",", ".") if expected is float else value)

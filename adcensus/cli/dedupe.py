@@ -66,6 +66,30 @@ def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
         )
 
 
+def show_model(model: dict[str, Any]) -> None:
+    """The learned weights as a table on stderr: each field's levels, m, u and bits."""
+    table = Table(title=f"weights ({model['note']})", title_justify="left")
+    for column, justify in (("field", "left"), ("level", "left"), ("m", "right"), ("u", "right"), ("bits", "right")):  # fmt: skip
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for field, levels in model["weights"].items():
+        for k, (level, value) in enumerate(levels.items()):
+            table.add_row(
+                field if k == 0 else "",
+                level,
+                f"{value['m']:.3g}",
+                f"{value['u']:.3g}",
+                f"{value['bits']:+.1f}",
+            )
+    err_console.print(table)
+    share = model["match_share"]
+    err_console.print(
+        f"one person in {share:.1%} of {model['candidate_pairs']:,} candidate pairs; "
+        f"decorations learned: {', '.join(model.get('decorations', [])) or 'none'}",
+        highlight=False,
+        markup=False,
+    )
+
+
 @app.command()
 @reports_errors
 def dedupe(
@@ -92,13 +116,22 @@ def dedupe(
         "--threshold",
         min=0.0,
         max=1.0,
-        help="Link pairs scoring at least this (default: 0.8).",
+        help="Link pairs whose match probability is at least this (default: 0.5).",
+    ),
+    compare: list[str] = typer.Option(
+        [],
+        "--compare",
+        metavar="COL",
+        help="Also compare this column (exact, similar, different; weights learned). Repeatable.",
+    ),
+    show_weights: bool = typer.Option(
+        False, "--show-weights", help="Print the weights learned from this census."
     ),
     set_specs: list[str] = typer.Option(
         [],
         "--set",
         metavar="NAME=VALUE",
-        help="Change one linking setting, e.g. --set w_phone_shared=5. Repeatable.",
+        help="Change one linking setting, e.g. --set max_phones=3. Repeatable.",
     ),
     config: Path | None = typer.Option(
         None, "--config", help="Settings file (default: ./adcensus.toml when present)."
@@ -149,7 +182,9 @@ def dedupe(
     out_delimiter = parse_out_delimiter(out_delimiter)
     settings = load_settings(config).with_overrides(**dict(parse_setting(x) for x in set_specs))
     settings = settings.with_overrides(
-        region=region.upper() if region else None, link_threshold=threshold
+        region=region.upper() if region else None,
+        link_threshold=threshold,
+        compare=tuple(compare) or None,
     )
     if memory_check:
         check_fits(inputs)
@@ -185,5 +220,7 @@ def dedupe(
             result = pseudonymize_result(result, key, drop_text)
         write_outputs(result, out_dir, force=True, delimiter=out_delimiter, progress=progress)
     _show_summary(result.summary, out_dir)
+    if show_weights:
+        show_model(result.summary["model"])
     if as_json:
         typer.echo(json_text(result.summary), nl=False)

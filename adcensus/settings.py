@@ -46,8 +46,9 @@ class Settings:
     compare: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """The settings as plain JSON-ready values (written into summary.json)."""
-        return asdict(self)
+        """The settings as plain JSON-ready values (written into summary.json): lists, not
+        tuples, so that a dict read back from JSON compares equal."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields changed; None values are ignored."""

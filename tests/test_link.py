@@ -69,7 +69,9 @@ def test_every_pair_keeps_its_evidence():
     _, _, scored = persons_of(CENSUS)
     keys = CENSUS["key"].to_numpy()
     row = scored[(keys[scored["a"]] == "a1") & (keys[scored["b"]] == "a2")].iloc[0]
-    assert re.match(r"phone \+33639981001 \(\+[\d.]+\); name 1\.00 \(\+[\d.]+\); text ", row["evidence"])
+    assert re.match(
+        r"phone \+33639981001 \(\+[\d.]+\); name 1\.00 \(\+[\d.]+\); text ", row["evidence"]
+    )
     agency = scored[(keys[scored["a"]] == "g1") & (keys[scored["b"]] == "g2")].iloc[0]
     assert "agency phone" in agency["evidence"]
     assert agency["score"] < 0.5

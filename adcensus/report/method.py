@@ -7,11 +7,9 @@ from typing import Any
 # (setting, French label, English label): the settings a reader can understand.
 KEY_SETTINGS: tuple[tuple[str, str, str], ...] = (
     ("region", "Pays des numéros sans indicatif", "Country of numbers without +CC"),
-    ("link_threshold", "Seuil de liaison (score de 0 à 1)", "Link threshold (score 0 to 1)"),
+    ("link_threshold", "Seuil de liaison (probabilité de 0 à 1)", "Link threshold (probability 0 to 1)"),
     ("doubtful_margin", "Marge des liens douteux", "Margin of doubtful links"),
-    ("max_age_span", "Écart d'âge maximal dans une personne (ans)", "Widest age gap in a person (years)"),
-    ("agency_min_names", "Pseudonymes distincts qui font d'un téléphone une agence", "Distinct pseudonyms that make a phone an agency's"),
-    ("common_name_phones", "Téléphones qui font d'un pseudonyme un pseudonyme courant", "Phones that make a pseudonym common"),
+    ("max_phones", "Numéros au plus par personne", "Most phone numbers per person"),
     ("boilerplate_min_ads", "Téléphones au-delà desquels une phrase est du texte type", "Phones past which a sentence is boilerplate"),
     ("block_window", "Voisins comparés dans les grands groupes", "Neighbours compared in big groups"),
 )  # fmt: skip
@@ -23,13 +21,18 @@ même déguisés (« O6 », chiffres en lettres, émojis), et les écrit au form
 <p><strong>Comment les annonces sont reliées.</strong> Deux annonces sont comparées quand elles
 partagent quelque chose : un téléphone, un pseudonyme, un morceau de texte, une photo.
 Chaque indice pèse pour ou contre : même téléphone, même pseudonyme, âges proches, textes
-presque identiques, même photo pèsent pour ; pseudonymes clairement différents, âges
-éloignés, textes différents pèsent contre. Les phrases que l'on retrouve sous beaucoup de
-téléphones (mentions d'un site, formules toutes faites) ne comptent pas. La somme donne un
-score entre 0 et 1 ; les paires dont le score atteint <strong>{threshold}</strong> sont
-reliées. Un lien est refusé s'il mettait dans une même personne deux pseudonymes différents
-ou des âges distants de plus de {max_age_span} ans. Un téléphone utilisé avec plusieurs
-pseudonymes est celui d'une agence : le partager ne suffit pas à relier deux annonces.</p>
+presque identiques, même photo pèsent pour ; numéros différents, pseudonymes différents,
+âges éloignés, textes différents pèsent contre. Le poids de chaque indice est appris de ce
+recensement même (modèle de Fellegi et Sunter, algorithme EM) : ce que vaut un pseudonyme
+partagé dépend de sa fréquence, un prénom rare pèse plus qu'un prénom courant. Les mots qui
+décorent les pseudonymes (« dispo », « VIP », une ville) sont appris eux aussi : « douce LÉA
+dispo » et « Léa » sont un seul pseudonyme. Les phrases que l'on retrouve sous beaucoup de
+téléphones (mentions d'un site, formules toutes faites) ne comptent pas. Les indices donnent
+la probabilité que deux annonces soient d'une même personne ; les paires dont la probabilité
+atteint <strong>{threshold}</strong> sont reliées. Un lien est refusé s'il réunissait dans une
+même personne deux pseudonymes qu'aucun lecteur ne prendrait pour un seul sans que rien ne
+les ait comparés, ou plus de {max_phones} numéros. Sur un téléphone partagé par plusieurs
+personnes (une agence), c'est le pseudonyme qui les distingue.</p>
 <p><strong>Personnes et réseaux.</strong> Les annonces reliées, de proche en proche, forment
 une personne. Les personnes qui partagent un téléphone ou un texte presque identique forment
 un réseau (une agence, ou une personne et son agence).</p>
@@ -48,12 +51,16 @@ numbers in words, emoji), and writes them in international format.</p>
 <p><strong>How ads are linked.</strong> Two ads are compared when they share something: a
 phone, a pseudonym, a piece of text, a photo. Each clue weighs for or against: the same
 phone, the same pseudonym, close ages, near-identical texts, the same photo weigh for;
-clearly different pseudonyms, distant ages, different texts weigh against. Sentences found
-under many phones (a site's notices, stock phrases) do not count. The sum gives a score
-between 0 and 1; pairs scoring <strong>{threshold}</strong> or more are linked. A link is
-refused when it would put two different pseudonyms, or ages more than {max_age_span} years
-apart, into one person. A phone used with several pseudonyms belongs to an agency: sharing
-it is not enough to link two ads.</p>
+different numbers, different pseudonyms, distant ages, different texts weigh against. The
+weight of each clue is learned from this census itself (a Fellegi–Sunter model fitted by
+EM): what a shared pseudonym is worth depends on how common it is. The words that decorate
+pseudonyms ("dispo", "VIP", a city) are learned too: "douce LÉA dispo" and "Léa" are one
+pseudonym. Sentences found under many phones (a site's notices, stock phrases) do not
+count. The clues give the probability that two ads are one person's; pairs whose
+probability reaches <strong>{threshold}</strong> are linked. A link is refused when it would
+bring together two pseudonyms no reader takes for one that nothing compared, or more than
+{max_phones} numbers, into one person. On a phone several persons share (an agency), the
+pseudonym tells them apart.</p>
 <p><strong>Persons and networks.</strong> Ads linked, step by step, form a person. Persons
 sharing a phone or a near-identical text form a network (an agency, or a person and her
 agency).</p>
@@ -116,7 +123,7 @@ def method_html(settings: dict[str, Any], estimate: dict[str, Any], lang: str, f
 
     template = _FR if lang == "fr" else _EN
     return template.format(
-        threshold=escape(str(fmt(settings.get("link_threshold", 0.8)))),
-        max_age_span=escape(str(fmt(settings.get("max_age_span", 3)))),
+        threshold=escape(str(fmt(settings.get("link_threshold", 0.5)))),
+        max_phones=escape(str(fmt(settings.get("max_phones", 5)))),
         uncertainty=escape(uncertainty(estimate, lang, fmt)),
     ).strip()

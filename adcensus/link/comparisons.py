@@ -35,8 +35,10 @@ PHONE = Comparison(
     "phone",
     (
         Level("same number", 0.85, 0.01, +1),
-        Level("same agency number, names alike", 0.035, 0.01, 0),
-        Level("same agency number, a name missing", 0.005, 0.01, 0),
+        # A number several persons share says two ads come from one agency, not from one
+        # person: it never weighs for a link; pseudonym, age and text decide.
+        Level("same agency number, names alike", 0.035, 0.035, -1),
+        Level("same agency number, a name missing", 0.005, 0.01, -1),
         Level("same agency number, other name", 0.01, 0.05, -1),
         Level("different numbers", 0.10, 0.93, -1),
     ),

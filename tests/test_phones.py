@@ -76,6 +76,142 @@ def test_a_phone_cell_whose_leading_zero_a_spreadsheet_dropped() -> None:
     assert e164s("612345678") == ["+33612345678"]
 
 
+# ---- numbers as each region writes them -------------------------------------------------------
+
+# Numbers kept for fiction where the country has a range (NANP 555-01xx, Ofcom's 07700 900xxx
+# and 020 7946 0xxx, ACMA's 0491 570 156); elsewhere phonenumbers' own example numbers.
+_WRITTEN_IN = [
+    ("US", "(201) 555-0123", "+12015550123"),
+    ("US", "201-555-0123", "+12015550123"),
+    ("US", "201.555.0123", "+12015550123"),
+    ("US", "201 555 0123", "+12015550123"),
+    ("US", "(201)555-0123", "+12015550123"),
+    ("US", "201/555-0123", "+12015550123"),
+    ("US", "+1 201 555 0123", "+12015550123"),
+    ("US", "+1 (201) 555-0123", "+12015550123"),
+    ("US", "1-201-555-0123", "+12015550123"),
+    ("US", "1 (201) 555-0123", "+12015550123"),
+    ("US", "2015550123", "+12015550123"),
+    ("US", "312-555-0142", "+13125550142"),
+    ("CA", "(613) 555-0123", "+16135550123"),
+    ("CA", "613-555-0123", "+16135550123"),
+    ("CA", "+1 613 555 0123", "+16135550123"),
+    ("GB", "07700 900123", "+447700900123"),
+    ("GB", "+44 7700 900123", "+447700900123"),
+    ("GB", "07700900123", "+447700900123"),
+    ("GB", "0 7700 900 123", "+447700900123"),
+    ("GB", "+44 (0)7700 900123", "+447700900123"),
+    ("GB", "07700-900-123", "+447700900123"),
+    ("GB", "(07700) 900123", "+447700900123"),
+    ("GB", "020 7946 0123", "+442079460123"),
+    ("BE", "0450 00 12 34", "+32450001234"),
+    ("BE", "+32 450 00 12 34", "+32450001234"),
+    ("BE", "0450/00.12.34", "+32450001234"),
+    ("BE", "0450/00 12 34", "+32450001234"),
+    ("BE", "0032 450 00 12 34", "+32450001234"),
+    ("CH", "078 123 45 67", "+41781234567"),
+    ("CH", "+41 78 123 45 67", "+41781234567"),
+    ("CH", "078/123 45 67", "+41781234567"),
+    ("CH", "+41 (0)78 123 45 67", "+41781234567"),
+    ("CH", "0781234567", "+41781234567"),
+    ("DE", "01512 3456789", "+4915123456789"),
+    ("DE", "0151 23456789", "+4915123456789"),
+    ("DE", "+49 151 23456789", "+4915123456789"),
+    ("DE", "0151-2345 6789", "+4915123456789"),
+    ("DE", "0151/23456789", "+4915123456789"),
+    ("DE", "(0151) 234 567 89", "+4915123456789"),
+    ("DE", "0151 - 234 567 89", "+4915123456789"),
+    ("DE", "+49 (0)151 23456789", "+4915123456789"),
+    ("ES", "612 34 56 78", "+34612345678"),
+    ("ES", "+34 612345678", "+34612345678"),
+    ("ES", "612345678", "+34612345678"),
+    ("ES", "612-34-56-78", "+34612345678"),
+    ("ES", "612 345 678", "+34612345678"),
+    ("ES", "0034 612 34 56 78", "+34612345678"),
+    ("IT", "312 345 6789", "+393123456789"),
+    ("IT", "+39 312 3456789", "+393123456789"),
+    ("IT", "3123456789", "+393123456789"),
+    ("IT", "312-345-6789", "+393123456789"),
+    ("IT", "312 345-6789", "+393123456789"),
+    ("IT", "0039 312 345 6789", "+393123456789"),
+    ("AU", "0491 570 156", "+61491570156"),
+    ("AU", "+61 491 570 156", "+61491570156"),
+]
+
+
+@pytest.mark.parametrize(("region", "written", "e164"), _WRITTEN_IN)
+def test_numbers_as_each_region_writes_them_in_a_phone_cell(
+    region: str, written: str, e164: str
+) -> None:
+    assert e164s(written, region) == [e164]
+
+
+# An ad of each region around its number: price, age, postcode, hours, year, date.
+_AROUND = {
+    "US": ("Hi, I'm Amber, 25, $150/hr, Chicago IL 60614, 10am-11pm since 2015. Call me at",
+           "today 12/05/2019"),
+    "CA": ("Hi, I'm Amber, 25, $150/hr, Toronto ON M5V 2T6, since 2015. Call me at",
+           "on 2019-05-12"),
+    "GB": ("Hi, I'm Amber, 25 years old, £120 1hr, London SW1A 1AA, 20h-23h. Call me on",
+           "since 2015, 12/05/2019"),
+    "BE": ("Léa, 25 ans, 150€ 30min, 1000 Bruxelles, 20h-23h, appelle-moi au",
+           "le 11/12/2018 depuis 2015"),
+    "CH": ("Léa, 25 ans, CHF 200.- 1h, 8001 Zürich, 20h-23h, appelle-moi au",
+           "le 11.12.2018 depuis 2015"),
+    "DE": ("Lea, 25 Jahre, 150€/Std, 10115 Berlin, 20-23 Uhr, ruf mich an unter",
+           "ab 06.01. 10115 Berlin, seit 2015"),
+    "ES": ("Lea, 25 años, 150€ 1h, 28013 Madrid, 20h-23h, llámame al",
+           "desde 2015, 06/01/2019"),
+    "IT": ("Lea, 25 anni, 150€ 1h, 00184 Roma, 20h-23h, chiamami al",
+           "dal 2015, 06/01/2019"),
+    "AU": ("Hi, I'm Amber, 25, $150/hr, Sydney NSW 2000, 10am-11pm. Call me on",
+           "since 2015, 12/05/2019"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("region", "written", "e164"), _WRITTEN_IN)
+def test_numbers_as_each_region_writes_them_in_free_text(
+    region: str, written: str, e164: str
+) -> None:
+    before, after = _AROUND[region]
+    text = f"{before} {written} {after}"
+    (phone,) = extract_phones(text, region)
+    assert phone.e164 == e164
+    assert text[phone.start : phone.end].strip("()") == written.strip("()")
+
+
+@pytest.mark.parametrize("region", sorted(_AROUND))
+def test_the_rest_of_an_ad_of_each_region_holds_no_phone(region: str) -> None:
+    before, after = _AROUND[region]
+    assert e164s(f"{before} {after}", region) == []
+
+
+@pytest.mark.parametrize(
+    ("region", "text"),
+    [
+        ("US", "open 2018 2019 24/7"),  # ten digits that make a valid NANP number
+        ("US", "Rates: 100 200 300 400"),
+        ("US", "ZIP 10001-1234, apt 12B"),
+        ("US", "Tuesday 12/05 10:30am-11:45pm"),
+        ("US", "36-24-36, 5 ft 4, 110 lbs"),
+        ("GB", "£100 30min £150 1hr, size 10"),
+        ("DE", "am 06.01. 10115 Berlin"),  # a date and a postcode make nine digits
+        ("DE", "Termine 06/01 10115 7"),
+        ("BE", "dispo le 06/01 1000 7j/7"),
+        ("CH", "150.- 30 min, 250.- 1h"),
+        ("ES", "100 € 30 min, 150 € 1 h"),
+        ("IT", "00184 Roma 06/01 2019"),
+    ],
+)
+def test_no_phone_in_the_numbers_of_other_regions_ads(region: str, text: str) -> None:
+    assert e164s(text, region) == []
+
+
+def test_a_nanp_number_is_read_from_anywhere_with_its_country_code() -> None:
+    assert e164s("dispo ce soir +1 (201) 555-0123") == ["+12015550123"]
+    assert e164s("dispo ce soir 201-555-0123") == []  # no +1: not a French number
+
+
 # ---- obfuscations, one each ------------------------------------------------------------------
 
 
@@ -340,3 +476,30 @@ _PIECES = st.sampled_from(
 def test_the_vectorised_scan_finds_what_the_text_scan_finds(texts):
     arrow = pa.array(texts, type=pa.large_string())
     assert extract_phones_arrow(arrow) == extract_phones_many(texts)
+
+
+_REGIONS = ["FR", "US", "CA", "GB", "BE", "CH", "DE", "ES", "IT", "AU"]
+
+
+@given(st.text() | _PHONE_LIKE, st.sampled_from(_REGIONS))
+@settings(max_examples=300, deadline=None)
+def test_any_text_in_any_region_gives_e164_numbers_within_the_text(text: str, region: str) -> None:
+    for phone in extract_phones(text, region):
+        assert phone.e164.startswith("+") and phone.e164[1:].isdigit()
+        assert 0 <= phone.start < phone.end <= len(text)
+
+
+_REGION_PIECES = st.sampled_from(
+    ["(201)", "555", "-", "01", "23", "+1", "1", " ", ".", "/", "07700", "900", "123",
+     "0151", "078", "612", "312", "2019", "25", "(0)", "0044", "\u00a0", "O", "zéro"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(_REGION_PIECES, max_size=14).map("".join), min_size=1, max_size=8),
+    st.sampled_from(_REGIONS),
+)
+def test_the_vectorised_scan_finds_what_the_text_scan_finds_in_any_region(texts, region):
+    arrow = pa.array(texts, type=pa.large_string())
+    assert extract_phones_arrow(arrow, region) == extract_phones_many(texts, region)

@@ -354,6 +354,42 @@ def test_is_fictional() -> None:
     assert not is_fictional("+3363998123")  # too short to be a French number
 
 
+@pytest.mark.parametrize(
+    ("e164", "fictional"),
+    [
+        ("+12015550100", True),  # NANP 555-0100 to 555-0199, in every area code
+        ("+16135550199", True),
+        ("+12015550200", False),
+        ("+12015550099", False),
+        ("+447700900000", True),  # Ofcom's drama ranges
+        ("+447700900999", True),
+        ("+447700901000", False),
+        ("+442079460123", True),
+        ("+441632960001", True),
+        ("+61491570156", True),  # ACMA's
+        ("+61255501234", True),
+        ("+61491570155", False),
+    ],
+)
+def test_other_countries_ranges_for_fiction(e164: str, fictional: bool) -> None:
+    assert is_fictional(e164) is fictional
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "e164"),
+    [
+        ("(201) 555-0123", "US", "+12015550123"),  # phonenumbers: valid
+        ("07700 900123", "GB", "+447700900123"),  # phonenumbers: not valid, only possible
+        ("0161 496 0123", "GB", "+441614960123"),
+        ("0491 570 156", "AU", "+61491570156"),
+    ],
+)
+def test_numbers_kept_for_fiction_abroad_are_extracted_and_flagged(
+    text: str, region: str, e164: str
+) -> None:
+    assert [(p.e164, p.status) for p in extract_phones(text, region)] == [(e164, "fictional")]
+
+
 # ---- spans -----------------------------------------------------------------------------------
 
 
@@ -487,6 +523,54 @@ def test_any_text_in_any_region_gives_e164_numbers_within_the_text(text: str, re
     for phone in extract_phones(text, region):
         assert phone.e164.startswith("+") and phone.e164[1:].isdigit()
         assert 0 <= phone.start < phone.end <= len(text)
+
+
+_NANP_WORDS = ["Amber", "call me", "tonight", "25 y/o", "$150/hr", "30min", "12/05/2019",
+               "60614", "10am-11pm", "since 2015", "24/7"]  # fmt: skip
+_NANP_STYLES = ["({a}) {b}-{c}", "{a}-{b}-{c}", "{a}.{b}.{c}", "{a} {b} {c}", "{a}{b}{c}",
+                "({a}){b}-{c}", "{a}/{b}-{c}", "1-{a}-{b}-{c}", "1 ({a}) {b}-{c}",
+                "+1 {a} {b} {c}", "+1 ({a}) {b}-{c}", "+1-{a}-{b}-{c}"]  # fmt: skip
+
+
+@given(
+    area=st.sampled_from(["201", "212", "312", "415", "305", "702", "613", "416", "604"]),
+    line=st.integers(0, 99),
+    style=st.sampled_from(_NANP_STYLES),
+    region=st.sampled_from(["US", "CA"]),
+    before=st.lists(st.sampled_from(_NANP_WORDS), max_size=4),
+    after=st.lists(st.sampled_from(_NANP_WORDS), max_size=4),
+)
+@settings(max_examples=300, deadline=None)
+def test_any_nanp_number_kept_for_fiction_in_any_style_is_found_exactly(
+    area: str, line: int, style: str, region: str, before: list[str], after: list[str]
+) -> None:
+    written = style.format(a=area, b="555", c=f"01{line:02d}")
+    text = " ".join([*before, written, *after])
+    found = [(p.e164, p.status) for p in extract_phones(text, region)]
+    assert found == [(f"+1{area}55501{line:02d}", "fictional")]
+
+
+_GB_WORDS = ["Amber", "call me on", "25 years old", "£120 1hr", "SW1A 1AA", "20h-23h",
+             "since 2015", "12/05/2019", "size 10"]  # fmt: skip
+_GB_STYLES = ["07700 900{x}", "07700900{x}", "07700 900 {x}", "0 7700 900 {x}",
+              "07700-900-{x}", "(07700) 900{x}", "+44 7700 900{x}", "+44 (0)7700 900{x}",
+              "+447700900{x}", "0044 7700 900{x}"]  # fmt: skip
+
+
+@given(
+    last=st.integers(0, 999),
+    style=st.sampled_from(_GB_STYLES),
+    before=st.lists(st.sampled_from(_GB_WORDS), max_size=4),
+    after=st.lists(st.sampled_from(_GB_WORDS), max_size=4),
+)
+@settings(max_examples=300, deadline=None)
+def test_any_ofcom_mobile_number_for_drama_in_any_style_is_found_exactly(
+    last: int, style: str, before: list[str], after: list[str]
+) -> None:
+    written = style.format(x=f"{last:03d}")
+    text = " ".join([*before, written, *after])
+    found = [(p.e164, p.status) for p in extract_phones(text, "GB")]
+    assert found == [(f"+447700900{last:03d}", "fictional")]
 
 
 _REGION_PIECES = st.sampled_from(

@@ -67,9 +67,9 @@ def _fictional_pattern() -> re.Pattern[str]:
     """FICTIONAL_RANGES as one pattern of E.164 numbers (the trunk prefix dropped)."""
     alternatives = []
     for country_code, ranges in FICTIONAL_RANGES.items():
-        trunk = pn.PhoneMetadata.metadata_for_region(
-            pn.region_code_for_country_code(country_code)
-        ).national_prefix
+        region = pn.region_code_for_country_code(country_code)
+        metadata = pn.PhoneMetadata.metadata_for_region(region)
+        trunk = metadata.national_prefix if metadata else None
         for written in ranges:
             national = written.replace(" ", "")
             if trunk and national.startswith(trunk):

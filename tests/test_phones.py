@@ -17,8 +17,10 @@ from adcensus.phones import (
     extract_phones_many,
     is_fictional,
     mask_phone,
+    phone_column_warnings,
     strip_phones,
 )
+from adcensus.read import read_ads
 
 
 def e164s(text: str | None, region: str = "FR") -> list[str]:
@@ -587,3 +589,61 @@ _REGION_PIECES = st.sampled_from(
 def test_the_vectorised_scan_finds_what_the_text_scan_finds_in_any_region(texts, region):
     arrow = pa.array(texts, type=pa.large_string())
     assert extract_phones_arrow(arrow, region) == extract_phones_many(texts, region)
+
+
+# ---- a phone column read in the wrong region ----------------------------------------------------
+
+_US_ADS = "ref,phone,text\n" + "".join(
+    f"A{k},({area}) 555-01{k:02d},Hi I'm Amber call me\n"
+    for k, area in enumerate(["201", "312", "415", "212"] * 5)
+)
+
+
+def _table(tmp_path, content: str = _US_ADS, name: str = "us.csv"):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return read_ads([path])
+
+
+def test_a_phone_column_read_in_the_wrong_region_is_warned_about(tmp_path) -> None:
+    (warning,) = phone_column_warnings(_table(tmp_path), "FR")
+    assert warning.startswith(f"{tmp_path / 'us.csv'}: the phone column 'phone'")
+    assert "filled in 100% of its 20 rows" in warning
+    assert "only 0 of its 20 filled cells (0%)" in warning
+    assert "--region FR" in warning
+    assert "'(2••) •••-••••' (10), '(3••) •••-••••' (5)" in warning  # masked: a shape
+    assert "555" not in warning  # never a number in clear
+    assert warning.endswith("They read as numbers of US (100%): try --region US.")
+
+
+def test_no_warning_when_the_region_reads_the_column(tmp_path) -> None:
+    assert phone_column_warnings(_table(tmp_path), "US") == []
+    assert phone_column_warnings(_table(tmp_path), "CA") == []
+
+
+def test_no_warning_for_a_column_filled_in_fewer_than_half_the_rows(tmp_path) -> None:
+    rows = _US_ADS.splitlines()
+    sparse = "\n".join([rows[0], *rows[1:10], *(f"B{k},,hello\n" for k in range(11))])
+    assert phone_column_warnings(_table(tmp_path, sparse), "FR") == []
+
+
+def test_no_warning_without_a_phone_column(tmp_path) -> None:
+    assert phone_column_warnings(_table(tmp_path, "ref,text\nA1,(201) 555-0100\n"), "FR") == []
+
+
+def test_the_warning_names_the_file_whose_column_is_misread(tmp_path) -> None:
+    french = "ref,phone,text\n" + "".join(
+        f"F{k},06 39 98 00 {k:02d},Léa dispo\n" for k in range(20)
+    )
+    paths = [tmp_path / "fr.csv", tmp_path / "us.csv"]
+    paths[0].write_text(french, encoding="utf-8")
+    paths[1].write_text(_US_ADS, encoding="utf-8")
+    (warning,) = phone_column_warnings(read_ads(paths), "FR")
+    assert warning.startswith(f"{paths[1]}: ")
+
+
+def test_a_column_of_junk_asks_to_check_the_region_or_the_column(tmp_path) -> None:
+    junk = "ref,phone\n" + "".join(f"A{k},voir annonce {k}\n" for k in range(9))
+    (warning,) = phone_column_warnings(_table(tmp_path, junk), "FR")
+    assert warning.endswith("Check --region, or name the phone column with --col phone=HEADER.")
+    assert "the others look like 'voir annonce 0' (1)" in warning

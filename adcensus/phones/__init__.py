@@ -16,11 +16,14 @@ The package, by step:
 - `scan`: a text normalised and scanned for runs of digits (`extract_phones` and its
   bulk forms, `strip_phones`);
 - `numbers`: a run of digits cut into phones, each parsed and judged (valid,
-  fictional, unallocated).
+  fictional, unallocated);
+- `coverage`: whether a file's phone column was read in the right region
+  (`phone_column_warnings`).
 """
 
 from __future__ import annotations
 
+from adcensus.phones.coverage import phone_column_warnings
 from adcensus.phones.model import (
     FICTIONAL_BLOCKS,
     FICTIONAL_RANGES,
@@ -46,5 +49,6 @@ __all__ = [
     "extract_phones_many",
     "is_fictional",
     "mask_phone",
+    "phone_column_warnings",
     "strip_phones",
 ]

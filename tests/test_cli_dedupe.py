@@ -130,6 +130,27 @@ def test_console_output_masks_phone_numbers(tmp_path):
     assert "0639981001" not in result.output and "+33639981001" not in result.output
 
 
+US_ADS = "ref,phone,name,text\n" + "".join(
+    f"A{k},({area}) 555-01{k % 3:02d},{name},Hi I'm {name} call me\n"
+    for k, (area, name) in enumerate([("201", "Amber"), ("312", "Jade")] * 3)
+)
+
+
+def test_a_phone_column_read_in_the_wrong_region_is_warned_about(tmp_path):
+    path = tmp_path / "us.csv"
+    path.write_text(US_ADS, encoding="utf-8")
+    result = runner.invoke(app, ["dedupe", str(path), "-o", str(tmp_path / "fr"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.stderr and "try --region US" in result.stderr
+    assert json.loads(result.stdout)["ads_without_phone"] == 6
+    result = runner.invoke(
+        app, ["dedupe", str(path), "-o", str(tmp_path / "us"), "--region", "US", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning:" not in result.stderr
+    assert json.loads(result.stdout)["ads_without_phone"] == 0
+
+
 def test_real_subprocess_on_the_sample(tmp_path, sample_dir):
     out = tmp_path / "sample-out"
     completed = subprocess.run(

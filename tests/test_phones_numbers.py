@@ -56,8 +56,9 @@ def test_the_rules_cover_single_region_codes_only() -> None:
 
 
 _RUN_PIECES = st.sampled_from(
-    ["0", "06", "07", "01", "33", "+33 ", "00", "0033", "39", "98", "12", "345", "2019", "25"]
-)
+    ["0", "06", "07", "01", "33", "+33 ", "00", "0033", "39", "98", "12", "345", "2019", "25",
+     "1", "201", "555", "0123", "(312)", "07700", "900"]
+)  # fmt: skip
 _SEPARATORS = st.sampled_from([" ", ".", "-", "*", "/", " - ", "", "  "])
 
 
@@ -73,7 +74,11 @@ def _runs(draw: st.DrawFn) -> str:
 
 
 @settings(max_examples=2000, deadline=None)
-@given(_runs(), st.booleans(), st.sampled_from(["FR", "FR", "FR", "BE", "DE", "IT", "CH"]))
+@given(
+    _runs(),
+    st.booleans(),
+    st.sampled_from(["FR", "FR", "FR", "BE", "DE", "IT", "CH", "US", "CA", "GB", "ES", "AU"]),
+)
 def test_a_run_cut_at_once_is_cut_as_the_programme_cuts_it(
     run: str, linked: bool, region: str
 ) -> None:

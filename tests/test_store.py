@@ -466,3 +466,16 @@ def test_reconcile_keeps_every_id_when_the_linking_is_unchanged() -> None:
     rec = reconcile(np.array([5, 5, 9, 9]), previous, np.arange(4), next_seq=3)
     assert rec.person_ids.tolist() == ["P000001", "P000001", "P000002", "P000002"]
     assert (rec.created, len(rec.merges), len(rec.moves)) == ((), 0, 0)
+
+
+def test_a_load_warns_of_a_phone_column_read_in_the_wrong_region(tmp_path: Path) -> None:
+    path = tmp_path / "us.csv"
+    path.write_text(
+        "ref,phone,text\n" + "".join(f"A{k},(201) 555-01{k:02d},Hi\n" for k in range(4)),
+        encoding="utf-8",
+    )
+    loaded = load_into_store(tmp_path / "census.db", [path])
+    (warning,) = [note for note in loaded.notes if note.startswith("warning: ")]
+    assert "try --region US" in warning
+    loaded = load_into_store(tmp_path / "us.db", [path], Settings(region="US"))
+    assert not [note for note in loaded.notes if note.startswith("warning: ")]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from adcensus.cli.base import (
@@ -24,6 +25,7 @@ from adcensus.cli.base import (
 from adcensus.decisions import DECISIONS_FILE, decisions_path_for
 from adcensus.dedupe import dedupe_table, write_outputs
 from adcensus.memory import check_fits
+from adcensus.phones import phone_column_warnings
 from adcensus.privacy import pseudonymize_result
 from adcensus.read import parse_role_override, read_ads
 from adcensus.settings import load_settings, parse_setting
@@ -214,6 +216,8 @@ def dedupe(
         progress("read", len(table.frame), len(table.frame))
         for note in table.notes:
             err_console.print(note, highlight=False, markup=False)
+        for warning in phone_column_warnings(table, settings.region):
+            err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
         _show_roles(table.roles)
         result = dedupe_table(table, settings, progress, decisions, workers or None)
         if key is not None:

@@ -11,16 +11,27 @@ phonenumbers and cached, so that an age or a price next to a phone is never glue
 
 The package, by step:
 
-- `model`: a found `Phone` and its status, the blocks ARCEP keeps for fiction, masking;
+- `model`: a found `Phone` and its status, the numbers regulators keep for fiction
+  (ARCEP's blocks in France, NANPA's 555-01xx, Ofcom's and ACMA's ranges), masking;
 - `scan`: a text normalised and scanned for runs of digits (`extract_phones` and its
   bulk forms, `strip_phones`);
 - `numbers`: a run of digits cut into phones, each parsed and judged (valid,
-  fictional, unallocated).
+  fictional, unallocated);
+- `coverage`: whether a file's phone column was read in the right region
+  (`phone_column_warnings`).
 """
 
 from __future__ import annotations
 
-from adcensus.phones.model import FICTIONAL_BLOCKS, Phone, PhoneStatus, is_fictional, mask_phone
+from adcensus.phones.coverage import phone_column_warnings
+from adcensus.phones.model import (
+    FICTIONAL_BLOCKS,
+    FICTIONAL_RANGES,
+    Phone,
+    PhoneStatus,
+    is_fictional,
+    mask_phone,
+)
 from adcensus.phones.scan import (
     extract_phones,
     extract_phones_arrow,
@@ -30,6 +41,7 @@ from adcensus.phones.scan import (
 
 __all__ = [
     "FICTIONAL_BLOCKS",
+    "FICTIONAL_RANGES",
     "Phone",
     "PhoneStatus",
     "extract_phones",
@@ -37,5 +49,6 @@ __all__ = [
     "extract_phones_many",
     "is_fictional",
     "mask_phone",
+    "phone_column_warnings",
     "strip_phones",
 ]

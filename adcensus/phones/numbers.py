@@ -27,6 +27,7 @@ _GROUP = re.compile(r"[0-9]+")
 _NON_DIGITS = re.compile(r"[^0-9]+")
 _DAY, _MONTH = r"(?:0?[1-9]|[12][0-9]|3[01])", r"(?:0?[1-9]|1[0-2])"
 _DAY_MONTH = re.compile(rf"{_DAY}/{_MONTH}")
+_DAY_MONTH_DOTTED = re.compile(rf"{_DAY}\.{_MONTH}")  # German, Swiss: "am 06.01. in 10115"
 # A date inside a run needs a four-digit year to be sure: "03 53 01/12/34" is a phone.
 _YEAR_DATE = re.compile(
     rf"(?<![0-9])(?<![0-9][./-])(?:{_DAY}([./-]){_MONTH}\1(?:19|20)[0-9]{{2}}"
@@ -34,11 +35,26 @@ _YEAR_DATE = re.compile(
 )
 
 
+# In the North American Numbering Plan (+1) the 1 before the area code is a long-distance
+# prefix that ads leave out, "(312) 555-0123", and a number is grouped 3-3-4: a run split
+# elsewhere, "2018 2019 24", is years and a count however valid its ten digits.
+_NANP = 1
+_NANP_GROUP_ENDS = frozenset({3, 6})
+
+
 class _Region(NamedTuple):
     code: str
     country_code: str
     trunk: str  # national prefix, "" where there is none (ES, IT)
     national_lengths: frozenset[int]  # digits of a national form, trunk included
+    bare_lengths: frozenset[int]  # digits of a national form written without its trunk
+    group_ends: frozenset[int]  # where a national number may be split; empty: anywhere
+    paired: bool  # written in pairs after the first group, "06 12 34 56 78"
+
+    @property
+    def trunk_required(self) -> bool:
+        """True when every national number starts with the trunk prefix."""
+        return bool(self.trunk) and not self.bare_lengths
 
 
 @cache
@@ -50,7 +66,29 @@ def _region(region: str) -> _Region:
     trunk = metadata.national_prefix or ""
     described = metadata.general_desc.possible_length if metadata.general_desc else ()
     lengths = frozenset(len(trunk) + n for n in described)
-    return _Region(code, str(metadata.country_code), trunk, lengths)
+    nanp = metadata.country_code == _NANP
+    return _Region(
+        code,
+        str(metadata.country_code),
+        trunk,
+        lengths,
+        bare_lengths=frozenset(described) if nanp else frozenset(),
+        group_ends=_NANP_GROUP_ENDS if nanp else frozenset(),
+        paired=_written_in_pairs(code),
+    )
+
+
+def _written_in_pairs(region_code: str) -> bool:
+    """True when phonenumbers writes the region's mobile numbers in pairs after the first
+    group: France "06 12 34 56 78", Belgium "0450 00 12 34", Spain "612 34 56 78"; not
+    Switzerland "078 123 45 67", Germany, Italy, the UK or North America. There a group
+    of three or five digits is a sign of a phone, not of a postcode glued to it."""
+    example = pn.example_number_for_type(region_code, pn.PhoneNumberType.MOBILE)
+    example = example or pn.example_number(region_code)
+    if example is None:
+        return True
+    groups = _GROUP.findall(pn.format_number(example, pn.PhoneNumberFormat.NATIONAL))
+    return len(groups) > 1 and all(len(group) == 2 for group in groups[1:])
 
 
 def _judge(number: pn.PhoneNumber) -> tuple[str, PhoneStatus] | None:
@@ -104,14 +142,15 @@ def _judge_by_parser(number: pn.PhoneNumber) -> tuple[str, PhoneStatus] | None:
 
 @lru_cache(maxsize=1 << 17)
 def _classify(digits: str, form: str, region_code: str) -> tuple[str, PhoneStatus] | None:
-    """E.164 and status of `digits` written in `form` (intl, national, bare_cc), or None."""
+    """E.164 and status of `digits` written in `form` (intl, national, bare_cc, or bare: a
+    national number without its trunk prefix, as in the NANP), or None."""
     region = _region(region_code)
     number = _intl_number(digits) if form == "intl" else None
     try:
         if number is not None:
             pass
-        elif form == "national" and region.trunk:
-            rest = int(digits[len(region.trunk) :])
+        elif (form == "national" and region.trunk) or form == "bare":
+            rest = int(digits[len(region.trunk) :] if form == "national" else digits)
             number = pn.PhoneNumber(country_code=int(region.country_code), national_number=rest)
         else:
             number = pn.parse(digits if form == "national" else "+" + digits, region.code)
@@ -125,7 +164,7 @@ def _classify(digits: str, form: str, region_code: str) -> tuple[str, PhoneStatu
         if overseas is not None:
             return overseas, "valid"
     # Without a trunk prefix or a +, only a number that is allocated is unambiguous.
-    strict = form == "bare_cc" or (form == "national" and not region.trunk)
+    strict = form in ("bare_cc", "bare") or (form == "national" and not region.trunk)
     return None if strict else found
 
 
@@ -186,6 +225,8 @@ def _window(
         return _classify(digits[2:], "intl", region.code) if 9 <= size <= 17 else None
     if size in region.national_lengths and digits.startswith(region.trunk):
         return _classify(digits, "national", region.code)
+    if size in region.bare_lengths and digits[0] != "0":
+        return _classify(digits, "bare", region.code)
     cc = region.country_code
     if first in (cc, digits) and size - len(cc) + len(region.trunk) in region.national_lengths:
         return _classify(digits, "bare_cc", region.code) if digits.startswith(cc) else None
@@ -205,7 +246,7 @@ def _only_window(
     The common unallocated number, "07 01 42 24 61" or "+33 7 01 42 24 61", is then cut
     at once. (Dates were ruled out by the caller.)
     """
-    shortest = min(region.national_lengths, default=0)
+    shortest = min(region.national_lengths | region.bare_lengths, default=0)
     if not 7 <= len(digits) <= 17:
         return False  # the programme's bounds: no phone has fewer digits, nor more
     if intl:
@@ -219,6 +260,21 @@ def _only_window(
         return False
     cc = region.country_code
     return not any(group.startswith("00") or group == cc for group in groups)
+
+
+def _grouped_as_written(sizes: list[int], digits: str, region: _Region) -> bool:
+    """True when digit groups of `sizes` split a number only where `region.group_ends`
+    allow (counted from the start of the national number, so a trunk or country code of
+    its own, "1 (312) 555-0123", is free): "312 555 0123" is a phone, "2018 2019 24" not.
+    A number dialled with 00 is left to the other signs."""
+    if not region.group_ends or digits.startswith("00"):
+        return True
+    end = -(len(digits) - max(region.bare_lengths, default=len(digits)))
+    for size in sizes[:-1]:
+        end += size
+        if end > 0 and end not in region.group_ends:
+            return False
+    return True
 
 
 # A phone found in a run: E.164, status, start and end in the run.
@@ -241,12 +297,15 @@ def _cut_run(run: str, linked: bool, region_code: str) -> tuple[_Found, ...]:
     digits = _NON_DIGITS.sub("", run)
     first = _GROUP.search(run)
     found = _window(digits, first.group() if first else "", intl, region)
+    if found and region.group_ends and not intl:
+        sizes = [len(group) for group in _GROUP.findall(run)]
+        found = found if _grouped_as_written(sizes, digits, region) else None
     uniform = len(set(_NON_DIGITS.findall(run))) < 2
     if found and found[1] != "unallocated" and (intl or uniform):
         return ((*found, 0, len(run)),)
     groups = [(m.group(), m.start(), m.end()) for m in _GROUP.finditer(run)]
     opening = (region.trunk or "0", region.country_code)  # "0" also opens 00CC
-    if not intl and not any(group[0].startswith(opening) for group in groups):
+    if not intl and region.trunk_required and not any(g[0].startswith(opening) for g in groups):
         return ()
     if (
         found
@@ -272,6 +331,8 @@ def _programme(
     raw = [run[a[2] : b[1]] for a, b in pairwise(groups)]
     if count > 2 and raw[:2] == ["/", " "] and _DAY_MONTH.fullmatch(run, 0, groups[1][2]):
         dates.update((0, 1))  # "le 06/01 06 12 34 56 78"
+    elif count > 2 and raw[:2] == [".", ". "] and _DAY_MONTH_DOTTED.fullmatch(run, 0, groups[1][2]):
+        dates.update((0, 1))  # "am 06.01. 10115 Berlin"
     seps = [sep.strip() or " " for sep in raw]  # "06 - 12 -  34" has one separator
     spaced = [True, *(sep != sep.strip() for sep in raw), True]  # space before group k
     best = [(0, 0, 0)] * (count + 1)
@@ -288,9 +349,17 @@ def _programme(
             if found is None:
                 continue
             sizes = [len(group[0]) for group in groups[i : j + 1]]
+            if region.group_ends and not (
+                (intl and i == 0) or _grouped_as_written(sizes, digits, region)
+            ):
+                continue  # "2018 2019 24": not split where the region splits its numbers
             uniform = len(set(seps[i:j])) < 2
             tidy = len(set(sizes[1:])) < 2
-            if not (uniform or tidy or (intl and i == 0)) and any(n > 2 and n % 2 for n in sizes):
+            if (
+                region.paired
+                and not (uniform or tidy or (intl and i == 0))
+                and any(n > 2 and n % 2 for n in sizes)
+            ):
                 continue  # "06/01 75011 7": pieces of other numbers
             # Signs of a phone: a leading + (which outweighs the others), one separator,
             # groups after the first of one size, spaces or the run's ends around it.

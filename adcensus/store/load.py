@@ -24,6 +24,7 @@ import pandas as pd
 from adcensus import __version__
 from adcensus import columns as col
 from adcensus.dedupe import DedupeResult, dedupe_table
+from adcensus.phones import phone_column_warnings
 from adcensus.progress import Progress, silent
 from adcensus.read import AdTable, InputInfo, read_ads
 from adcensus.settings import Settings
@@ -124,7 +125,12 @@ def load_into_store(
             if created:
                 create_schema(conn)
             result = _load(conn, store, tables, settings, note, decisions)
-            result = replace(result, notes=(*(n for t in tables for n in t.notes), *result.notes))
+            warned = (
+                f"warning: {w}" for t in tables for w in phone_column_warnings(t, settings.region)
+            )
+            result = replace(
+                result, notes=(*(n for t in tables for n in t.notes), *warned, *result.notes)
+            )
             if result.load_id is None:
                 conn.rollback()
             else:

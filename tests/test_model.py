@@ -1,6 +1,6 @@
 import numpy as np
 
-from adcensus.link.model import MISSING, Comparison, Level, estimate_u, fit
+from adcensus.link.model import MISSING, Comparison, Level, distinct_patterns, estimate_u, fit
 
 AGREE = Comparison("x", (Level("same", 0.8, 0.1, +1), Level("different", 0.2, 0.9, -1)))
 
@@ -44,3 +44,11 @@ def test_an_agreement_never_weighs_against_a_link():
     comparisons = (AGREE, AGREE, AGREE)
     model = fit(gamma, estimate_u(gamma[:5000], comparisons), comparisons, min_pairs=1000)
     assert model.bits()[0][0] >= 0.0 and model.bits()[0][1] <= 0.0
+
+
+def test_patterns_packed_in_integers_are_numpys_unique_rows():
+    rng = np.random.default_rng(0)
+    gamma = rng.integers(-1, 5, size=(20_000, 7)).astype(np.int8)
+    patterns, counts = distinct_patterns(gamma)
+    expected, expected_counts = np.unique(gamma, axis=0, return_counts=True)
+    assert (patterns == expected).all() and (counts == expected_counts).all()

@@ -141,11 +141,23 @@ def estimate_u(gamma: np.ndarray, comparisons: tuple[Comparison, ...]) -> tuple[
     return tuple(out)
 
 
-def _patterns(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def distinct_patterns(gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct rows of `gamma` and how many pairs have each."""
     if len(gamma) == 0:
         return np.empty((0, gamma.shape[1]), dtype=gamma.dtype), np.empty(0, dtype=np.int64)
-    patterns, counts = np.unique(gamma, axis=0, return_counts=True)
+    # Each row packed into one integer (levels + 1 in base `radix`, MISSING as 0): one
+    # sort of integers instead of a lexicographic sort of rows, 10x faster at 7M pairs.
+    radix = int(gamma.max()) + 2
+    if radix ** gamma.shape[1] >= 2**62:
+        return np.unique(gamma, axis=0, return_counts=True)
+    code = np.zeros(len(gamma), dtype=np.int64)
+    for k in range(gamma.shape[1]):
+        code = code * radix + (gamma[:, k].astype(np.int64) + 1)
+    distinct, counts = np.unique(code, return_counts=True)
+    patterns = np.empty((len(distinct), gamma.shape[1]), dtype=gamma.dtype)
+    for k in reversed(range(gamma.shape[1])):
+        patterns[:, k] = distinct % radix - 1
+        distinct = distinct // radix
     return patterns, counts
 
 
@@ -174,7 +186,7 @@ def fit(
     train: bool = True,
 ) -> Model:
     """EM for m and lambda over the candidate pairs' levels `gamma` (see module docstring)."""
-    patterns, counts = _patterns(gamma)
+    patterns, counts = distinct_patterns(gamma)
     n = int(counts.sum())
     priors = tuple(c.prior for c in comparisons)
     learn_m = train and n >= min_pairs

@@ -39,15 +39,17 @@ def learn_decorations(names: pd.Series, owners: pd.Series, places: set[str]) -> 
     """
     frame = pd.DataFrame({"name": names.astype(object), "owner": owners.astype(object)})
     frame = frame[frame["name"].str.len() > 0].drop_duplicates()
+    # Posters per distinct name: the loops below run over distinct names, not ads.
+    posters = frame.groupby("name", sort=True).size()
     alone: dict[str, int] = defaultdict(int)
     uses: dict[str, int] = defaultdict(int)
     partners: dict[str, set[str]] = defaultdict(set)
-    for name in frame["name"].tolist():
+    for name, count in zip(posters.index.tolist(), posters.tolist(), strict=True):
         words = name.split(" ")
         if len(words) == 1:
-            alone[words[0]] += 1
+            alone[words[0]] += count
         for word in set(words):
-            uses[word] += 1
+            uses[word] += count
             partners[word].update(w for w in words if w != word)
     decorations = set()
     for word, beside in partners.items():

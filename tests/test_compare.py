@@ -3,10 +3,12 @@ import re
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from adcensus.link import candidate_pairs, score_pairs
-from adcensus.link.comparisons import agency_phones, phone_table
+from adcensus.link.comparisons import agency_phones, name_level, name_levels, phone_table
 from adcensus.link.evidence import explain
 from adcensus.link.similarity import sorted_word_texts, sorted_words
 from adcensus.settings import Settings
@@ -157,3 +159,20 @@ def test_phones_that_are_no_strings_are_still_compared():
     scored = score_pairs(features, candidate_pairs(features, settings), settings).pairs
     assert scored["shared_phone"][0] == 33639980001
     assert re.match(r"phone 33639980001 \(\+[\d.]+\); name 1\.00 \(\+", scored["evidence"][0])
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="lea mio12 ", min_size=1, max_size=12).filter(str.strip),
+            st.text(alphabet="lea mio12 ", min_size=1, max_size=12).filter(str.strip),
+        ),
+        max_size=40,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_name_levels_over_arrays_are_name_level_pair_by_pair(pairs):
+    left = np.array([" ".join(x.split()) for x, _ in pairs], dtype=object)
+    right = np.array([" ".join(y.split()) for _, y in pairs], dtype=object)
+    expected = [name_level(x, y) for x, y in zip(left, right, strict=True)]
+    assert name_levels(left, right).tolist() == expected

@@ -357,8 +357,41 @@ def _name_levels(data: PairData, ca: np.ndarray, cb: np.ndarray) -> tuple[np.nda
     inverse, distinct = _distinct_pairs(ca, cb, size)
     left, right = data.cores[distinct // size], data.cores[distinct % size]
     ratio = cpdist(list(left), list(right), scorer=fuzz.ratio, workers=-1) / 100.0
-    levels = np.array([name_level(x, y) for x, y in zip(left, right, strict=True)], dtype=np.int8)
-    return levels[inverse], ratio[inverse]
+    return name_levels(left, right, ratio)[inverse], ratio[inverse]
+
+
+def name_levels(left: np.ndarray, right: np.ndarray, ratio: np.ndarray | None = None) -> np.ndarray:
+    """`name_level` of each pair of non-empty cores, computed over whole arrays.
+
+    rapidfuzz scores all pairs in C; only pairs that may share a word (its
+    `partial_token_set_ratio` is 100 then) are looked at word by word in Python.
+    """
+    left_list, right_list = list(left), list(right)
+    if ratio is None:
+        ratio = cpdist(left_list, right_list, scorer=fuzz.ratio, workers=-1) / 100.0
+    levels = np.full(len(left), NAME_DIFFERENT, dtype=np.int8)
+    if not len(left):
+        return levels
+    subset = cpdist(left_list, right_list, scorer=fuzz.token_set_ratio, workers=-1) >= 100
+    levels[ratio >= NAME_PARTLY] = 3
+    levels[(ratio >= NAME_SIMILAR) | subset] = 2
+    letters = pd.Series(np.r_[left, right], dtype=object).map(_letters)
+    codes, _ = pd.factorize(letters)
+    same_letters = (codes[: len(left)] == codes[len(left) :]) & (letters[: len(left)] != "").to_numpy()
+    levels[same_letters] = 1
+    levels[left == right] = 0
+    unsure = np.flatnonzero(levels == NAME_DIFFERENT)
+    if len(unsure):
+        shared = cpdist(
+            [left_list[i] for i in unsure],
+            [right_list[i] for i in unsure],
+            scorer=fuzz.partial_token_set_ratio,
+            workers=-1,
+        ) >= 100
+        for i in unsure[shared].tolist():
+            if {w for w in left_list[i].split(" ") if len(w) >= 3} & set(right_list[i].split(" ")):
+                levels[i] = 3
+    return levels
 
 
 def _text_similar(data: PairData, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -477,6 +510,11 @@ def pair_levels(data: PairData, a: np.ndarray, b: np.ndarray) -> PairLevels:
     average = {"name": _squared_sum(data.core_tf), "city": _squared_sum(data.city_tf)}
     for column, _, _, shares in data.extra:
         average[column] = _squared_sum(shares)
+    # Kept for every candidate pair until all are weighed: float32 halves 7M pairs' memory.
+    tf = {k: v.astype(np.float32) for k, v in tf.items()}
+    name_sim, age_gap = name_sim.astype(np.float32), age_gap.astype(np.float32)
+    text_sim, style_sim = text_sim.astype(np.float32), style_sim.astype(np.float32)
+    extra_sim = {k: v.astype(np.float32) for k, v in extra_sim.items()}
     return PairLevels(
         gamma, tf, average, shared_code, shared_private, disjoint, name_sim, age_gap,
         text_sim, style_sim, photo_same, extra_sim,

@@ -14,6 +14,7 @@ decide; the priors alone weigh a file too small to learn from.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,6 +103,7 @@ STYLE_SAME, STYLE_CLOSE, STYLE_DIFFERENT = 0.8, 0.6, 0.3
 NAME_DIFFERENT = 4  # the level of NAME that no reader takes for one person
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_level(x: str, y: str) -> int:
     """The NAME level of two non-empty pseudonym cores (0 same … 4 different)."""
     if x == y:
@@ -375,9 +377,12 @@ def name_levels(left: np.ndarray, right: np.ndarray, ratio: np.ndarray | None = 
     subset = cpdist(left_list, right_list, scorer=fuzz.token_set_ratio, workers=-1) >= 100
     levels[ratio >= NAME_PARTLY] = 3
     levels[(ratio >= NAME_SIMILAR) | subset] = 2
-    letters = pd.Series(np.r_[left, right], dtype=object).map(_letters)
-    codes, _ = pd.factorize(letters)
-    same_letters = (codes[: len(left)] == codes[len(left) :]) & (letters[: len(left)] != "").to_numpy()
+    # Letters of each distinct core once (a million ads pair few thousand cores).
+    codes, cores = pd.factorize(pd.Series(np.r_[left, right], dtype=object))
+    letter_codes, letter_values = pd.factorize(pd.Series([_letters(c) for c in cores], dtype=object))
+    codes = letter_codes[codes]
+    has_letters = np.asarray(letter_values, dtype=object)[codes[: len(left)]] != ""
+    same_letters = (codes[: len(left)] == codes[len(left) :]) & has_letters
     levels[same_letters] = 1
     levels[left == right] = 0
     unsure = np.flatnonzero(levels == NAME_DIFFERENT)

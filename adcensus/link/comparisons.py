@@ -165,7 +165,7 @@ class PairData:
         A frame without `core` compares the names as they are; without `owner`, each
         ad's poster is its first phone, else its name, else the ad itself.
         """
-        owners = _owners(features)
+        owners = pd.factorize(_owners(features))[0].astype(np.int64)
         core_codes, cores = value_codes(
             features["core"] if "core" in features else features["name"]
         )
@@ -236,15 +236,16 @@ def poster_shares(codes: np.ndarray, size: int, owners: np.ndarray) -> np.ndarra
     """Per value code, the share of posters (distinct owners) that use the value.
 
     Counted over posters, not ads: a prolific poster does not make her own pseudonym
-    look common. The share of a value no poster uses is 1 / posters.
+    look common. The share of a value no poster uses is 1 / posters. `owners` are the
+    posters' integer codes (`pd.factorize` of the owner column).
     """
     present = codes >= 0
     if size == 0:
         return np.empty(0)
-    owner_codes, owner_values = pd.factorize(owners)
-    pairs = pd.unique(codes[present] * max(len(owner_values), 1) + owner_codes[present])
-    per_value = np.bincount(pairs // max(len(owner_values), 1), minlength=size)
-    total = max(len(pd.unique(owner_codes[present])), 1)
+    width = max(int(owners.max()) + 1, 1) if len(owners) else 1
+    pairs = pd.unique(codes[present] * width + owners[present])
+    per_value = np.bincount(pairs // width, minlength=size)
+    total = max(len(pd.unique(owners[present])), 1)
     return np.maximum(per_value, 1) / total
 
 

@@ -380,7 +380,9 @@ def name_levels(left: np.ndarray, right: np.ndarray, ratio: np.ndarray | None = 
     levels[(ratio >= NAME_SIMILAR) | subset] = 2
     # Letters of each distinct core once (a million ads pair few thousand cores).
     codes, cores = pd.factorize(pd.Series(np.r_[left, right], dtype=object))
-    letter_codes, letter_values = pd.factorize(pd.Series([_letters(c) for c in cores], dtype=object))
+    letter_codes, letter_values = pd.factorize(
+        pd.Series([_letters(c) for c in cores], dtype=object)
+    )
     codes = letter_codes[codes]
     has_letters = np.asarray(letter_values, dtype=object)[codes[: len(left)]] != ""
     same_letters = (codes[: len(left)] == codes[len(left) :]) & has_letters
@@ -388,12 +390,15 @@ def name_levels(left: np.ndarray, right: np.ndarray, ratio: np.ndarray | None = 
     levels[left == right] = 0
     unsure = np.flatnonzero(levels == NAME_DIFFERENT)
     if len(unsure):
-        shared = cpdist(
-            [left_list[i] for i in unsure],
-            [right_list[i] for i in unsure],
-            scorer=fuzz.partial_token_set_ratio,
-            workers=-1,
-        ) >= 100
+        shared = (
+            cpdist(
+                [left_list[i] for i in unsure],
+                [right_list[i] for i in unsure],
+                scorer=fuzz.partial_token_set_ratio,
+                workers=-1,
+            )
+            >= 100
+        )
         for i in unsure[shared].tolist():
             if {w for w in left_list[i].split(" ") if len(w) >= 3} & set(right_list[i].split(" ")):
                 levels[i] = 3

@@ -32,6 +32,16 @@ def _arrow(values: pd.Series) -> pa.Array:
     return array.cast(pa.large_string())
 
 
+def _taken(values: pd.Series, rows: np.ndarray) -> pa.Array:
+    """`_arrow(values).take(rows)`, taken from the column's chunks as they are: the
+    evidence of seven million pairs is not copied whole to pick the rows written."""
+    array = pa.array(values.astype("str").array)
+    taken = array.take(pa.array(rows, type=pa.int64()))
+    if isinstance(taken, pa.ChunkedArray):
+        taken = taken.combine_chunks()
+    return taken.cast(pa.large_string())
+
+
 def strings(values: Any) -> pa.Array:
     """Python strings (None for missing) as a pyarrow large-string array."""
     return pa.array(values, type=pa.large_string())
@@ -67,7 +77,7 @@ def ads_table(
         strongest = _strongest_links(n, a, b, score, ranks)
         linked = strongest >= 0
         rows = joined[np.where(linked, strongest, 0)]
-        evidence = _arrow(scored["evidence"]).take(pa.array(rows))
+        evidence = _taken(scored["evidence"], rows)
         reason = pc.if_else(pa.array(linked), evidence, reason)
     table_flags = _arrow(table.flags.fillna(""))
     phone_flags = _arrow(features["phone_flags"])
@@ -243,7 +253,7 @@ def pairs_table(
             "ad_b": _column(keys.take(pa.array(second))),
             "score": np.round(score[kept], 4),
             "decision": _column(decision.take(pa.array(order))),
-            "evidence": _column(_arrow(scored["evidence"]).take(pa.array(kept))),
+            "evidence": _column(_taken(scored["evidence"], kept)),
             "same_person": same[kept].astype(int),
         }
     )

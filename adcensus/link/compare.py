@@ -97,9 +97,10 @@ def score_pairs(
     model = fit(gamma, u, declared, settings.em_min_pairs, settings.learn_weights)
     del gamma
     parts = []
-    for start, levels in zip(range(0, max(n, 1), SCORE_CHUNK), chunks, strict=True):
+    for start in range(0, max(n, 1), SCORE_CHUNK):
         chunk = pairs.iloc[start : start + SCORE_CHUNK].reset_index(drop=True)
-        parts.append(_weigh(data, chunk, levels, model, settings))
+        # Popped, so that each chunk's levels are freed once weighed.
+        parts.append(_weigh(data, chunk, chunks.pop(0), model, settings))
     scored = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     return ScoredPairs(scored, model)
 

@@ -64,6 +64,7 @@ AGE = Comparison(
         Level("4-9 years apart", 0.03, 0.40, -1),
         Level("10+ years apart", 0.003, 0.12, -1),
     ),
+    tf=True,  # 22 is a common stated age, 41 a rare one
 )
 CITY = Comparison("city", (Level("same", 0.6, 0.1, +1), Level("different", 0.4, 0.9, -1)), tf=True)
 TEXT = Comparison(
@@ -147,6 +148,8 @@ class PairData:
     core_tf: np.ndarray  # per core code: share of posters using it
     name_from_text: np.ndarray
     ages: np.ndarray
+    age_codes: np.ndarray  # per ad, code of its stated age (-1: none)
+    age_tf: np.ndarray  # per age code: share of posters stating it
     city_codes: np.ndarray
     city_tf: np.ndarray
     text_codes: np.ndarray
@@ -177,6 +180,8 @@ class PairData:
         matrix[index_labels(features, positions[keep]), slot[keep]] = codes[keep]
         text_codes, texts = value_codes(features["text"])
         ascii_text = np.array([t.isascii() for t in texts], dtype=bool)
+        ages = features["age"].to_numpy(dtype=float)
+        age_codes = pd.factorize(ages)[0].astype(np.int64)  # NaN → -1
         city = features["city"] if "city" in features else pd.Series([""] * len(features))
         city_codes, cities = value_codes(city)
         from_text = features.get("name_from_text", pd.Series(False, index=features.index))
@@ -197,7 +202,9 @@ class PairData:
             cores=cores,
             core_tf=poster_shares(core_codes, len(cores), owners),
             name_from_text=from_text.to_numpy(dtype=bool),
-            ages=features["age"].to_numpy(dtype=float),
+            ages=ages,
+            age_codes=age_codes,
+            age_tf=poster_shares(age_codes, int(age_codes.max()) + 1 if len(age_codes) else 0, owners),
             city_codes=city_codes,
             city_tf=poster_shares(city_codes, len(cities), owners),
             text_codes=text_codes,
@@ -482,6 +489,11 @@ def pair_levels(data: PairData, a: np.ndarray, b: np.ndarray) -> PairLevels:
     gamma[:, 2] = np.where(
         aged, np.select([gap < 0.5, gap <= 1, gap <= 3, gap <= 9], [0, 1, 2, 3], 4), -1
     )
+    tf["age"] = np.where(
+        gamma[:, 2] == 0,
+        data.age_tf[np.maximum(data.age_codes[a], 0)] if len(data.age_tf) else np.nan,
+        np.nan,
+    )
 
     city_a, city_b = data.city_codes[a], data.city_codes[b]
     placed = (city_a >= 0) & (city_b >= 0)
@@ -518,7 +530,11 @@ def pair_levels(data: PairData, a: np.ndarray, b: np.ndarray) -> PairLevels:
             level == 0, shares[np.maximum(codes[a], 0)] if len(shares) else np.nan, np.nan
         )
 
-    average = {"name": _squared_sum(data.core_tf), "city": _squared_sum(data.city_tf)}
+    average = {
+        "name": _squared_sum(data.core_tf),
+        "age": _squared_sum(data.age_tf),
+        "city": _squared_sum(data.city_tf),
+    }
     for column, _, _, shares in data.extra:
         average[column] = _squared_sum(shares)
     # Kept for every candidate pair until all are weighed: float32 halves 7M pairs' memory.

@@ -79,13 +79,15 @@ def _column(table: AdTable, role: str) -> pd.Series:
     return table.frame[header].astype(textmod.ARROW_STR)
 
 
-def infer_names(names: pd.Series, texts: pd.Series) -> tuple[pd.Series, np.ndarray]:
+def infer_names(
+    names: pd.Series, texts: pd.Series, not_names: frozenset[str] = frozenset()
+) -> tuple[pd.Series, np.ndarray]:
     """Fill empty pseudonyms from the ad's own text, when it names exactly one known pseudonym.
 
     Known pseudonyms are those `names` uses (three letters or more: the cores of
     the file's name column), so a word of the text counts only when some ad is
-    signed with it.
-    `texts` are folded here, only for the ads without a name.
+    signed with it; words in `not_names` (the decorations learned, "escort", "dispo")
+    never count. `texts` are folded here, only for the ads without a name.
     Returns the completed names (arrow strings) and a mask of the ads whose name was
     inferred.
     """
@@ -96,6 +98,9 @@ def infer_names(names: pd.Series, texts: pd.Series) -> tuple[pd.Series, np.ndarr
     empty = lengths == 0
     inferred = np.zeros(len(names), dtype=bool)
     known = pc.unique(array.filter(pa.array(lengths >= 3)))
+    if not_names:
+        # A word learned to decorate names ("escort", "dispo") is no pseudonym in a text.
+        known = known.filter(pc.invert(pc.is_in(known, pa.array(sorted(not_names), known.type))))
     if not len(known) or not empty.any():
         return pd.Series(array, dtype=textmod.ARROW_STR, index=names.index), inferred
     positions = np.flatnonzero(empty)
@@ -290,7 +295,9 @@ def prepare(
     )
     cores = name_cores(names, decorations)
     # An unnamed ad whose text names exactly one known pseudonym core takes it.
-    cores, inferred = infer_names(cores, pd.Series(scanned.cleaned, dtype=textmod.ARROW_STR))
+    cores, inferred = infer_names(
+        cores, pd.Series(scanned.cleaned, dtype=textmod.ARROW_STR), decorations
+    )
     names = names.where(~inferred, cores)
     name_array = textmod.arrow_strings(names)
     # Pseudonyms and cities are compared on their own; left in the text they would

@@ -90,3 +90,12 @@ def test_phone_flags_spell_the_statuses_other_than_valid():
     assert flags.dtype == "str"
     assert list(flags) == ["", "", "fictional_phone;unallocated_phone", "", "fictional_phone"]
     assert list(normalize._phone_flags([])) == []
+
+
+def test_a_decoration_in_a_text_is_no_pseudonym():
+    names = pd.Series(["ines", "escort", ""], dtype="str")
+    texts = pd.Series(["", "", "Elite escort Paris : decouvrez Ines, 26 ans"], dtype="str")
+    completed, inferred = normalize.infer_names(names, texts, frozenset({"escort"}))
+    assert completed.tolist()[2] == "ines" and inferred.tolist() == [False, False, True]
+    # Without knowing "escort" decorates names, the text names two pseudonyms: none taken.
+    assert not normalize.infer_names(names, texts)[1][2]

@@ -204,7 +204,9 @@ class PairData:
             name_from_text=from_text.to_numpy(dtype=bool),
             ages=ages,
             age_codes=age_codes,
-            age_tf=poster_shares(age_codes, int(age_codes.max()) + 1 if len(age_codes) else 0, owners),
+            age_tf=poster_shares(
+                age_codes, int(age_codes.max()) + 1 if len(age_codes) else 0, owners
+            ),
             city_codes=city_codes,
             city_tf=poster_shares(city_codes, len(cities), owners),
             text_codes=text_codes,

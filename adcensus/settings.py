@@ -91,6 +91,11 @@ def coerce_setting(key: str, value: Any, where: str) -> Any:
         if not isinstance(items, list | tuple) or not all(isinstance(x, str) for x in items):
             raise InputError(f"{where}: setting {key!r} must be a list of column names")
         return tuple(x.strip() for x in items if x.strip())
+    if isinstance(value, str) and expected is bool:
+        words = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+        if value.strip().lower() not in words:
+            raise InputError(f"{where}: setting {key!r} must be true or false, got {value!r}")
+        return words[value.strip().lower()]
     if isinstance(value, str) and expected is not str:
         try:
             value = expected(value.replace(",", ".") if expected is float else value)

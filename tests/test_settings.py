@@ -61,3 +61,10 @@ def test_set_option_values_are_typed():
         parse_setting("block_window=wide")
     with pytest.raises(InputError, match="unknown setting"):
         parse_setting("bogus=1")
+
+
+def test_a_yes_or_no_setting_reads_true_and_false():
+    assert parse_setting("learn_weights=false") == ("learn_weights", False)
+    assert parse_setting("learn_weights=True") == ("learn_weights", True)
+    with pytest.raises(InputError, match="must be true or false"):
+        parse_setting("learn_weights=perhaps")

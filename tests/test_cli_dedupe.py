@@ -199,3 +199,35 @@ def test_memory_estimate_grows_with_the_files(tmp_path):
     memory.check_fits([small], available=base + 14_000)
     with pytest.raises(UsageError, match=r"a\.csv: these ads need"):
         memory.check_fits([small], available=base)
+
+
+def test_show_weights_and_compare(tmp_path):
+    path = tmp_path / "ads.csv"
+    rows = [line + ";x" for line in SMALL.splitlines()[1:]]
+    path.write_text("\n".join(["Réf;Téléphone;Pseudo;Âge;Texte;Téléphone 2", *rows]) + "\n")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "dedupe",
+            str(path),
+            "-o",
+            str(out),
+            "--json",
+            "--show-weights",
+            "--compare",
+            "Téléphone 2",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["settings"]["compare"] == ["Téléphone 2"]
+    assert "Téléphone 2" in summary["model"]["weights"]
+    assert "priors" in summary["model"]["note"]  # three ads: too few pairs to learn from
+    assert "weights (weights: the priors" in result.stderr and "bits" in result.stderr
+    pairs = pd.read_csv(out / "pairs.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    assert pairs["evidence"].str.contains(r"\(\+\d+\.\d\)").all()
+    missing = runner.invoke(
+        app, ["dedupe", str(path), "-o", str(out), "--force", "--compare", "Nope"]
+    )
+    assert missing.exit_code == 2 and "--compare 'Nope': no such column" in missing.stderr

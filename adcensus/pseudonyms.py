@@ -9,12 +9,14 @@ pseudonym. A name, however often decorated, stands beside decorations, which are
 whole pseudonyms. Counts are over posters (distinct owner and name), so one prolific
 poster cannot make her own words look common.
 
-The core of a folded pseudonym is its words minus the decorations, in order; a
-pseudonym made of decorations only keeps all its words.
+The core of a folded pseudonym is its words minus the decorations, in order, with
+letters stretched for emphasis written once ("piaaaa" → "pia"); a pseudonym made of
+decorations only keeps all its words.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import numpy as np
@@ -60,11 +62,17 @@ def learn_decorations(names: pd.Series, owners: pd.Series, places: set[str]) -> 
     return frozenset(decorations | places_in_names)
 
 
+# A letter written three times or more is stretched for emphasis ("Piaaaa", "Leaaa"): no
+# first name has a letter three times in a row.
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
+
+
 def core_of(name: str, decorations: frozenset[str]) -> str:
-    """`name`'s words minus `decorations`; all its words when nothing else is left."""
+    """`name`'s words minus `decorations` (all its words when nothing else is left), with
+    stretched letters written once ("piaaaa" → "pia")."""
     words = name.split(" ")
     kept = [w for w in words if w not in decorations]
-    return " ".join(kept or words)
+    return _STRETCHED.sub(r"\1", " ".join(kept or words))
 
 
 def name_cores(names: pd.Series, decorations: frozenset[str]) -> pd.Series:

@@ -44,3 +44,10 @@ def test_a_place_beside_a_name_is_a_decoration_and_digits_stay_words():
     assert core_of("teddy bear 5", decorations) == "teddy bear 5"
     # A pseudonym made of decorations only keeps its words.
     assert core_of("vip", frozenset({"vip"})) == "vip"
+
+
+def test_stretched_letters_are_written_once_and_double_letters_kept():
+    assert core_of("piaaaa", frozenset()) == "pia"
+    assert core_of("leaaa new", frozenset({"new"})) == "lea"
+    assert core_of("emma anna", frozenset()) == "emma anna"
+    assert core_of("lea 100", frozenset()) == "lea 100"  # digits are no stretched letters

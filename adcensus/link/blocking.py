@@ -75,9 +75,10 @@ def _codes(values: pd.Series, sort: bool = True) -> np.ndarray:
 def key_memberships(features: pd.DataFrame, settings: Settings) -> dict[str, pd.DataFrame]:
     """Per blocking key kind, a frame of (ad, key) memberships; empty keys dropped.
 
-    A pseudonym seen with many phones (see `common_names`) makes a big group; the
-    caller compares it within a small window, its ads sorted by style (their
-    rarest sentence), so that one person's ads under a common name still meet.
+    A common pseudonym (its core) makes a big group; the caller compares it within a
+    small window, its ads sorted by style (their rarest sentence), so that one
+    person's ads under a common name still meet. Each `--compare` column is a key
+    kind of its own.
     """
     n = len(features)
     positions = np.arange(n)

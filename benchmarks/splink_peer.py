@@ -172,9 +172,12 @@ def fold(text: str) -> str | None:
     return plain.lower().strip() or None
 
 
-def tokens(text: str | None) -> list[str] | None:
-    """The sorted set of words in a folded text."""
-    return sorted(set(TOKEN_PATTERN.findall(text))) if text else None
+def tokens(text: str | float | None) -> list[str] | None:
+    """The sorted set of words in a folded text; None for a missing text.
+
+    A missing text arrives as NaN, not None: pandas 3 keeps a string column's gaps as NaN.
+    """
+    return sorted(set(TOKEN_PATTERN.findall(text))) if isinstance(text, str) and text else None
 
 
 def read_census(path: Path) -> pd.DataFrame:

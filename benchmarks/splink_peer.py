@@ -1,9 +1,12 @@
 """The Splink peer of the benchmark: dedupe a census with Splink (DuckDB backend).
 
     python benchmarks/splink_peer.py ADS_CSV OUT_DIR
+    python benchmarks/splink_peer.py ADS_CSV OUT_DIR \
+        --columns ad_id=ID,phone_raw=Tel,age_raw=Age,city_raw=Commune,text_raw=Description
 
 Reads a census as `adcensus synth` and benchmarks/run.py write it (UTF-8 with BOM,
-`;`-delimited, French headers), prepares its columns as a competent Splink user would,
+`;`-delimited, French headers; `--columns` names other headers, as
+benchmarks/othergen.py writes them), prepares its columns as a competent Splink user would,
 trains a Fellegi-Sunter model without labels (u by random sampling, m by EM), scores the
 blocked pairs, clusters them and writes OUT_DIR/ads.csv (`ad_id,person_id`, one row per
 input ad) and OUT_DIR/splink.json (stage timings, versions, pair counts, EM sessions).
@@ -22,7 +25,7 @@ import re
 import sys
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +45,8 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------- SETTINGS
 # Everything that decides the peer's result is in this block.
 
-# Input headers (as `adcensus synth` writes them) → the peer's column names.
+# Input headers (as `adcensus synth` writes them) → the peer's column names. The default;
+# `run(columns=...)` and `--columns` read a census with other headers.
 COLUMNS = {
     "Réf": "ad_id",
     "Téléphone": "phone_raw",
@@ -180,12 +184,35 @@ def tokens(text: str | float | None) -> list[str] | None:
     return sorted(set(TOKEN_PATTERN.findall(text))) if isinstance(text, str) and text else None
 
 
-def read_census(path: Path) -> pd.DataFrame:
-    """The census's ads as text, with the peer's column names."""
+def read_census(path: Path, columns: Mapping[str, str] = COLUMNS) -> pd.DataFrame:
+    """The census's ads as text, with the peer's column names.
+
+    `columns` maps each input header to one of the peer's names (COLUMNS' values).
+    """
     frame = pd.read_csv(
-        path, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False, usecols=COLUMNS
+        path, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False, usecols=list(columns)
     )
-    return frame.rename(columns=COLUMNS)
+    return frame.rename(columns=dict(columns))
+
+
+def parse_columns(option: str) -> dict[str, str]:
+    """The `--columns` option (`ad_id=ID,phone_raw=Tel,...`) as input header → peer name.
+
+    Names the option leaves out keep their default header (COLUMNS); an unknown name or
+    a header given twice raises ValueError.
+    """
+    header_of = {name: header for header, name in COLUMNS.items()}
+    for item in filter(None, (part.strip() for part in option.split(","))):
+        name, equals, header = item.partition("=")
+        name, header = name.strip(), header.strip()
+        if not equals or not header:
+            raise ValueError(f"--columns: expected NAME=HEADER, got {item!r}")
+        if name not in header_of:
+            raise ValueError(f"--columns: unknown name {name!r}; known: {', '.join(header_of)}")
+        header_of[name] = header
+    if len(set(header_of.values())) < len(header_of):
+        raise ValueError(f"--columns: a header is given to two names: {header_of}")
+    return {header: name for name, header in header_of.items()}
 
 
 def prepare(raw: pd.DataFrame) -> pd.DataFrame:
@@ -221,18 +248,23 @@ def stage(timings: dict[str, float], name: str) -> Iterator[None]:
     log.warning("stage %s: %.1f s", name, timings[name])
 
 
-def run(ads_csv: Path, out_dir: Path) -> dict[str, Any]:
-    """Dedupe one census with Splink; write OUT_DIR/ads.csv and return the run's report."""
+def run(ads_csv: Path, out_dir: Path, columns: Mapping[str, str] = COLUMNS) -> dict[str, Any]:
+    """Dedupe one census with Splink; write OUT_DIR/ads.csv and return the run's report.
+
+    `columns` maps the census's headers to the peer's names, as COLUMNS does for the
+    headers `adcensus synth` writes; nothing else of the configuration changes with it.
+    """
     timings: dict[str, float] = {}
     report: dict[str, Any] = {
         "input": str(ads_csv),
+        "columns": dict(columns),
         "splink": splink.__version__,
         "duckdb": duckdb.__version__,
         "pandas": pd.__version__,
         "python": sys.version.split()[0],
     }
     with stage(timings, "read"):
-        raw = read_census(ads_csv)
+        raw = read_census(ads_csv, columns)
     with stage(timings, "prepare"):
         prepared = prepare(raw)
     report["ads"] = len(prepared)
@@ -312,11 +344,23 @@ def _count(relation: str, db_api: DuckDBAPI) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("ads_csv", type=Path, help="census ads.csv (as adcensus synth writes)")
+    parser.add_argument(
+        "ads_csv", type=Path, help="census ads.csv (as adcensus synth writes; else see --columns)"
+    )
     parser.add_argument("out_dir", type=Path, help="folder for ads.csv and splink.json")
+    parser.add_argument(
+        "--columns",
+        default="",
+        help="NAME=HEADER pairs, comma-separated, for a census with other headers (names: "
+        f"{', '.join(COLUMNS.values())}; default: {', '.join(f'{v}={k}' for k, v in COLUMNS.items())})",
+    )
     args = parser.parse_args()
+    try:
+        columns = parse_columns(args.columns)
+    except ValueError as error:
+        parser.error(str(error))
     logging.basicConfig(format="%(name)s: %(message)s", level=logging.WARNING)
-    report = run(args.ads_csv, args.out_dir)
+    report = run(args.ads_csv, args.out_dir, columns)
     (args.out_dir / "splink.json").write_text(json.dumps(report, indent=2))
     print(json.dumps({k: report[k] for k in ("ads", "comparisons", "persons", "seconds_total")}))
 

@@ -147,3 +147,21 @@ def test_no_person_is_given_more_than_max_phones_numbers():
     assert sum(len(p) for p in persons) == 8
     together, _, _ = persons_of(pd.DataFrame(ads), Settings(max_phones=8))
     assert len(together) == 1
+
+
+def test_an_ad_without_a_number_does_not_bridge_two_numbered_persons():
+    # Two women named Mila with their own numbers, and an ad without a number that
+    # resembles both: it joins one of them, never the two together.
+    features = pd.DataFrame(
+        [
+            ad("m1", ["+33639981401"], "mila", 24, "douce mila nouvelle a arras"),
+            ad("m2", ["+33639981401"], "mila", 24, "douce mila nouvelle a arras ce soir"),
+            ad("m3", [], "mila", np.nan, "", city=""),
+            ad("m4", ["+33639981402"], "mila", 27, "grande brune experimentee", "lens"),
+            ad("m5", ["+33639981402"], "mila", 27, "grande brune experimentee lens", "lens"),
+        ]
+    )
+    persons, _, _ = persons_of(features)
+    assert not any({"m1", "m4"} <= p for p in persons)
+    assert any({"m1", "m2"} <= p for p in persons) and any({"m4", "m5"} <= p for p in persons)
+    assert any("m3" in p and len(p) == 3 for p in persons)

@@ -95,7 +95,14 @@ class _Persons:
                     return True
         return False
 
-    def try_union(self, i: int, j: int, forced: bool = False, weighed: bool = False) -> str:
+    def try_union(
+        self,
+        i: int,
+        j: int,
+        forced: bool = False,
+        weighed: bool = False,
+        numbered: bool = True,
+    ) -> str:
         """Join the persons of ads i and j: "joined", "same", or "conflict" (refused).
 
         A `forced` union (a reviewer's "same person") skips the pseudonym check but
@@ -104,6 +111,11 @@ class _Persons:
         above the threshold all the same (same number, same text, same photo...): the
         pseudonyms were weighed in its score, so they are not a rule against it. The
         rule stops chains, where two pseudonyms meet that no score compared.
+
+        A link is `numbered` when both its ads carry a number. Two persons who each have
+        numbers, none in common, are one person who changed numbers only if two of
+        their numbered ads say so: an ad without a number that resembles both (a
+        bridge) does not join them, as a careful reader would not.
         """
         ri, rj = self.find(i), self.find(j)
         if ri == rj:
@@ -117,6 +129,7 @@ class _Persons:
                 and len(gi.phones | gj.phones) > max_phones
             )
             or (not weighed and not self._names_compatible(gi.names, gj.names))
+            or (not numbered and gi.phones and gj.phones and gi.phones.isdisjoint(gj.phones))
         ):
             return "conflict"
         if self.apart and self._kept_apart(ri, rj):
@@ -144,9 +157,8 @@ def cluster_persons(
     at least `link_threshold` are applied, strongest first; ties are broken by
     the ads' content keys so that row order never matters.
 
-    A group of linked ads that holds one pseudonym core at most and at most
-    `max_phones` phones can break no rule, so it becomes one person at once (connected
-    components); the greedy union runs only over the other groups, with the same
+    A group of linked ads that holds one pseudonym core at most and one number at most
+    can break no rule, so it becomes one person at once (connected components); the greedy union runs only over the other groups, with the same
     result as running it over all. Pseudonyms are read from `features["core"]` (the
     folded name when there is no such column). `flat` is `flat_phones(features["phones"])` when the
     caller has it already.
@@ -167,14 +179,11 @@ def cluster_persons(
     reviewed = bool((review != "").any())
     safe_ads = np.zeros(n, dtype=bool)
     component = np.arange(n)
+    flat = flat if flat is not None else flat_phones(phones)
+    has_number = np.asarray(flat.counts) > 0
     if not reviewed:
         component, safe_ads = _safe_components(
-            n,
-            a_all[automatic],
-            b_all[automatic],
-            name_column,
-            flat if flat is not None else flat_phones(phones),
-            settings,
+            n, a_all[automatic], b_all[automatic], name_column, flat, settings
         )
         in_safe = automatic & safe_ads[a_all]
         outcome[in_safe] = "joined"
@@ -192,15 +201,17 @@ def cluster_persons(
             if "name_level" in scored
             else np.zeros(len(positions), dtype=bool)
         )
+        numbered = has_number[a_all[positions]] & has_number[b_all[positions]]
         pairs = zip(
             positions.tolist(),
             a_all[positions].tolist(),
             b_all[positions].tolist(),
             weighed.tolist(),
+            numbered.tolist(),
             strict=True,
         )
-        for pos, i, j, names_weighed in pairs:
-            outcome[pos] = persons.try_union(i, j, weighed=names_weighed)
+        for pos, i, j, names_weighed, both_numbered in pairs:
+            outcome[pos] = persons.try_union(i, j, weighed=names_weighed, numbered=both_numbered)
     roots = component + n  # safe groups: their component, numbered apart from ad positions
     unsafe = np.flatnonzero(~safe_ads)
     roots[unsafe] = [persons.find(i) for i in unsafe.tolist()]
@@ -233,7 +244,9 @@ def _safe_components(
     held = np.sort(component[flat.ads[found]].astype(np.int64) * width + flat.codes[found])
     held = held[np.r_[True, held[1:] != held[:-1]]] if len(held) else held  # sort, not hash
     per_component = np.bincount(held // width, minlength=count)
-    safe = ~(name_min < name_max) & (per_component <= settings.max_phones)
+    # One number at most: with two, a bridge through an ad without a number may be what
+    # joins them, which the greedy union checks.
+    safe = ~(name_min < name_max) & (per_component <= min(settings.max_phones, 1))
     return component.astype(np.int64), safe[component]
 
 

@@ -157,8 +157,9 @@ def cluster_persons(
     at least `link_threshold` are applied, strongest first; ties are broken by
     the ads' content keys so that row order never matters.
 
-    A group of linked ads that holds one pseudonym core at most and one number at most
-    can break no rule, so it becomes one person at once (connected components); the greedy union runs only over the other groups, with the same
+    A group of linked ads that holds one pseudonym core at most, at most `max_phones`
+    numbers, and no ad without a number when it holds two or more, can break no rule,
+    so it becomes one person at once (connected components); the greedy union runs only over the other groups, with the same
     result as running it over all. Pseudonyms are read from `features["core"]` (the
     folded name when there is no such column). `flat` is `flat_phones(features["phones"])` when the
     caller has it already.
@@ -244,9 +245,14 @@ def _safe_components(
     held = np.sort(component[flat.ads[found]].astype(np.int64) * width + flat.codes[found])
     held = held[np.r_[True, held[1:] != held[:-1]]] if len(held) else held  # sort, not hash
     per_component = np.bincount(held // width, minlength=count)
-    # One number at most: with two, a bridge through an ad without a number may be what
-    # joins them, which the greedy union checks.
-    safe = ~(name_min < name_max) & (per_component <= min(settings.max_phones, 1))
+    # Two numbers or more with an ad without a number: that ad may be a bridge between
+    # them, which the greedy union checks.
+    unnumbered = np.bincount(component[flat.counts == 0], minlength=count) > 0
+    safe = (
+        ~(name_min < name_max)
+        & (per_component <= settings.max_phones)
+        & ~((per_component > 1) & unnumbered)
+    )
     return component.astype(np.int64), safe[component]
 
 

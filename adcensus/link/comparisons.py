@@ -1,9 +1,11 @@
 """The comparisons of two ads, declared one per field: levels, priors, and how a pair is sorted.
 
-Each field is one `Comparison` (its levels and their prior m, see `adcensus.link.model`)
-and one function that sorts pairs of ads into those levels. Adding a field is one entry
-in `comparisons()` and one level function here: the engine (`compare.score_pairs`)
-learns its weights, adds its bits and writes its evidence like any other.
+Each field is one `Comparison` (its levels and their priors, see `adcensus.link.model`),
+sorted into its levels by its block of `pair_levels`. Adding a field is its declaration
+in `comparisons()` and its block there; the engine (`compare.score_pairs`) learns its
+weights and adds its bits like any other's. A column added with `--compare` needs
+nothing more; a new field with evidence words of its own ("same photo") also needs its
+part in `evidence.explain_arrow`.
 
 The priors are what the world says before any census is read: `prior_m`, how often one
 person's two ads fall in a level (she keeps her number, her pseudonym, her age within a

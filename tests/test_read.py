@@ -28,6 +28,7 @@ from adcensus.read import (
     parse_dates,
     parse_role_override,
     read_ads,
+    unreadable_cells,
 )
 from adcensus.read.values import EXCEL_SERIALS
 
@@ -457,6 +458,14 @@ def test_partial_dates_without_one_period_stay_empty():
     assert pd.isna(parse_dates(pd.Series(["le 9/10"])).iloc[0])  # no other date: no year
     # dates over a year or more: which year?
     assert pd.isna(parse_dates(pd.Series(["01/10/2017", "20/12/2018", "le 9/10"])).iloc[-1])
+
+
+def test_unreadable_cells_are_the_filled_ones_parsed_to_nothing():
+    values = pd.Series(["le 31/2", "bientôt", "", "  ", None, "2018-10-01"], dtype="str")
+    assert unreadable_cells(values, parse_dates(values)).tolist() == [
+        *(True, True),
+        *(False, False, False, False),
+    ]
 
 
 @settings(max_examples=50)

@@ -29,6 +29,7 @@ _MONTHS = (
     "novembre|november|nov",
     "decembre|december|dec",
 )
+UNREADABLE_DATE = "unreadable_date"  # the row flag of a date cell parse_dates cannot read
 _WEEKDAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday"
 _WEEKDAYS += "|thursday|friday|saturday|sunday|lun|mer|jeu|ven|sam|dim|mon|tue|wed|thu|fri|sat|sun"
 # Applied only to values holding letters, in this order; RE2 syntax (no look-arounds).
@@ -211,6 +212,15 @@ def _parse_format(
     if rows.size:
         dates = pd.to_datetime(text.take(rows).to_pandas(), format=fmt, errors="coerce")
         parsed[rows if where is None else where[rows]] = dates.to_numpy("datetime64[us]")
+
+
+def unreadable_cells(values: pd.Series, parsed: pd.Series) -> np.ndarray:
+    """Per row, True where the cell holds something (not only spaces) that parsed to nothing.
+
+    `parsed` is what parse_dates or parse_ages made of `values`: NaT or NaN where none.
+    """
+    filled = values.fillna("").astype("str").str.strip().ne("").to_numpy(dtype=bool)
+    return filled & parsed.isna().to_numpy(dtype=bool)
 
 
 def parse_ages(values: pd.Series) -> pd.Series:

@@ -4,7 +4,8 @@ One row per input ad, same order. Columns: a content-derived
 `key`, the phones found anywhere in the ad (E.164), the folded name and its core
 (decorations learned from the census removed), who posted it as far as is known
 before linking (`owner`), folded city and text,
-the age, the date, the site and the photo hash. Original values are never changed.
+the age, the date (and `date_unreadable`, a date cell that held something parse_dates could
+not read), the site and the photo hash. Original values are never changed.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from adcensus.parallel import map_chunks, worker_count
 from adcensus.phones import Phone, extract_phones_arrow, strip_phones
 from adcensus.progress import Progress, silent
 from adcensus.pseudonyms import learn_decorations, name_cores
-from adcensus.read import EXTRA_COLUMN, AdTable, parse_ages, parse_dates
+from adcensus.read import EXTRA_COLUMN, AdTable, parse_ages, parse_dates, unreadable_cells
 from adcensus.settings import Settings
 
 
@@ -313,6 +314,8 @@ def prepare(
         counted = (codes, unique, textmod.count_owners(codes, len(unique), sentences["ad"], owners))
     boilerplate = textmod.find_boilerplate(sentences, owners, settings.boilerplate_min_ads, counted)
     style, rarest_sentence = textmod.style_vectors(sentences, owners, n, counted)
+    date_cells = _column(table, col.DATE)
+    dates = parse_dates(date_cells)
     features = pd.DataFrame(
         {
             "key": _str(ad_keys(table)),
@@ -325,7 +328,8 @@ def prepare(
             "owner": _str(owners),
             "age": parse_ages(_column(table, col.AGE)).to_numpy(dtype=float),
             "city": _str(cities),
-            "date": parse_dates(_column(table, col.DATE)).to_numpy(),
+            "date": dates.to_numpy(),
+            "date_unreadable": unreadable_cells(date_cells, dates),
             "site": _str(textmod.fold(_column(table, col.SITE))),
             "text": _str(textmod.comparison_text(sentences, n, boilerplate)),
             "photo": _str(_column(table, col.PHOTO_HASH).fillna("").str.strip().str.lower()),

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from adcensus import __version__
 from adcensus import columns as col
 from adcensus.link.flat import FlatPhones
-from adcensus.read import AdTable
+from adcensus.read import UNREADABLE_DATE, AdTable
 from adcensus.settings import Settings
 from adcensus.text import join_lists
 
@@ -79,12 +79,10 @@ def ads_table(
         rows = joined[np.where(linked, strongest, 0)]
         evidence = _taken(scored["evidence"], rows)
         reason = pc.if_else(pa.array(linked), evidence, reason)
-    table_flags = _arrow(table.flags.fillna(""))
-    phone_flags = _arrow(features["phone_flags"])
-    both = pc.and_(pc.not_equal(table_flags, ""), pc.not_equal(phone_flags, ""))
-    nothing = pa.scalar("", pa.large_string())
-    separator = pc.if_else(both, pa.scalar(";", pa.large_string()), nothing)
-    flags = pc.binary_join_element_wise(table_flags, separator, phone_flags, nothing)
+    date_flags = pd.Series(np.where(features["date_unreadable"], UNREADABLE_DATE, ""))
+    flags = _joined_flags(
+        [_arrow(table.flags.fillna("")), _arrow(date_flags), _arrow(features["phone_flags"])]
+    )
     out = table.frame.copy(deep=False)
     added = {
         col.PERSON_ID: persons[1].take(pa.array(persons[0])),
@@ -99,6 +97,18 @@ def ads_table(
         target = name if name not in table.frame.columns else f"adcensus_{name}"
         out[target] = _column(values)
     return out
+
+
+def _joined_flags(parts: list[pa.Array]) -> pa.Array:
+    """Per row, the non-empty flags of each part joined by ";", in the order given."""
+    nothing = pa.scalar("", pa.large_string())
+    semicolon = pa.scalar(";", pa.large_string())
+    flags = parts[0]
+    for part in parts[1:]:
+        both = pc.and_(pc.not_equal(flags, ""), pc.not_equal(part, ""))
+        separator = pc.if_else(both, semicolon, nothing)
+        flags = pc.binary_join_element_wise(flags, separator, part, nothing)
+    return flags
 
 
 def _strongest_links(
@@ -305,6 +315,7 @@ def summary_of(
         "ads_per_site": per_site,
         "pairs": {d: int(decisions.get(d, 0)) for d in DECISIONS},
         "flagged_rows": int((table.flags.fillna("").astype(str) != "").sum()),
+        "unreadable_cells": {"date": int(features["date_unreadable"].sum())},
         "ads_without_phone": int((flat.counts == 0).sum()),
         "phones": _phone_counts(flat, features["phone_statuses"]),
         "boilerplate_sentences": boilerplate,

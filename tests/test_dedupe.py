@@ -113,3 +113,20 @@ def test_pairs_do_not_change_when_rows_are_shuffled(tmp_path, sample_dir):
     pd.testing.assert_frame_equal(before[columns], after[columns])
     conflicts = after[after["decision"] == "conflict"]
     assert (conflicts["same_person"] == 0).all()
+
+
+def test_excel_serials_fill_first_seen_and_unreadable_dates_are_flagged_and_counted(tmp_path):
+    path = tmp_path / "ads.csv"
+    path.write_text(
+        "id,tel,date\n"
+        "r1,0654123401,43376\n"
+        "r2,0654123401,43405.5\n"
+        "r3,0654123402,bientôt\n"
+        "r4,0654123403,\n",
+        encoding="utf-8",
+    )
+    result = dedupe([path])
+    assert result.ads[col.FLAGS].tolist() == ["", "", "unreadable_date", ""]
+    assert result.summary["unreadable_cells"] == {"date": 1}
+    seen = result.persons.set_index("ads")[["first_seen", "last_seen"]]
+    assert seen.loc[2].tolist() == ["2018-10-03", "2018-11-01"]

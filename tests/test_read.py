@@ -28,7 +28,9 @@ from adcensus.read import (
     parse_dates,
     parse_role_override,
     read_ads,
+    unreadable_cells,
 )
+from adcensus.read.values import EXCEL_SERIALS
 
 DATA = Path(__file__).parent / "data" / "read"
 
@@ -393,6 +395,77 @@ def test_parse_ages():
     )
     assert parse_ages(values).tolist()[:4] == [25.0] * 4
     assert parse_ages(values).isna().tolist()[4:] == [False, True, True, True, True, True]
+
+
+def test_excel_serials_in_a_csv_column_are_dates_the_time_of_day_dropped():
+    values = pd.Series(["43376", "43376.5", " 43405 ", None, "2018-10-01"])
+    assert parse_dates(values).tolist() == [
+        pd.Timestamp("2018-10-03"),
+        pd.Timestamp("2018-10-03"),
+        pd.Timestamp("2018-11-01"),
+        pd.NaT,
+        pd.Timestamp("2018-10-01"),
+    ]
+
+
+def test_excel_serials_from_xlsx_number_cells(tmp_path):
+    rows = [["tel", "date"], ["0612345678", 43376], ["0612345679", 43376.75]]
+    path = xlsx(tmp_path / "ads.xlsx", {"Annonces": rows})
+    table = read_ads([path])
+    assert parse_dates(table.frame["date"]).tolist() == [pd.Timestamp("2018-10-03")] * 2
+
+
+@pytest.mark.parametrize(
+    "others",
+    [
+        ["123456"],  # a number outside the range: the column holds ids
+        ["12.50"],  # or prices
+        ["19999"],
+        ["73416"],
+    ],
+)
+def test_serials_next_to_numbers_that_cannot_be_serials_are_not_dates(others):
+    assert parse_dates(pd.Series(["43376", "25000"])).notna().all()
+    assert parse_dates(pd.Series(["43376", "25000", *others])).isna().all()
+
+
+@settings(max_examples=100)
+@given(
+    st.integers(*EXCEL_SERIALS),
+    st.sampled_from(["", ".25", ".5", ".999"]),
+)
+def test_excel_serial_to_date_and_back(serial, fraction):
+    day = parse_dates(pd.Series([f"{serial}{fraction}"])).iloc[0]
+    assert (day - pd.Timestamp("1899-12-30")).days == serial and day == day.normalize()
+
+
+def test_partial_dates_take_the_year_of_the_collection_period():
+    values = pd.Series(
+        [
+            *("01/10/2018", "20/12/2018"),
+            *("le 9/10", "9 oct.", "Oct 9", "09/10", "9 octobre à 10h"),
+            *("3/1", "31/2"),
+        ]
+    )
+    parsed = parse_dates(values).tolist()
+    assert parsed[2:7] == [pd.Timestamp("2018-10-09")] * 5
+    assert parsed[7] == pd.Timestamp("2019-01-03")  # nearer to the period than 2018-01-03
+    assert pd.isna(parsed[8])
+
+
+def test_partial_dates_without_one_period_stay_empty():
+    assert parse_dates(pd.Series(["01/10/2018", "le 9/10"])).notna().all()
+    assert pd.isna(parse_dates(pd.Series(["le 9/10"])).iloc[0])  # no other date: no year
+    # dates over a year or more: which year?
+    assert pd.isna(parse_dates(pd.Series(["01/10/2017", "20/12/2018", "le 9/10"])).iloc[-1])
+
+
+def test_unreadable_cells_are_the_filled_ones_parsed_to_nothing():
+    values = pd.Series(["le 31/2", "bientôt", "", "  ", None, "2018-10-01"], dtype="str")
+    assert unreadable_cells(values, parse_dates(values)).tolist() == [
+        *(True, True),
+        *(False, False, False, False),
+    ]
 
 
 @settings(max_examples=50)

@@ -14,6 +14,8 @@ What the table holds, whatever the format:
   silently. A row with fewer fields is padded with NA (flag `short_row`). A quote never
   closed before the end of the file would swallow every later row, so those lines are read
   again without quoting (flag `unclosed_quote`). Rows with no value at all get `empty_row`.
+  (A date cell that `parse_dates` cannot read is flagged `unreadable_date` later, by
+  dedupe: reading keeps every cell as text.)
 
 The package, by concern (`read_ads` in `reader` calls the others):
 
@@ -22,7 +24,7 @@ The package, by concern (`read_ads` in `reader` calls the others):
 - `encoding`: text bytes as UTF-8 (BOM, UTF-8, UTF-16, cp1252, a guess);
 - `delimited`: CSV/TSV, the delimiter sniffed, ragged rows and unclosed quotes;
 - `roles`: which column holds the phone, the text, ... and `--col` overrides;
-- `values`: dates and ages parsed from text cells.
+- `values`: dates and ages parsed from text cells, and which cells could not be.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from adcensus.read.table import (
     AdTable,
     InputInfo,
 )
-from adcensus.read.values import parse_ages, parse_dates
+from adcensus.read.values import UNREADABLE_DATE, parse_ages, parse_dates, unreadable_cells
 
 __all__ = [
     "EMPTY_ROW",
@@ -46,6 +48,7 @@ __all__ = [
     "RAGGED_ROW",
     "SHORT_ROW",
     "UNCLOSED_QUOTE",
+    "UNREADABLE_DATE",
     "AdTable",
     "InputInfo",
     "detect_roles",
@@ -53,4 +56,5 @@ __all__ = [
     "parse_dates",
     "parse_role_override",
     "read_ads",
+    "unreadable_cells",
 ]

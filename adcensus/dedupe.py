@@ -40,7 +40,7 @@ class DedupeResult:
 def dedupe(
     paths: Sequence[str | Path],
     settings: Settings | None = None,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, str | Sequence[str]] | None = None,
     progress: Progress | None = None,
     stdin: BinaryIO | None = None,
     decisions: pd.DataFrame | None = None,

@@ -80,6 +80,17 @@ def _column(table: AdTable, role: str) -> pd.Series:
     return table.frame[header].astype(textmod.ARROW_STR)
 
 
+def _phone_cells(table: AdTable) -> pa.Array:
+    """The phone column's cells, joined by " ; " with those of the further phone columns
+    ("Téléphone 2", "WhatsApp") when the table has some: numbers are searched in all."""
+    phones = textmod.arrow_strings(_column(table, col.PHONE))
+    more = [textmod.arrow_strings(table.frame[h]) for h in table.more_columns.get(col.PHONE, ())]
+    if not more:
+        return phones
+    separator = pa.scalar(" ; ", pa.large_string())
+    return pc.binary_join_element_wise(phones, *more, separator, null_handling="skip")
+
+
 def infer_names(
     names: pd.Series, texts: pd.Series, not_names: frozenset[str] = frozenset()
 ) -> tuple[pd.Series, np.ndarray]:
@@ -208,7 +219,7 @@ def scan_ads(
     # Title and text joined in Arrow: one copy of the texts held while the workers run.
     title, text = (textmod.arrow_strings(_column(table, role)) for role in (col.TITLE, col.TEXT))
     data = (
-        textmod.arrow_strings(_column(table, col.PHONE)),
+        _phone_cells(table),
         pc.binary_join_element_wise(title, text, pa.scalar(" . ", pa.large_string())),
         pa.array(keep_text, type=pa.bool_()),
         region,

@@ -173,8 +173,8 @@ def test_duplicated_and_blank_headers_are_renamed(tmp_path):
     code, stderr = run(tmp_path, path)
     assert code == 0
     assert ads_rows(tmp_path, "tel", "tel.2", "texte", "texte.2", "column_5", "phones") == [
-        ("0639981001", "0639981002", "a", "b", "c", "+33639981001")
-    ]
+        ("0639981001", "0639981002", "a", "b", "c", "+33639981001;+33639981002")
+    ]  # a repeated phone header is a second phone column: both numbers are read
     lines = stderr.splitlines()
     assert f"{path}: column 5 has no header; it is named 'column_5'." in lines
     assert f"{path}: column 2 repeats the header 'tel'; it is named 'tel.2'." in lines

@@ -231,3 +231,64 @@ def test_show_weights_and_compare(tmp_path):
         app, ["dedupe", str(path), "-o", str(out), "--force", "--compare", "Nope"]
     )
     assert missing.exit_code == 2 and "--compare 'Nope': no such column" in missing.stderr
+
+
+def test_second_phone_and_whatsapp_columns_link_ads(tmp_path):
+    path = tmp_path / "ads.csv"
+    path.write_text(
+        "Réf;Téléphone;Téléphone 2;WhatsApp;Pseudo;Texte;Notes;Commentaire\n"
+        "A1;06 71 23 45 67;;;Léa;Nouvelle sur Arras, douce;vu;\n"
+        "A2;07 81 22 33 44;06 71 23 45 67;;Léa;Léa, douce, de passage à Lille;;ok\n"
+        "A3;;;+33 7 81 22 33 44;LEA;Léa la douce, à Douai;;\n"
+        "A4;06 12 00 45 67;;;Zoé;Rien à voir;;\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["dedupe", str(path), "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["persons"] == 2
+    assert "columns not used: Notes, Commentaire." in " ".join(result.stderr.split())
+    ads = pd.read_csv(out / "ads.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    assert ads["phones"].tolist() == [
+        "+33671234567", "+33781223344;+33671234567", "+33781223344", "+33612004567"
+    ]  # fmt: skip
+    assert ads["person_id"].iloc[:3].nunique() == 1
+
+
+def test_title_row_above_the_headers_of_a_workbook(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = "Relevé des annonces – octobre"
+    sheet.merge_cells("A1:H1")
+    sheet.append(["Réf", "Téléphone", "Pseudo", "Annonce"])
+    sheet.append(["A1", "06 39 98 10 01", "Léa", "Nouvelle sur Arras"])
+    sheet.append(["A2", "0639981001", "LEA", "Douce et discrète"])
+    path = tmp_path / "x.xlsx"
+    book.save(path)
+    for number, extra in enumerate(([], ["--header-row", "2"], ["--col", "text=Annonce"])):
+        out = tmp_path / f"out{number}"
+        result = runner.invoke(app, ["dedupe", str(path), "-o", str(out), "--json", *extra])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["ads"] == 2
+        stderr = " ".join(result.stderr.split())  # rich wraps long lines
+        assert "x.xlsx: headers found on row 2; row 1 above them skipped" in stderr or (
+            "x.xlsx: headers on row 2 (--header-row); row 1 skipped." in stderr
+        )
+        assert "header on row 2)" in stderr
+        ads = pd.read_csv(out / "ads.csv", sep=";", encoding="utf-8-sig", dtype=str)
+        assert ads["Réf"].tolist() == ["A1", "A2"]
+        assert ads["person_id"].nunique() == 1
+
+
+def test_col_phone_twice_reads_both_columns(tmp_path):
+    path = tmp_path / "ads.csv"
+    path.write_text("ref,appel,rappel,blabla\nA1,0639981001,,x\nA2,,06 39 98 10 01,y\n")
+    out = tmp_path / "out"
+    args = ["dedupe", str(path), "-o", str(out), "--col", "phone=appel", "--col", "phone=rappel"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "phone ← 'appel', 'rappel'" in result.stderr
+    ads = pd.read_csv(out / "ads.csv", sep=";", encoding="utf-8-sig", dtype=str)
+    assert ads["person_id"].nunique() == 1

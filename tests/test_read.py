@@ -569,3 +569,77 @@ def test_adcensus_output_columns_never_take_a_role():
     headers = ["Réf", "Téléphone", "person_id", "network_id", "phones", "link_reason", "ad_key"]
     assert detect_roles(headers) == {"ad_id": "Réf", "phone": "Téléphone"}
     assert detect_roles(["person_id", "tel"]) == {"phone": "tel"}
+
+
+def titled_workbook(folder: Path) -> Path:
+    """A sheet as field users send it: a merged title row, a blank row, then the headers."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Relevé"
+    sheet["A1"] = "Relevé des annonces – octobre"
+    sheet.merge_cells("A1:E1")
+    sheet.append([])
+    sheet.append(["Réf", "Site", "Téléphone", "Pseudo", "Annonce"])
+    sheet.append(["A1", "vitrine.test", "06 39 98 10 01", "Léa", "Nouvelle sur Arras"])
+    sheet.append(["A2", "vitrine.test", "0639981001", "LEA", "Douce et discrète"])
+    path = folder / "titled.xlsx"
+    book.save(path)
+    return path
+
+
+def test_headers_below_a_merged_title_row_are_found(tmp_path):
+    table = read_ads(titled_workbook(tmp_path))
+    assert list(table.frame.columns) == ["Réf", "Site", "Téléphone", "Pseudo", "Annonce"]
+    assert table.frame["Réf"].tolist() == ["A1", "A2"]
+    assert table.roles["phone"] == "Téléphone" and table.roles["text"] == "Annonce"
+    path = tmp_path / "titled.xlsx"
+    assert f"{path}: headers found on row 3; rows 1–2 above them skipped (a title, not ads)." in (
+        table.notes
+    )
+    assert f"{path}: 2 rows (Excel sheet 'Relevé', header on row 3)." in table.notes
+
+
+def test_a_column_named_by_col_below_a_title_row_is_found(tmp_path):
+    table = read_ads(titled_workbook(tmp_path), {"text": "Annonce"})
+    assert table.roles["text"] == "Annonce"
+    assert len(table.frame) == 2
+
+
+def test_header_row_forces_the_row_of_the_headers(tmp_path):
+    text = "Relevé des annonces;;\nsemaine 42;;\nRef;Tel;Texte\nA1;0639981001;Léa\nA2;x;y\n"
+    path = write(tmp_path, "ads.csv", text)
+    forced = read_ads(path, header_row=3)
+    assert list(forced.frame.columns) == ["Ref", "Tel", "Texte"]
+    assert forced.frame["Ref"].tolist() == ["A1", "A2"]
+    assert f"{path}: headers on row 3 (--header-row); rows 1–2 skipped." in forced.notes
+    found = read_ads(path)
+    assert list(found.frame.columns) == ["Ref", "Tel", "Texte"]
+    with pytest.raises(InputError, match="--header-row 9: its rows run from 1 to 5"):
+        read_ads(path, header_row=9)
+
+
+def test_headers_on_the_first_row_are_kept_even_when_few_take_roles(tmp_path):
+    path = write(tmp_path, "ads.csv", "Texte,Foo,Bar\nRef,Tel,Ville\nA,B,C\n")
+    table = read_ads(path)
+    assert list(table.frame.columns) == ["Texte", "Foo", "Bar"]
+    assert len(table.frame) == 2
+
+
+def test_every_phone_column_is_a_phone_column_and_unused_ones_are_named(tmp_path):
+    text = "Réf,Téléphone,Téléphone 2,WhatsApp,Numéro d'annonce,Notes,Texte\nA1,1,2,3,4,5,6\n"
+    table = read_ads(write(tmp_path, "ads.csv", text))
+    assert table.roles["phone"] == "Téléphone"
+    assert table.more_columns == {"phone": ("Téléphone 2", "WhatsApp")}
+    assert "columns not used: Numéro d'annonce, Notes." in table.notes
+
+
+def test_col_phone_given_twice_adds_a_column(tmp_path):
+    from adcensus.read import parse_role_overrides
+
+    columns = parse_role_overrides(["phone=appel", "phone=second appel", "text=Texte"])
+    assert columns == {"phone": ("appel", "second appel"), "text": "Texte"}
+    path = write(tmp_path, "ads.csv", "appel,second appel,Texte\n1,2,3\n")
+    table = read_ads(path, columns)
+    assert (table.roles["phone"], table.more_columns) == ("appel", {"phone": ("second appel",)})
+    with pytest.raises(InputError, match="only phone may take several columns"):
+        parse_role_overrides(["text=a", "text=b"])

@@ -177,8 +177,11 @@ def _progress() -> Iterator[ProgressReporter]:
             bar.update(task, total=bar.tasks[task].total or 1, completed=bar.tasks[task].total or 1)
 
 
-def _show_roles(roles: dict[str, str]) -> None:
-    mapped = ", ".join(f"{role} ← {header!r}" for role, header in roles.items())
+def _show_roles(roles: dict[str, str], more: dict[str, tuple[str, ...]] | None = None) -> None:
+    mapped = ", ".join(
+        f"{role} ← {', '.join(repr(h) for h in (header, *(more or {}).get(role, ())))}"
+        for role, header in roles.items()
+    )
     err_console.print(f"columns: {mapped}", highlight=False)
 
 

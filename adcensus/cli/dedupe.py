@@ -27,7 +27,7 @@ from adcensus.dedupe import dedupe_table, write_outputs
 from adcensus.memory import check_fits
 from adcensus.phones import phone_column_warnings
 from adcensus.privacy import pseudonymize_result
-from adcensus.read import parse_role_override, read_ads
+from adcensus.read import parse_role_overrides, read_ads
 from adcensus.settings import load_settings, parse_setting
 from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir
 
@@ -108,7 +108,7 @@ def dedupe(
         [],
         "--col",
         metavar="ROLE=HEADER",
-        help="Give a column its role, e.g. --col phone='N° tel'. Repeatable.",
+        help="Give a column its role, e.g. --col phone='N° tel'. Repeatable; phone may take several.",
     ),
     region: str | None = typer.Option(
         None, "--region", help="Country for numbers written without +CC (default: FR)."
@@ -150,6 +150,12 @@ def dedupe(
     sheet: str | None = typer.Option(
         None, "--sheet", help="XLSX sheet, by name or 1-based number (default: first non-empty)."
     ),
+    header_row: int | None = typer.Option(
+        None,
+        "--header-row",
+        min=1,
+        help="Row of the headers in CSV/XLSX inputs, 1-based (default: found; rows above skipped).",
+    ),
     out_delimiter: str = OUT_DELIMITER_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print summary.json on stdout."),
     store: Path | None = typer.Option(
@@ -180,7 +186,7 @@ def dedupe(
     from adcensus.cli.store import _dedupe_into_store
 
     key = _privacy_key(pseudonymize, key_file, drop_text, store is not None)
-    columns = dict(parse_role_override(spec) for spec in col_specs)
+    columns = parse_role_overrides(col_specs)
     out_delimiter = parse_out_delimiter(out_delimiter)
     settings = load_settings(config).with_overrides(**dict(parse_setting(x) for x in set_specs))
     settings = settings.with_overrides(
@@ -191,7 +197,12 @@ def dedupe(
     if memory_check:
         check_fits(inputs)
     if store is not None:
-        read_options = {"sheet": sheet, "delimiter": delimiter, "encoding": encoding}
+        read_options = {
+            "sheet": sheet,
+            "delimiter": delimiter,
+            "encoding": encoding,
+            "header_row": header_row,
+        }
         store_decisions = _review_decisions(decisions_file, decisions_path_for(store))
         _dedupe_into_store(
             store,
@@ -212,13 +223,20 @@ def dedupe(
     decisions = _review_decisions(decisions_file, out_dir / DECISIONS_FILE)
     with contextlib.contextmanager(_progress)() as progress:
         progress("read")
-        table = read_ads(inputs, columns, sheet=sheet, delimiter=delimiter, encoding=encoding)
+        table = read_ads(
+            inputs,
+            columns,
+            sheet=sheet,
+            delimiter=delimiter,
+            encoding=encoding,
+            header_row=header_row,
+        )
         progress("read", len(table.frame), len(table.frame))
         for note in table.notes:
             err_console.print(note, highlight=False, markup=False)
         for warning in phone_column_warnings(table, settings.region):
             err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
-        _show_roles(table.roles)
+        _show_roles(table.roles, table.more_columns)
         result = dedupe_table(table, settings, progress, decisions, workers or None)
         if key is not None:
             result = pseudonymize_result(result, key, drop_text)

@@ -29,7 +29,7 @@ from adcensus.cli.base import (
 from adcensus.errors import UsageError
 from adcensus.privacy import export_store_pseudonymized
 from adcensus.progress import Progress
-from adcensus.read import parse_role_override
+from adcensus.read import parse_role_overrides
 from adcensus.settings import Settings, load_settings
 from adcensus.store import LoadResult, export_store, load_into_store, store_info
 from adcensus.tally import FORMATS, mask_keys, parse_day, pseudonymize_keys, read_source, render
@@ -61,9 +61,9 @@ def _store_stages(progress: Progress) -> Progress:
 def _dedupe_into_store(
     store: Path,
     inputs: list[str],
-    columns: dict[str, str],
+    columns: dict[str, str | tuple[str, ...]],
     settings: Settings,
-    read_options: dict[str, str | None],
+    read_options: dict[str, Any],
     out: Path | None,
     force: bool,
     out_delimiter: str,
@@ -83,6 +83,7 @@ def _dedupe_into_store(
             sheet=read_options["sheet"],
             delimiter=read_options["delimiter"],
             encoding=read_options["encoding"],
+            header_row=read_options["header_row"],
             decisions=decisions,
         )
     for note in loaded.notes:
@@ -238,7 +239,7 @@ def tally(
     last = parse_day(until, "--until", end=True) if until else None
     if first and last and first > last:
         raise UsageError(f"--since {since} is after --until {until}; swap them")
-    columns = dict(parse_role_override(spec) for spec in col_specs)
+    columns = parse_role_overrides(col_specs)
     key = _privacy_key(pseudonymize, key_file, False)
     with contextlib.contextmanager(_progress)() as progress:
         data, keys = read_source(source, by, load_settings(config), columns, progress)

@@ -30,7 +30,7 @@ The package, by concern (`read_ads` in `reader` calls the others):
 from __future__ import annotations
 
 from adcensus.read.reader import read_ads
-from adcensus.read.roles import detect_roles, parse_role_override
+from adcensus.read.roles import detect_roles, parse_role_override, parse_role_overrides
 from adcensus.read.table import (
     EMPTY_ROW,
     EXTRA_COLUMN,
@@ -55,6 +55,7 @@ __all__ = [
     "parse_ages",
     "parse_dates",
     "parse_role_override",
+    "parse_role_overrides",
     "read_ads",
     "unreadable_cells",
 ]

@@ -73,7 +73,12 @@ def _detect_format(name: str, data: bytes) -> str:
 
 def _read_xlsx(
     name: str, data: bytes, sheet: str | None
-) -> tuple[list[str | None], pd.DataFrame, str]:
+) -> tuple[list[str | None], pd.DataFrame, tuple[str, str], int]:
+    """Headers, rows, how it was read (sheet; formulas), the sheet row (1-based) of the headers.
+
+    Rows between the first and the last filled one are all kept, empty ones too: data row
+    i (0-based) is sheet row header row + 1 + i.
+    """
     import openpyxl  # imported here: slow to import and only needed for workbooks
 
     try:
@@ -112,10 +117,8 @@ def _read_xlsx(
         {i: _text_array([r[i] for r in rows[1:]]) for i in range(width)}, index=range(len(rows) - 1)
     )
     how = f"sheet {ws.title!r}" + (f" of {len(titles)}" if len(titles) > 1 else "")
-    how = f"Excel {how}, header on row {filled[0] + 1}"
-    if formulas:
-        how += f"; {formulas:,} formula(s) never computed (no saved value) kept as text"
-    return rows[0], frame, how
+    note = f"; {formulas:,} formula(s) never computed (no saved value) kept as text"
+    return rows[0], frame, (f"Excel {how}", note if formulas else ""), filled[0] + 1
 
 
 def _has_formulas(data: bytes) -> bool:

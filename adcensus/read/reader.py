@@ -11,15 +11,23 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from adcensus.columns import SOURCE_FILE
+from adcensus.columns import ADS_OUTPUT_COLUMNS, PHONE, SOURCE_FILE
 from adcensus.errors import InputError
 from adcensus.read.delimited import _DELIMITER_NAMES, _read_delimited
 from adcensus.read.encoding import _decode
 from adcensus.read.formats import _detect_format, _load, _read_json, _read_parquet, _read_xlsx
-from adcensus.read.roles import _USABLE_ROLES, _resolve_overrides, detect_roles
+from adcensus.read.roles import (
+    _USABLE_ROLES,
+    _resolve_overrides,
+    _split_overrides,
+    detect_roles,
+    header_score,
+    more_phone_columns,
+)
 from adcensus.read.table import (
     EMPTY_ROW,
     EXTRA_COLUMN,
+    RAGGED_ROW,
     AdTable,
     InputInfo,
     _error,
@@ -30,21 +38,30 @@ from adcensus.read.table import (
     _unique_name,
 )
 
+# Rows searched for the headers when the first row does not look like headers.
+_HEADER_SCAN_ROWS = 20
+
 
 def read_ads(
     paths: Sequence[str | Path] | str | Path,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, str | Sequence[str]] | None = None,
     *,
     stdin: BinaryIO | None = None,
     sheet: str | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
+    header_row: int | None = None,
 ) -> AdTable:
     """Read ad files (CSV/TSV, XLSX, JSON, Parquet; "-" is stdin) into one AdTable.
 
-    `columns` maps roles to headers and wins over detection. `sheet` (name or 1-based number)
-    picks an XLSX sheet instead of the first non-empty one; `delimiter` and `encoding` skip
-    sniffing for delimited text. Raises InputError, naming the file, for anything unreadable.
+    `columns` maps roles to headers and wins over detection; phone may map to several
+    headers (all are searched for numbers). `sheet` (name or 1-based number) picks an XLSX
+    sheet instead of the first non-empty one; `delimiter` and `encoding` skip sniffing for
+    delimited text. The headers of CSV and XLSX are on the first row unless it does not
+    look like headers (a title above them): then on the first of the next rows whose cells
+    take roles; `header_row` (1-based, as a spreadsheet counts) forces the row. Rows above
+    the headers are dropped, with a note. Raises InputError, naming the file, for anything
+    unreadable.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
@@ -53,7 +70,11 @@ def read_ads(
     delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter or "", delimiter)
     if delimiter is not None and len(delimiter) != 1:
         raise InputError(f"delimiter {delimiter!r} is not one character; give e.g. ';' or tab.")
-    parts = [_read_one(str(p), stdin, sheet, delimiter, encoding) for p in paths]
+    if header_row is not None and header_row < 1:
+        raise InputError(f"--header-row {header_row}: rows count from 1; give e.g. 3.")
+    first_headers, more_headers = _split_overrides(columns or {})
+    named = [*first_headers.values(), *(h for hs in more_headers.values() for h in hs)]
+    parts = [_read_one(str(p), stdin, sheet, delimiter, encoding, header_row, named) for p in paths]
     notes = [note for part in parts for note in part.notes]
     if len(parts) > 1:
         for part in parts:
@@ -72,7 +93,9 @@ def read_ads(
     flags[empty] = np.where(flags[empty] == "", EMPTY_ROW, flags[empty] + ";" + EMPTY_ROW)
     names = ", ".join(part.info.path for part in parts)
     headers = [c for c in frame.columns if len(parts) == 1 or c != SOURCE_FILE]
-    roles = detect_roles(headers, _resolve_overrides(columns or {}, headers, names))
+    roles = detect_roles(headers, _resolve_overrides(first_headers, headers, names))
+    more_columns = _more_columns(headers, roles, more_headers, names)
+    notes += _unused_columns_note(headers, roles, more_columns)
     if not any(role in roles for role in _USABLE_ROLES):
         raise InputError(
             f"{names}: no column looks like a phone, text, title or name (headers: "
@@ -84,11 +107,42 @@ def read_ads(
         inputs=tuple(part.info for part in parts),
         flags=pd.Series(flags, dtype="str"),
         notes=tuple(notes),
+        more_columns=more_columns,
     )
 
 
+def _more_columns(
+    headers: Sequence[str], roles: dict[str, str], named: Mapping[str, list[str]], names: str
+) -> dict[str, tuple[str, ...]]:
+    """The further columns of a role: those `--col` named, else the phone columns found."""
+    resolved = {
+        role: list(_resolve_overrides({role: h}, headers, names)[role] for h in listed)
+        for role, listed in named.items()
+    }
+    taken = set(roles.values())
+    found = resolved.get(PHONE) if PHONE in resolved else more_phone_columns(headers, roles)
+    phones = tuple(dict.fromkeys(h for h in found or [] if h not in taken))
+    return {PHONE: phones} if phones else {}
+
+
+def _unused_columns_note(
+    headers: Sequence[str], roles: Mapping[str, str], more: Mapping[str, tuple[str, ...]]
+) -> list[str]:
+    """One note naming the columns no role uses (they are carried through untouched)."""
+    used = {*roles.values(), *(h for hs in more.values() for h in hs)}
+    used |= {SOURCE_FILE, *ADS_OUTPUT_COLUMNS}
+    unused = [h for h in headers if h not in used and not h.startswith(EXTRA_COLUMN)]
+    return [f"columns not used: {', '.join(unused)}."] if unused else []
+
+
 def _read_one(
-    name: str, stdin: BinaryIO | None, sheet: str | None, delim: str | None, enc: str | None
+    name: str,
+    stdin: BinaryIO | None,
+    sheet: str | None,
+    delim: str | None,
+    enc: str | None,
+    header_row: int | None = None,
+    named: Sequence[str] = (),
 ) -> _Part:
     data = _load(name, stdin)
     info_hash = hashlib.sha256(data).hexdigest()
@@ -97,8 +151,9 @@ def _read_one(
     fmt = _detect_format(name, data)
     notes: list[str] = []
     flags: list[str] | None = None
+    first_row = 1  # the row of the file that holds the headers, as a spreadsheet counts
     if fmt == "xlsx":
-        headers, frame, how = _read_xlsx(name, data, sheet)
+        headers, frame, (sheet_how, formulas_how), first_row = _read_xlsx(name, data, sheet)
     elif fmt == "parquet":
         headers, frame, how = _read_parquet(name, data)
     else:
@@ -114,6 +169,27 @@ def _read_one(
             headers, frame, flags, delim, parse_notes = _read_delimited(name, payload, delim)
             notes += parse_notes
             how = f"CSV, {used}, {_DELIMITER_NAMES.get(delim, repr(delim))}-delimited"
+    skip = 0
+    if fmt in ("xlsx", "csv"):
+        ragged = flags is not None and any(RAGGED_ROW in f for f in flags)
+        cells = [headers, *_first_rows(frame, _HEADER_SCAN_ROWS - 1)]
+        skip = _header_skip(name, cells, named, header_row, first_row, len(frame))
+        if skip:
+            # The column of a ragged row's extras keeps its name: it is no header of the file.
+            headers = [*cells[skip][: len(headers) - ragged], *headers[len(headers) - ragged :]]
+            frame = frame.iloc[skip:].reset_index(drop=True)
+            flags = flags[skip:] if flags is not None else None
+            above = f"row {first_row}" if skip == 1 else f"rows {first_row}–{first_row + skip - 1}"
+            notes.append(
+                f"{name}: headers found on row {first_row + skip}; {above} above them skipped "
+                "(a title, not ads)."
+                if header_row is None
+                else f"{name}: headers on row {first_row + skip} (--header-row); {above} skipped."
+            )
+    elif header_row is not None:
+        notes.append(f"{name}: --header-row does not apply ({fmt}: its keys name the columns).")
+    if fmt == "xlsx":
+        how = f"{sheet_how}, header on row {first_row + skip}{formulas_how}"
     if len(frame) == 0:
         raise _error(name, "has a header but no data rows; give the file that holds the ads.")
     names, renamed = _unique_headers(headers)
@@ -122,3 +198,41 @@ def _read_one(
     frame = frame.where(frame != "") if fmt != "csv" else frame
     row_flags = np.array(flags if flags is not None else [""] * len(frame), dtype=object)
     return _Part(frame.astype("str"), row_flags, InputInfo(name, len(frame), info_hash), notes)
+
+
+def _first_rows(frame: pd.DataFrame, count: int) -> list[list[str | None]]:
+    """The first `count` rows of `frame` as lists of cells (None when empty)."""
+    head = frame.head(count)
+    return [[None if pd.isna(v) else str(v) for v in row] for row in head.itertuples(False)]
+
+
+def _header_skip(
+    name: str,
+    rows: list[list[str | None]],
+    named: Sequence[str],
+    header_row: int | None,
+    first_row: int,
+    data_rows: int,
+) -> int:
+    """How many of the rows read as data come before the headers (0: the first row holds them).
+
+    `rows` are the first row and the next ones. Without `header_row`, the first row keeps the
+    headers when two of its cells or more take roles, or one does and most are filled; else
+    the headers are on the first row that takes as many roles as the best, two at most.
+    """
+    if header_row is not None:
+        skip = header_row - first_row
+        if skip < 0 or skip > data_rows:
+            last = first_row + data_rows
+            raise _error(
+                name, f"--header-row {header_row}: its rows run from {first_row} to {last}."
+            )
+        return skip
+    scores = [header_score(row, named) for row in rows]
+    filled = sum(bool(c and c.strip()) for c in rows[0])
+    if scores[0] >= 2 or (scores[0] == 1 and 2 * filled > len(rows[0])):
+        return 0
+    best = max(scores)
+    if best <= scores[0]:
+        return 0
+    return next(i for i, score in enumerate(scores) if score >= min(2, best))

@@ -33,6 +33,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     DATE: ("date", "date de collecte", "publié", "date de publication", "collected", "posted"),
     CITY: ("city", "ville", "commune", "lieu", "localisation", "location", "town"),
     PHONE: ("phone", "tel", "téléphone", "numéro", "mobile", "contact", "portable", "gsm"),
+    # A role's first column; the other phone columns are found by `more_phone_columns`.
     NAME: ("name", "pseudo", "pseudonyme", "prénom", "nom", "username"),
     AGE: ("age",),
     TITLE: ("title", "titre"),
@@ -48,6 +49,13 @@ _STOPWORDS |= {"of", "the", "at", "on", "in", "by", "for", "n", "no", "nr"}
 # When one header matches several roles equally ("Lien de l'annonce"), the first role here wins.
 _ROLE_PRIORITY = (URL, PHONE, DATE, AGE, PHOTO_HASH, AD_ID, TITLE, CITY, SITE, NAME, TEXT)
 _USABLE_ROLES = (PHONE, TEXT, TITLE, NAME)
+# A further phone column: phone words, a number or qualifier ("Téléphone 2", "Tel bis",
+# "Numéro WhatsApp"); never "Numéro d'annonce", whose words are not all phone words.
+_PHONE_WORDS = {"phone", "telephone", "tel", "numero", "mobile", "portable", "gsm", "whatsapp"}
+_PHONE_WORDS |= {"contact", "cell", "cellphone", "telegram", "viber", "signal"}
+_PHONE_QUALIFIERS = {"bis", "autre", "other", "second", "secondaire", "alt", "alternatif"}
+_PHONE_QUALIFIERS |= {"2nd", "deuxieme", "additionnel", "extra", "perso", "pro"}
+_MESSENGERS = {"whatsapp", "telegram", "viber", "signal"}
 
 
 def parse_role_override(spec: str) -> tuple[str, str]:
@@ -62,6 +70,73 @@ def parse_role_override(spec: str) -> tuple[str, str]:
     if role not in ROLES:
         raise InputError(f"--col {spec!r}: unknown role {role!r}; use one of: {roles}.")
     return role, header
+
+
+def parse_role_overrides(specs: Sequence[str]) -> dict[str, str | tuple[str, ...]]:
+    """Role → header(s) of repeated `--col ROLE=HEADER`; phone alone may take several.
+
+    `--col phone=Tel --col phone=WhatsApp` → {"phone": ("Tel", "WhatsApp")}: both are read.
+    """
+    pairs = [parse_role_override(spec) for spec in specs]
+    overrides: dict[str, str | tuple[str, ...]] = {}
+    for role in dict.fromkeys(role for role, _ in pairs):
+        headers = tuple(dict.fromkeys(header for r, header in pairs if r == role))
+        if len(headers) > 1 and role != PHONE:
+            raise InputError(
+                f"--col {role}= is given {len(headers)} times ({', '.join(headers)}); "
+                "only phone may take several columns: keep one."
+            )
+        overrides[role] = headers if len(headers) > 1 else headers[0]
+    return overrides
+
+
+def _split_overrides(
+    overrides: Mapping[str, str | Sequence[str]],
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """A role's first header, and the further headers of roles given several (phone)."""
+    first: dict[str, str] = {}
+    more: dict[str, list[str]] = {}
+    for role, headers in overrides.items():
+        listed = [headers] if isinstance(headers, str) else list(headers)
+        if listed:
+            first[role] = listed[0]
+            if listed[1:]:
+                more[role] = listed[1:]
+    return first, more
+
+
+def more_phone_columns(headers: Sequence[str], roles: Mapping[str, str]) -> list[str]:
+    """The phone columns after `roles["phone"]`: "Téléphone 2", "Tel bis", "WhatsApp", ...
+
+    Only headers no role took, made of phone words plus numbers or qualifiers.
+    """
+    if PHONE not in roles:
+        return []
+    used = set(roles.values()) | set(ADS_OUTPUT_COLUMNS)
+    found = []
+    for header in headers:
+        # Folded lower-case: "WhatsApp" stays one word, not the camel case "Whats App".
+        words = [w for w in _fold(header.casefold()) if w not in _STOPWORDS]
+        phone_words = [w for w in words if w in _PHONE_WORDS]
+        rest = [w for w in words if w not in _PHONE_WORDS and w not in _PHONE_QUALIFIERS]
+        numbered = any(w.isdigit() for w in rest) or len(words) > len(rest) + len(phone_words)
+        messenger = bool(_MESSENGERS & set(words))
+        if header in used or not phone_words or any(not w.isdigit() for w in rest):
+            continue
+        if numbered or messenger:
+            found.append(header)
+    return found
+
+
+def header_score(cells: Sequence[str | None], named: Sequence[str] = ()) -> int:
+    """How much a row looks like headers: the roles its cells take, detected or `named`
+    (the headers given by `--col`). Long cells (an ad's sentence) are no headers: they count
+    nothing.
+    """
+    short = [c for c in cells if c and c.strip() and len(_fold(c)) <= 6]
+    matched = set(detect_roles(short).values())
+    folded = {" ".join(_fold(c)) for c in short if c not in matched}
+    return len(matched) + sum(" ".join(_fold(header)) in folded for header in named)
 
 
 def _fold(text: str) -> list[str]:

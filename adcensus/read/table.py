@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -39,8 +39,10 @@ class InputInfo:
 class AdTable:
     """Every input row as text, with the role of each recognised column.
 
-    `flags` holds per row "" or ";"-joined codes (RAGGED_ROW, SHORT_ROW, ...); `notes` holds
-    one line per thing the user should know (how each file was read, renamed headers, ...).
+    `roles` names each role's first column; `more_columns` the further columns of a role
+    that has several (phone: "Téléphone 2", "WhatsApp"). `flags` holds per row "" or
+    ";"-joined codes (RAGGED_ROW, SHORT_ROW, ...); `notes` holds one line per thing the
+    user should know (how each file was read, renamed headers, unused columns, ...).
     """
 
     frame: pd.DataFrame
@@ -48,6 +50,7 @@ class AdTable:
     inputs: tuple[InputInfo, ...]
     flags: pd.Series
     notes: tuple[str, ...] = ()
+    more_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass

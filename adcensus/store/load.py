@@ -91,13 +91,14 @@ def load_into_store(
     store: Path,
     paths: Sequence[str | Path],
     settings: Settings | None = None,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, str | Sequence[str]] | None = None,
     progress: Progress | None = None,
     stdin: BinaryIO | None = None,
     *,
     sheet: str | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
+    header_row: int | None = None,
     decisions: pd.DataFrame | None = None,
 ) -> LoadResult:
     """Add the ads of `paths` to the store at `store` (created when missing), as one load.
@@ -106,14 +107,22 @@ def load_into_store(
     `dedupe_table`. They take effect when the load links, i.e. when it adds ads.
 
     Each file is read on its own (its headers give its roles; `columns` applies to each;
-    `sheet`, `delimiter` and `encoding` are passed to `read_ads`). Rows already in the
+    `sheet`, `delimiter`, `encoding` and `header_row` are passed to `read_ads`). Rows already in the
     store add nothing; when no row is new, nothing is written.
     """
     settings = settings or Settings()
     note = progress or silent
     note("read")
     tables = [
-        read_ads([p], columns, stdin=stdin, sheet=sheet, delimiter=delimiter, encoding=encoding)
+        read_ads(
+            [p],
+            columns,
+            stdin=stdin,
+            sheet=sheet,
+            delimiter=delimiter,
+            encoding=encoding,
+            header_row=header_row,
+        )
         for p in paths
     ]
     store = Path(store)
@@ -125,9 +134,16 @@ def load_into_store(
             if created:
                 create_schema(conn)
             result = _load(conn, store, tables, settings, note, decisions)
-            warned = (
+            warned = [
                 f"warning: {w}" for t in tables for w in phone_column_warnings(t, settings.region)
-            )
+            ]
+            # The store keeps one column per role: say so rather than drop numbers unseen.
+            warned += [
+                f"warning: {t.inputs[0].path}: a census store reads the first phone column "
+                f"only; {', '.join(repr(h) for h in more)} not searched for numbers."
+                for t in tables
+                if (more := t.more_columns.get(col.PHONE))
+            ]
             result = replace(
                 result, notes=(*(n for t in tables for n in t.notes), *warned, *result.notes)
             )

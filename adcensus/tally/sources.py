@@ -88,7 +88,7 @@ def read_source(
     source: Path,
     by: Sequence[str] = (),
     settings: Settings | None = None,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, str | Sequence[str]] | None = None,
     progress: Progress | None = None,
 ) -> tuple[TallyInput, list[str]]:
     """Read a store, a dedupe output folder or an ad file; return it and the resolved keys."""

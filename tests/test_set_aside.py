@@ -213,3 +213,21 @@ def test_the_store_never_holds_rows_set_aside(tmp_path):
     export_store(tmp_path / "census.db", tmp_path / "out")
     assert len(read_csv(tmp_path / "out" / "ads.csv")) == 3
     assert read_csv(tmp_path / "out" / "rejected.csv").empty
+
+
+def test_the_commands_that_read_a_dedupe_folder_count_real_ads_only(tmp_path):
+    from adcensus.estimate.lists import lists_from_output
+    from adcensus.report import load_report_data
+    from adcensus.review.source import open_source
+    from adcensus.tally import read_source, tally
+
+    run(tmp_path, MESSY)
+    folder = tmp_path / "out"
+    for source in (MESSY, folder):
+        data, keys = read_source(source, ["Site"])
+        assert tally(data, keys)["ads"].sum() == 3
+    report = load_report_data(folder)
+    assert (len(report.ads), report.ads["person_id"].nunique()) == (3, 2)
+    assert "" not in set(open_source(folder).ads["person_id"])
+    _, notes = lists_from_output(folder, "Site")
+    assert not any("without" in note for note in notes)  # the set-aside rows are no ads

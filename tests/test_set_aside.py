@@ -231,3 +231,14 @@ def test_the_commands_that_read_a_dedupe_folder_count_real_ads_only(tmp_path):
     assert "" not in set(open_source(folder).ads["person_id"])
     _, notes = lists_from_output(folder, "Site")
     assert not any("without" in note for note in notes)  # the set-aside rows are no ads
+
+
+def test_pseudonymized_rejected_csv_holds_no_clear_names(tmp_path):
+    from adcensus.privacy import pseudonymize_result
+
+    path = tmp_path / "ads.csv"
+    path.write_text("tel;pseudo;texte\n0639984572;Léa;Léa\n;N.B. voir Maya;\n", encoding="utf-8")
+    result = pseudonymize_result(dedupe([path]), bytes(range(32)), drop_text=True)
+    assert result.rejected["reason"].tolist() == ["total row"]
+    assert "texte" not in result.rejected.columns
+    assert "Maya" not in result.rejected["pseudo"].iloc[0]

@@ -9,7 +9,7 @@ pairs.csv, summary.json).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -22,8 +22,17 @@ from adcensus.link.flat import flat_phones, key_ranks
 from adcensus.normalize import prepare
 from adcensus.progress import Progress, silent
 from adcensus.read import AdTable, read_ads
+from adcensus.setaside import SetAside, set_aside
 from adcensus.settings import Settings
-from adcensus.tables import ads_table, pairs_table, persons_table, strings, summary_of
+from adcensus.tables import (
+    ads_table,
+    pairs_table,
+    persons_table,
+    rejected_table,
+    strings,
+    summary_of,
+    with_set_aside,
+)
 from adcensus.write import prepare_out_dir, write_csvs, write_json
 
 
@@ -35,6 +44,8 @@ class DedupeResult:
     persons: pd.DataFrame
     pairs: pd.DataFrame
     summary: dict[str, Any]
+    # The rows set aside as not ads (empty, totals, notes): see adcensus.setaside.
+    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"row": [], "reason": []}))
 
 
 def dedupe(
@@ -66,8 +77,15 @@ def dedupe_table(
     progress: Progress | None = None,
     decisions: pd.DataFrame | None = None,
     workers: int | None = None,
+    keep_all: bool = False,
 ) -> DedupeResult:
     """Link the ads of `table` into persons and networks; every input row is kept, in order.
+
+    Rows that are not ads (empty in every role column, totals, notes: see
+    adcensus.setaside) are set aside first: they are in `ads` without a person, in
+    `rejected` with the reason, and counted in the summary's `rows_set_aside`, never in
+    `ads` or `persons`. `keep_all` links every row (a store's ads were set apart when
+    loaded).
 
     `decisions` (see adcensus.decisions: `ad_a`, `ad_b` as ad keys, `decision` "y"
     or "n") bind the clustering: reviewed pairs are always compared and written,
@@ -77,6 +95,10 @@ def dedupe_table(
     with weights learned like the others.
     """
     note = progress or silent
+    aside = SetAside(table, np.arange(len(table.frame)), np.full(len(table.frame), "", object))
+    if not keep_all:
+        aside = set_aside(table)
+    read, table = table, aside.ads
     prepared = prepare(table, settings, note, workers, settings.compare)
     features = prepared.features
     n = len(features)
@@ -107,16 +129,18 @@ def dedupe_table(
     ads = ads_table(
         table, features, scored, outcome, (labels, person_ids), (networks, network_ids), ranks, flat
     )
+    ads = with_set_aside(ads, read, aside)
     persons = persons_table(table, features, labels, person_ids, network_ids, networks, flat)
     pairs = pairs_table(features, scored, outcome, labels, settings, ranks)
     boilerplate = len(prepared.boilerplate)
-    summary = summary_of(table, ads, persons, pairs, settings, flat, features, boilerplate)
+    summary = summary_of(table, ads, persons, pairs, settings, flat, features, boilerplate, aside)
     summary["model"] = result.model.to_dict()
     summary["model"]["decorations"] = sorted(prepared.decorations)
     if decisions is not None:
         summary["decisions"] = {"given": len(decisions), "applied": len(reviewed)}
     note("cluster", len(outcome), len(outcome))
-    return DedupeResult(ads=ads, persons=persons, pairs=pairs, summary=summary)
+    rejected = rejected_table(read, aside)
+    return DedupeResult(ads=ads, persons=persons, pairs=pairs, summary=summary, rejected=rejected)
 
 
 def _reviewed_positions(features: pd.DataFrame, decisions: pd.DataFrame | None) -> pd.DataFrame:
@@ -159,7 +183,7 @@ def _apply_reviews(scored: pd.DataFrame, reviewed: pd.DataFrame) -> pd.DataFrame
     )
 
 
-OUTPUT_FILES = ("ads.csv", "persons.csv", "pairs.csv", "summary.json")
+OUTPUT_FILES = ("ads.csv", "persons.csv", "pairs.csv", "rejected.csv", "summary.json")
 
 
 def write_outputs(
@@ -169,11 +193,15 @@ def write_outputs(
     delimiter: str = ";",
     progress: Progress | None = None,
 ) -> list[Path]:
-    """Write the four contract files into `out_dir`; return their paths."""
+    """Write the contract files (OUTPUT_FILES) into `out_dir`; return their paths.
+
+    rejected.csv is written always, with its header only when no row was set aside, so
+    that every dedupe folder has the same files.
+    """
     note = progress or silent
     prepare_out_dir(out_dir, force)
     paths = [out_dir / name for name in OUTPUT_FILES]
-    tables = (result.ads, result.persons, result.pairs)
+    tables = (result.ads, result.persons, result.pairs, result.rejected)
     total, done = sum(len(table) for table in tables), 0
     note("write", 0, total)
 
@@ -185,5 +213,5 @@ def write_outputs(
     # One file after the other, as before, but the next file's rows are built while
     # one is flushed to disk.
     write_csvs(list(zip(tables, paths, strict=False)), delimiter, written)
-    write_json(result.summary, paths[3])
+    write_json(result.summary, paths[4])
     return paths

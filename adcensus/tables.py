@@ -18,6 +18,7 @@ from adcensus import __version__
 from adcensus import columns as col
 from adcensus.link.flat import FlatPhones
 from adcensus.read import UNREADABLE_DATE, AdTable
+from adcensus.setaside import EMPTY, SET_ASIDE_FLAG, TOTAL, SetAside
 from adcensus.settings import Settings
 from adcensus.text import join_lists
 
@@ -93,9 +94,7 @@ def ads_table(
         col.FLAGS: flags,
     }
     for name, values in added.items():
-        # An input column with the same name is kept; ours gets a prefix.
-        target = name if name not in table.frame.columns else f"adcensus_{name}"
-        out[target] = _column(values)
+        out[_output_name(name, table.frame.columns)] = _column(values)
     return out
 
 
@@ -109,6 +108,58 @@ def _joined_flags(parts: list[pa.Array]) -> pa.Array:
         separator = pc.if_else(both, semicolon, nothing)
         flags = pc.binary_join_element_wise(flags, separator, part, nothing)
     return flags
+
+
+def _output_name(name: str, originals: pd.Index) -> str:
+    """Our column's name: an input column with the same name is kept, ours gets a prefix."""
+    return name if name not in originals else f"adcensus_{name}"
+
+
+SET_ASIDE_REASONS = {EMPTY: "empty row", TOTAL: "total row"}
+
+
+def with_set_aside(ads: pd.DataFrame, table: AdTable, aside: SetAside) -> pd.DataFrame:
+    """The ads table of the real ads with the set-aside rows of `table` put back in place.
+
+    A set-aside row keeps its cells, has no person, network, phones nor key, says why in
+    `link_reason` ("set aside: empty row") and has SET_ASIDE_FLAG in `flags`.
+    """
+    if aside.count == 0:
+        return ads
+    rows = np.flatnonzero(aside.reasons != "")
+    reasons = aside.reasons[rows]
+    flags = table.flags.iloc[rows].fillna("").astype(str).to_numpy(dtype=object)
+    flags = np.where(flags == "", SET_ASIDE_FLAG, flags + ";" + SET_ASIDE_FLAG)
+    extra = table.frame.iloc[rows].reset_index(drop=True)
+    originals = table.frame.columns
+    link_reason = ["set aside: " + SET_ASIDE_REASONS[r] for r in reasons]
+    extra[_output_name(col.LINK_REASON, originals)] = pd.array(link_reason, dtype="str")
+    extra[_output_name(col.FLAGS, originals)] = pd.array(flags.tolist(), dtype="str")
+    for name in ads.columns:
+        if name not in extra.columns:
+            extra[name] = pd.array([None] * len(extra), dtype="str")
+    whole = pd.concat([ads, extra[list(ads.columns)]], ignore_index=True)
+    order = np.empty(len(whole), dtype=np.int64)
+    order[aside.positions] = np.arange(len(aside.positions))
+    order[rows] = np.arange(len(rows)) + len(aside.positions)
+    return whole.take(order).reset_index(drop=True)
+
+
+def rejected_table(table: AdTable, aside: SetAside) -> pd.DataFrame:
+    """rejected.csv: the set-aside rows, each with its `row` in its file (the header is
+    row 1, as a spreadsheet counts), its `source_file` when several files were read, its
+    `reason`, then its cells as read."""
+    rows = np.flatnonzero(aside.reasons != "")
+    starts = np.cumsum([0] + [info.rows for info in table.inputs])[:-1]
+    file_of = np.searchsorted(starts, rows, side="right") - 1
+    frame = table.frame.iloc[rows].reset_index(drop=True)
+    originals = frame.columns
+    ours: dict[str, Any] = {_output_name("row", originals): rows - starts[file_of] + 2}
+    if len(table.inputs) > 1 and col.SOURCE_FILE in frame.columns:
+        ours[col.SOURCE_FILE] = frame.pop(col.SOURCE_FILE)
+    reasons = [SET_ASIDE_REASONS[r] for r in aside.reasons[rows]]
+    ours[_output_name("reason", originals)] = pd.array(reasons, dtype="str")
+    return pd.concat([pd.DataFrame(ours), frame], axis=1)
 
 
 def _strongest_links(
@@ -293,8 +344,10 @@ def summary_of(
     flat: FlatPhones,
     features: pd.DataFrame,
     boilerplate: int,
+    aside: SetAside,
 ) -> dict[str, Any]:
-    n_ads, n_persons = len(ads), len(persons)
+    """summary.json; `table` holds the real ads, `aside` says which rows were set aside."""
+    n_ads, n_persons = len(table.frame), len(persons)
     site_header = table.roles.get(col.SITE)
     per_site: dict[str, int] = {}
     if site_header is not None:
@@ -307,6 +360,8 @@ def summary_of(
         "ads": n_ads,
         "persons": n_persons,
         "doublon_rate": round(1 - n_persons / n_ads, 6) if n_ads else 0.0,
+        "rows_read": len(aside.reasons),
+        "rows_set_aside": aside.counts(),
         "networks": int(persons["network_id"].nunique()),
         "persons_in_networks": int(
             persons.groupby("network_id")["person_id"].transform("size").gt(1).sum()

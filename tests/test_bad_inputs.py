@@ -294,7 +294,7 @@ def test_workbook_errors_booleans_and_empty_rows(tmp_path):
     assert code == 0
     assert ads_rows(tmp_path, "tel", "texte", "flags") == [
         ("#N/A", "TRUE", ""),
-        ("", "", "empty_row"),
+        ("", "", "empty_row;set_aside"),
         ("", "z", ""),
     ]
 

@@ -39,7 +39,7 @@ def test_json_summary_on_stdout_and_files_written(tmp_path):
     assert (summary["ads"], summary["persons"]) == (3, 2)
     assert summary["doublon_rate"] == round(1 - 2 / 3, 6)
     assert sorted(p.name for p in out.iterdir()) == [
-        "ads.csv", "pairs.csv", "persons.csv", "summary.json"
+        "ads.csv", "pairs.csv", "persons.csv", "rejected.csv", "summary.json"
     ]  # fmt: skip
     ads = pd.read_csv(out / "ads.csv", sep=";", encoding="utf-8-sig", dtype=str)
     assert ads["Réf"].tolist() == ["A1", "A2", "A3"]

@@ -69,7 +69,7 @@ def test_monthly_loads_then_info_export_and_tally(months, tmp_path) -> None:
     code, out, err = run("dedupe", months[1], "--store", store, "--out", tmp_path / "out")
     assert (code, out) == (0, "")
     assert {p.name for p in (tmp_path / "out").iterdir()} == {
-        "ads.csv", "persons.csv", "pairs.csv", "summary.json",
+        "ads.csv", "persons.csv", "pairs.csv", "rejected.csv", "summary.json",
     }  # fmt: skip
     code, out, err = run("dedupe", months[0], "--store", store)
     assert code == 0 and "nothing added: every row is already in" in err

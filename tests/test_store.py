@@ -242,10 +242,11 @@ def test_a_first_load_that_fails_leaves_no_file(months, tmp_path, monkeypatch) -
 
 def test_export_writes_the_files_dedupe_writes(months, census, tmp_path) -> None:
     paths = export_store(census["store"], tmp_path / "out")
-    assert [p.name for p in paths] == ["ads.csv", "persons.csv", "pairs.csv", "summary.json"]
+    names = ["ads.csv", "persons.csv", "pairs.csv", "rejected.csv", "summary.json"]
+    assert [p.name for p in paths] == names
     ads = pd.read_csv(paths[0], sep=";", encoding="utf-8-sig", dtype=str)
     persons = pd.read_csv(paths[1], sep=";", encoding="utf-8-sig", dtype=str)
-    summary = json.loads(paths[3].read_text(encoding="utf-8"))
+    summary = json.loads(paths[4].read_text(encoding="utf-8"))
     assert list(ads.columns[-7:]) == [
         "source_file", "person_id", "network_id", "phones", "link_reason", "ad_key", "flags",
     ]  # fmt: skip

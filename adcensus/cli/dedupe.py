@@ -28,6 +28,7 @@ from adcensus.memory import check_fits
 from adcensus.phones import phone_column_warnings
 from adcensus.privacy import pseudonymize_result
 from adcensus.read import parse_role_overrides, read_ads
+from adcensus.setaside import describe
 from adcensus.settings import load_settings, parse_setting
 from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir
 
@@ -51,6 +52,9 @@ def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
     pairs = summary["pairs"]
     table.add_row("doubtful links to review", f"{pairs['doubtful'] + pairs['conflict']:,}")
     err_console.print(table)
+    set_aside = describe(summary.get("rows_set_aside") or {})
+    if set_aside:
+        err_console.print(f"{set_aside}: see rejected.csv", highlight=False, markup=False)
     per_site = summary.get("ads_per_site") or {}
     if per_site:
         sites = Table()
@@ -64,7 +68,8 @@ def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
         err_console.print(sites)
     if out_dir is not None:
         err_console.print(
-            f"written to [bold]{out_dir}[/]/ (ads.csv, persons.csv, pairs.csv, summary.json)"
+            f"written to [bold]{out_dir}[/]/ (ads.csv, persons.csv, pairs.csv, rejected.csv, "
+            "summary.json)"
         )
 
 

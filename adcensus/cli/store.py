@@ -94,7 +94,8 @@ def _dedupe_into_store(
     if out is not None:
         export_store(store, out, force=True, delimiter=out_delimiter)
         err_console.print(
-            f"exported to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, summary.json)"
+            f"exported to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, rejected.csv, "
+            "summary.json)"
         )
     if as_json:
         typer.echo(json_text({**loaded.summary, "load": loaded.to_dict()}), nl=False)
@@ -193,7 +194,7 @@ def store_export_command(
     else:
         export_store(store, out, force=True, delimiter=out_delimiter)
     err_console.print(
-        f"exported {escape(str(store))} to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, summary.json)"
+        f"exported {escape(str(store))} to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, rejected.csv, summary.json)"
     )
 
 

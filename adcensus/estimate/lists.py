@@ -80,6 +80,7 @@ def lists_from_output(
         raise InputError(
             f"{folder / 'ads.csv'}: no {col.PERSON_ID} column; run `adcensus dedupe` again"
         )
+    ads = ads[ads[person] != ""]  # rows set aside as not ads have no person
     if column not in ads.columns:
         shown = ", ".join(c for c in ads.columns if c not in col.ADS_OUTPUT_COLUMNS)
         raise InputError(

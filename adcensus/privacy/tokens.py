@@ -230,23 +230,13 @@ def pseudonymize_result(
     roles = _role_headers(result.summary)
     region = region or str((result.summary.get("settings") or {}).get("region") or "FR")
     tokens = Tokens(key, region)
-    ads = result.ads.copy()
+    ads = _pseudonymize_cells(result.ads, roles, tokens, drop_text)
+    # The rows set aside keep their original cells too (rejected.csv).
+    rejected = _pseudonymize_cells(result.rejected, roles, tokens, drop_text)
     added = set(col.ADS_OUTPUT_COLUMNS)
     originals = {h for h in ads.columns if h not in added}
     originals |= {n for n in added if f"adcensus_{n}" in ads.columns}
     kinds = {col.URL: "url", col.NAME: "name", col.PHOTO_HASH: "photo"}
-    for role, headers in roles.items():
-        for header in (h for h in headers if h in ads.columns):
-            if role == col.PHONE:
-                ads[header] = tokens.phone_cells(ads[header])
-            elif role in kinds:
-                ads[header] = tokens.column(ads[header], kinds[role])
-    text_headers = [h for r in (col.TITLE, col.TEXT) for h in roles.get(r, []) if h in ads.columns]
-    if drop_text:
-        ads = ads.drop(columns=text_headers)
-    else:
-        for header in text_headers:
-            ads[header] = tokens.phones_in_texts(ads[header])
     phones = _output_name(col.PHONES, originals)
     if phones in ads.columns:
         ads[phones] = tokens.joined(ads[phones], "phone")
@@ -268,11 +258,34 @@ def pseudonymize_result(
             "free_text": "dropped" if drop_text else "phone numbers replaced, other words kept",
         },
     }
-    return dataclasses.replace(result, ads=ads, persons=persons, pairs=pairs, summary=summary)
+    return dataclasses.replace(
+        result, ads=ads, persons=persons, pairs=pairs, summary=summary, rejected=rejected
+    )
+
+
+def _pseudonymize_cells(
+    frame: pd.DataFrame, roles: dict[str, list[str]], tokens: Tokens, drop_text: bool
+) -> pd.DataFrame:
+    """`frame` with its original phone, url, name and photo-hash cells as tokens, and its
+    title and text columns dropped or with their phone numbers as tokens."""
+    frame = frame.copy()
+    kinds = {col.URL: "url", col.NAME: "name", col.PHOTO_HASH: "photo"}
+    for role, headers in roles.items():
+        for header in (h for h in headers if h in frame.columns):
+            if role == col.PHONE:
+                frame[header] = tokens.phone_cells(frame[header])
+            elif role in kinds:
+                frame[header] = tokens.column(frame[header], kinds[role])
+    texts = [h for r in (col.TITLE, col.TEXT) for h in roles.get(r, []) if h in frame.columns]
+    if drop_text:
+        return frame.drop(columns=texts)
+    for header in texts:
+        frame[header] = tokens.phones_in_texts(frame[header])
+    return frame
 
 
 def read_outputs(folder: Path, delimiter: str = ";") -> DedupeResult:
-    """The four files `write_outputs` wrote in `folder`, read back as text tables."""
+    """The files `write_outputs` wrote in `folder`, read back as text tables."""
     from adcensus.dedupe import DedupeResult
 
     def table(name: str) -> pd.DataFrame:
@@ -281,10 +294,13 @@ def read_outputs(folder: Path, delimiter: str = ";") -> DedupeResult:
         )
 
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    return DedupeResult(
+    result = DedupeResult(
         ads=table("ads.csv"), persons=table("persons.csv"), pairs=table("pairs.csv"),
         summary=summary,
     )  # fmt: skip
+    if (folder / "rejected.csv").exists():  # folders of older versions have none
+        result = dataclasses.replace(result, rejected=table("rejected.csv"))
+    return result
 
 
 def export_store_pseudonymized(

@@ -64,6 +64,7 @@ def load_dedupe_output(
             f"{directory / 'ads.csv'}: no person_id column; give a folder written by "
             "`adcensus dedupe`"
         )
+    table = table[table[person] != ""].reset_index(drop=True)  # rows set aside: no person
     ads = pd.DataFrame({"person_id": table[person]})
     ads["network_id"] = table[network] if network in table.columns else table[person]
     has = set()

@@ -124,6 +124,7 @@ def _from_folder(folder: Path, location: Path, is_store: bool) -> ReviewSource:
         raise InputError(
             f"{folder / 'ads.csv'}: no {', '.join(missing)} column; run `adcensus dedupe` again"
         )
+    raw = raw[raw[person] != ""]  # rows set aside as not ads have no person
     ads = pd.DataFrame({"person_id": raw[person], "phones": raw[phones]})
     headers = _role_headers(summary)
     for role in SHOWN_ROLES:

@@ -27,6 +27,7 @@ from adcensus.dedupe import DedupeResult, dedupe_table
 from adcensus.phones import phone_column_warnings
 from adcensus.progress import Progress, silent
 from adcensus.read import AdTable, InputInfo, read_ads
+from adcensus.setaside import describe, set_aside
 from adcensus.settings import Settings
 from adcensus.store import persist
 from adcensus.store.ingest import linking_table, new_rows, number_new_ads, stored_ads
@@ -107,24 +108,32 @@ def load_into_store(
     `dedupe_table`. They take effect when the load links, i.e. when it adds ads.
 
     Each file is read on its own (its headers give its roles; `columns` applies to each;
-    `sheet`, `delimiter`, `encoding` and `header_row` are passed to `read_ads`). Rows already in the
-    store add nothing; when no row is new, nothing is written.
+    `sheet`, `delimiter`, `encoding` and `header_row` are passed to `read_ads`). Rows
+    already in the store add nothing; when no row is new, nothing is written. Rows that
+    are not ads (empty, totals, notes: adcensus.setaside) are never stored; the load's
+    summary counts them in `rows_set_aside`.
     """
     settings = settings or Settings()
     note = progress or silent
     note("read")
-    tables = [
-        read_ads(
-            [p],
-            columns,
-            stdin=stdin,
-            sheet=sheet,
-            delimiter=delimiter,
-            encoding=encoding,
-            header_row=header_row,
+    asides = [
+        set_aside(
+            read_ads(
+                [p],
+                columns,
+                stdin=stdin,
+                sheet=sheet,
+                delimiter=delimiter,
+                encoding=encoding,
+                header_row=header_row,
+            )
         )
         for p in paths
     ]
+    tables = [aside.ads for aside in asides]
+    rows_set_aside = {
+        reason: sum(aside.counts()[reason] for aside in asides) for reason in asides[0].counts()
+    }
     store = Path(store)
     created = not store.exists() or store.stat().st_size == 0
     conn = connect(store, create=True)
@@ -133,7 +142,7 @@ def load_into_store(
             conn.execute("BEGIN IMMEDIATE")
             if created:
                 create_schema(conn)
-            result = _load(conn, store, tables, settings, note, decisions)
+            result = _load(conn, store, tables, settings, note, decisions, rows_set_aside)
             warned = [
                 f"warning: {w}" for t in tables for w in phone_column_warnings(t, settings.region)
             ]
@@ -144,8 +153,11 @@ def load_into_store(
                 for t in tables
                 if (more := t.more_columns.get(col.PHONE))
             ]
+            aside = describe(rows_set_aside)
+            aside_note = (f"{aside}: not stored.",) if aside else ()
             result = replace(
-                result, notes=(*(n for t in tables for n in t.notes), *warned, *result.notes)
+                result,
+                notes=(*(n for t in tables for n in t.notes), *warned, *aside_note, *result.notes),
             )
             if result.load_id is None:
                 conn.rollback()
@@ -172,6 +184,7 @@ def _load(
     settings: Settings,
     note: Progress,
     decisions: pd.DataFrame | None = None,
+    rows_set_aside: dict[str, int] | None = None,
 ) -> LoadResult:
     started = utc_now()
     known = {row[0] for row in conn.execute("SELECT fingerprint FROM ads")}
@@ -197,7 +210,8 @@ def _load(
         for path, rows, sha in conn.execute("SELECT path, rows, sha256 FROM files ORDER BY file_id")
     )
     table = linking_table([stored, new], stored_inputs + tuple(f.info for f in files))
-    result = dedupe_table(table, settings, note, decisions)
+    # The rows that are not ads were set aside as each file was read.
+    result = dedupe_table(table, settings, note, decisions, keep_all=True)
     note("reconcile")
     (next_seq,) = conn.execute("SELECT COALESCE(MAX(person_no), 0) + 1 FROM persons").fetchone()
     labels, _ = pd.factorize(result.ads[col.PERSON_ID])
@@ -228,7 +242,7 @@ def _load(
         .astype(object)
         .itertuples(index=False, name=None),
     )
-    summary = _summary(conn, result, tables, store, load_id, rec)
+    summary = _summary(conn, result, tables, store, load_id, rec, rows_set_aside or {})
     conn.execute(
         "UPDATE loads SET finished_at = ?, rows = ?, added = ?, duplicates = ?, persons_new = ?,"
         " merges = ?, splits = ?, ads_moved = ?, ads_total = ?, persons_total = ?, summary = ?"
@@ -286,8 +300,13 @@ def _summary(
     store: Path,
     load_id: int,
     rec: Reconciliation,
+    rows_set_aside: dict[str, int],
 ) -> dict[str, Any]:
-    """summary.json of the store after this load: dedupe's summary with the files' roles."""
+    """summary.json of the store after this load: dedupe's summary with the files' roles.
+
+    `rows_read` and `rows_set_aside` are this load's: the rows of its files, and those
+    set aside as not ads (never stored).
+    """
     headers: dict[str, list[str]] = {}
     for (roles,) in conn.execute("SELECT roles FROM files ORDER BY file_id"):
         for role, header in json.loads(roles).items():
@@ -296,6 +315,8 @@ def _summary(
                 headers[role].append(header)
     (merged,) = conn.execute("SELECT COUNT(*) FROM persons WHERE status = 'merged'").fetchone()
     summary = dict(result.summary)
+    summary["rows_read"] = sum(info.rows for table in tables for info in table.inputs)
+    summary["rows_set_aside"] = {**result.summary["rows_set_aside"], **rows_set_aside}
     summary["roles"] = dict(tables[-1].roles)
     summary["role_headers"] = headers
     summary["store"] = {

@@ -114,9 +114,11 @@ def read_source(
     keys = resolve_keys(by, [str(c) for c in table.frame.columns], str(source))
     result = dedupe_table(table, settings, progress)
     ads = _ads_frame(table, result.ads[col.PERSON_ID], result.ads[col.NETWORK_ID])
+    real = result.ads[col.PERSON_ID].notna().to_numpy(dtype=bool)  # not rows set aside
+    ads = ads[real].reset_index(drop=True)
     wanted = [k for k in keys if k not in BUILTIN_KEYS]
     roles = {header: role for role, header in table.roles.items()}
-    originals = table.frame[wanted].reset_index(drop=True)
+    originals = table.frame[wanted][real].reset_index(drop=True)
     return TallyInput(ads, originals, str(source), roles, settings.region), keys
 
 
@@ -183,7 +185,11 @@ def _read_output_dir(folder: Path, by: Sequence[str]) -> tuple[TallyInput, list[
             f"{path}: no {col.PERSON_ID} column; give a folder written by adcensus dedupe"
         )
     roles = {r: h for r, h in (summary.get("roles") or {}).items() if h in headers}
-    table = AdTable(table.frame, {**table.roles, **roles}, table.inputs, table.flags)
+    # Rows set aside as not ads (no person_id) are not counted.
+    real = table.frame[ours[col.PERSON_ID]].notna().to_numpy(dtype=bool)
+    frame = table.frame[real].reset_index(drop=True)
+    flags = table.flags[real].reset_index(drop=True)
+    table = AdTable(frame, {**table.roles, **roles}, table.inputs, flags)
     network = table.frame.get(ours[col.NETWORK_ID], table.frame[ours[col.PERSON_ID]])
     added = set(col.ADS_OUTPUT_COLUMNS) | set(ours.values())
     keys = resolve_keys(by, [h for h in headers if h not in added], str(folder))

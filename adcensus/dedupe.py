@@ -99,7 +99,7 @@ def dedupe_table(
     if not keep_all:
         aside = set_aside(table)
     read, table = table, aside.ads
-    prepared = prepare(table, settings, note, workers, settings.compare)
+    prepared = prepare(table, settings, note, workers)
     features = prepared.features
     n = len(features)
     note("block", 0, n)
@@ -109,7 +109,7 @@ def dedupe_table(
     if len(reviewed):
         candidates = _add_reviewed(candidates, reviewed)
     note("compare")
-    result = score_pairs(features, candidates, settings, prepared.style, note, settings.compare)
+    result = score_pairs(features, candidates, settings, prepared.style, note)
     scored = result.pairs
     del candidates  # at a million ads, 170 MB that nothing reads any more
     if len(reviewed):

@@ -11,7 +11,6 @@ not read), the site and the photo hash. Original values are never changed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -250,7 +249,7 @@ def _distinct(values: pa.Array, min_length: int) -> list[str]:
     return pc.unique(values.filter(long_enough)).to_pylist()
 
 
-def _owners(phones: list[tuple[str, ...]], names: pa.Array) -> pd.Series:
+def ad_owners(phones: list[tuple[str, ...]], names: pa.Array) -> pd.Series:
     """Who posted each ad, as far as we can tell before linking: its first phone, else its
     pseudonym, else the ad itself ("#position")."""
     first_phone = pa.array([p[0] if p else "" for p in phones], type=pa.large_string())
@@ -285,13 +284,12 @@ def prepare(
     settings: Settings,
     progress: Progress | None = None,
     workers: int | None = None,
-    compare: Sequence[str] = (),
 ) -> Prepared:
     """Features for linking, one row per ad in input order (see module docstring).
 
     `workers` caps the processes used to scan ads (None: all cores, for big files).
-    `compare` names columns of the table to compare as well (`--compare`): each is
-    folded into a feature column `compare:HEADER`.
+    Each column of `settings.compare` (`--compare`) is folded into a feature column
+    `compare:HEADER`.
     """
     note = progress or silent
     n = len(table.frame)
@@ -303,7 +301,7 @@ def prepare(
     cities = textmod.fold(_column(table, col.CITY))
     city_words = set(_distinct(textmod.arrow_strings(cities), 3))
     decorations = learn_decorations(
-        names, _owners(scanned.phones, textmod.arrow_strings(names)), city_words
+        names, ad_owners(scanned.phones, textmod.arrow_strings(names)), city_words
     )
     cores = name_cores(names, decorations)
     # An unnamed ad whose text names exactly one known pseudonym core takes it.
@@ -318,7 +316,7 @@ def prepare(
     sentences, coded = textmod.masked_sentences(
         scanned.sentence_ads, scanned.sentences, words | city_words
     )
-    owners = _owners(scanned.phones, name_array)
+    owners = ad_owners(scanned.phones, name_array)
     counted = None
     if coded is not None:
         codes, unique = coded
@@ -347,7 +345,7 @@ def prepare(
             "style_key": rarest_sentence,
         }
     )
-    for header in compare:
+    for header in settings.compare:
         features[f"compare:{header}"] = _str(textmod.fold(_compared(table, header)))
     note("text", n, n)
     return Prepared(features, sorted(boilerplate), style, decorations)

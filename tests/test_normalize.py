@@ -80,7 +80,9 @@ def test_masked_sentences_are_mask_words_then_factorize(sentences: list[str], wo
 
 def test_owners_are_first_phone_else_name_else_the_ad():
     names = pa.array(["lea", "", "", "emma"], pa.large_string())
-    owners = normalize._owners([("+33600000001", "+33600000002"), (), ("+33600000003",), ()], names)
+    owners = normalize.ad_owners(
+        [("+33600000001", "+33600000002"), (), ("+33600000003",), ()], names
+    )
     assert owners.tolist() == ["+33600000001", "#1", "+33600000003", "emma"]
 
 

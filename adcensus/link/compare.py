@@ -71,15 +71,15 @@ def score_pairs(
     settings: Settings,
     style: Any = None,
     progress: Progress | None = None,
-    extra: tuple[str, ...] = (),
 ) -> ScoredPairs:
     """Levels, bits, score (a match probability, 0..1) and evidence of each candidate pair.
 
     `style` is the matrix of text.style_vectors (None: text compared on the comparison
-    text alone); `extra` names the columns added with `--compare` (features holds them
-    as `compare:COL`). Weights are learned from `pairs` unless `settings.learn_weights`
+    text alone). The columns of `settings.compare` (`--compare`) are compared too
+    (features holds them as `compare:COL`). Weights are learned from `pairs` unless `settings.learn_weights`
     is off or there are fewer than `settings.em_min_pairs` of them.
     """
+    extra = settings.compare
     data = PairData.of(features, style, extra)
     declared = comparisons(extra)
     n = len(pairs)

@@ -30,7 +30,8 @@ from rapidfuzz.process import cpdist
 from adcensus.link.flat import exploded_phones, index_labels
 from adcensus.link.model import Comparison, Level
 from adcensus.link.similarity import similar, sorted_word_texts, value_codes
-from adcensus.text import row_cosines
+from adcensus.normalize import ad_owners
+from adcensus.text import arrow_strings, row_cosines
 
 MAX_PHONES_PER_AD = 4
 
@@ -233,14 +234,11 @@ def _written(features: pd.DataFrame, text_codes: np.ndarray, style: Any) -> np.n
 
 
 def _owners(features: pd.DataFrame) -> np.ndarray:
+    """The `owner` column, or for a frame without it, what `normalize.ad_owners` makes."""
     if "owner" in features:
         return features["owner"].to_numpy(dtype=object)
-    first = [str(p[0]) if len(p) else "" for p in features["phones"].tolist()]
-    names = features["name"].astype(object).fillna("").astype(str).tolist()
-    return np.array(
-        [f or n or f"#{i}" for i, (f, n) in enumerate(zip(first, names, strict=True))],
-        dtype=object,
-    )
+    phones = [tuple(map(str, p)) for p in features["phones"].tolist()]
+    return ad_owners(phones, arrow_strings(features["name"])).to_numpy(dtype=object)
 
 
 def poster_shares(codes: np.ndarray, size: int, owners: np.ndarray) -> np.ndarray:

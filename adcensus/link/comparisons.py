@@ -164,6 +164,19 @@ class PairData:
     photo_codes: np.ndarray
     extra: tuple[tuple[str, np.ndarray, np.ndarray, np.ndarray], ...]  # (name, codes, values, tf)
 
+    @functools.cached_property
+    def tf_average(self) -> dict[str, float]:
+        """Per frequency-adjusted comparison, the chance that two posters drawn at random
+        share a value: the sum of the squared shares."""
+        average = {
+            "name": _squared_sum(self.core_tf),
+            "age": _squared_sum(self.age_tf),
+            "city": _squared_sum(self.city_tf),
+        }
+        for column, _, _, shares in self.extra:
+            average[column] = _squared_sum(shares)
+        return average
+
     @classmethod
     def of(cls, features: pd.DataFrame, style: Any, extra: tuple[str, ...] = ()) -> PairData:
         """`features` as `adcensus.normalize.prepare` makes them.
@@ -532,19 +545,12 @@ def pair_levels(data: PairData, a: np.ndarray, b: np.ndarray) -> PairLevels:
             level == 0, shares[np.maximum(codes[a], 0)] if len(shares) else np.nan, np.nan
         )
 
-    average = {
-        "name": _squared_sum(data.core_tf),
-        "age": _squared_sum(data.age_tf),
-        "city": _squared_sum(data.city_tf),
-    }
-    for column, _, _, shares in data.extra:
-        average[column] = _squared_sum(shares)
     # Kept for every candidate pair until all are weighed: float32 halves 7M pairs' memory.
     tf = {k: v.astype(np.float32) for k, v in tf.items()}
     name_sim, age_gap = name_sim.astype(np.float32), age_gap.astype(np.float32)
     text_sim, style_sim = text_sim.astype(np.float32), style_sim.astype(np.float32)
     extra_sim = {k: v.astype(np.float32) for k, v in extra_sim.items()}
     return PairLevels(
-        gamma, tf, average, shared_code, shared_private, disjoint, name_sim, age_gap,
+        gamma, tf, data.tf_average, shared_code, shared_private, disjoint, name_sim, age_gap,
         text_sim, style_sim, photo_same, extra_sim,
     )  # fmt: skip

@@ -83,7 +83,6 @@ class Model:
     comparisons: tuple[Comparison, ...]
     m: tuple[np.ndarray, ...]
     u: tuple[np.ndarray, ...]  # among candidate pairs of two persons
-    random_u: tuple[np.ndarray, ...]  # among random pairs: the census at large
     match_share: float  # lambda: share of candidate pairs that are one person
     trained: bool
     iterations: int
@@ -227,7 +226,7 @@ def fit(
         m, u, share = new_m, new_u, new_share
         if change < TOLERANCE:
             break
-    return Model(comparisons, m, u, random_u, share, learn_m, iterations, n, note)
+    return Model(comparisons, m, u, share, learn_m, iterations, n, note)
 
 
 def _bounded(m: np.ndarray, u: np.ndarray, comparison: Comparison) -> np.ndarray:

@@ -309,7 +309,7 @@ class IdMaker:
         """The id of each label 0..max (object array; None for a label no ad has)."""
         positions = smallest_keys(labels, self.ranks)
         present = positions[positions >= 0]
-        todo = present[np.equal(self._digests[present], None)]
+        todo = present[pd.isna(self._digests[present])]  # not hashed yet (None)
         sha = hashlib.sha256
         # Trailing NULs dropped, as numpy's fixed-width strings always did here.
         self._digests[todo] = [

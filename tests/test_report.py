@@ -129,6 +129,45 @@ def test_communes_are_placed_offline_with_their_departement() -> None:
     assert "Nowhere-sur-Rien" not in places
 
 
+SPELLINGS = ROOT / "tests" / "data" / "report" / "city_spellings.csv"
+
+
+@pytest.fixture(scope="module")
+def spellings_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One commune written several ways: "Calais", "CALAIS", "calais ", "St Omer"…"""
+    out = tmp_path_factory.mktemp("spellings") / "out"
+    write_outputs(dedupe([SPELLINGS]), out)
+    return out
+
+
+def test_spellings_of_a_commune_are_one_bar_and_no_move(spellings_output: Path) -> None:
+    report = build_report(spellings_output, lang="en")
+    cities = counts_by(report.data.ads, "city")
+    assert cities.to_dict("records") == [
+        {"label": "Calais", "ads": 3, "persons": 1},
+        {"label": "Saint-Omer", "ads": 3, "persons": 2},
+        {"label": "Boulogne sur mer", "ads": 2, "persons": 1},
+    ]
+    assert moves(report.data.ads).empty  # Calais -> CALAIS is not a tour
+    assert "CALAIS" not in report.html and "St Omer" not in report.html
+    assert "not placed" not in report.html  # "Boulogne sur mer" is on the map
+    assert "62 Pas-de-Calais" in report.html
+
+
+def test_persons_csv_writes_a_commune_once(spellings_output: Path) -> None:
+    persons = pd.read_csv(
+        spellings_output / "persons.csv", sep=";", encoding="utf-8-sig", dtype=str
+    )
+    assert sorted(persons["cities"]) == ["Boulogne sur mer", "Calais", "Saint-Omer", "Saint-Omer"]
+
+
+def test_names_are_found_on_the_map_however_written() -> None:
+    places = locate([("Boulogne sur mer", 3), ("ST OMER", 2), ("calais", 1)])
+    assert places["Boulogne sur mer"].official == "Boulogne-sur-Mer"
+    assert places["ST OMER"].official == "Saint-Omer"
+    assert places["calais"].department == "62 Pas-de-Calais"
+
+
 SEPTEMBER = """Réf;Site;Lien;Date;Ville;Téléphone;Pseudo;Âge;Texte
 S1;a.test;https://a.test/1;02/09/2018;Lens;0639981111;Léa;25;Léa à Lens, douce et discrète
 S2;b.test;https://b.test/2;05/09/2018;Arras;0639982222;Zoé;30;Zoé de passage à Arras

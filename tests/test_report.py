@@ -17,7 +17,7 @@ from adcensus.cli import app
 from adcensus.dedupe import dedupe, write_outputs
 from adcensus.report import build_report, write_report
 from adcensus.report.browser import check_page, find_browser, screenshot_page
-from adcensus.report.charts import Counts, Series, bar_chart
+from adcensus.report.charts import Counts, Series, bar_chart, column_chart
 from adcensus.report.data import by_month, counts_by, moves
 from adcensus.report.geo import locate
 from adcensus.report.i18n import NNBSP, check_language, day, month, number, percent
@@ -119,6 +119,21 @@ def test_small_counts_are_hidden_and_labels_escaped() -> None:
     assert "< 3" not in svg and "&lt; 3" in svg  # shown, escaped
     assert 'width="0"' in svg  # a hidden count draws no bar
     assert "NaN" not in svg
+
+
+@pytest.mark.parametrize(
+    ("peak", "ticks"),
+    [
+        (10, ["0", "3", "6", "9", "12"]),  # not "0, 2, 5, 8, 10" (2.5 rounded)
+        (3, ["0", "1", "2", "3", "4"]),
+        (1, ["0", "1", "2", "3", "4"]),
+        (150, ["0", "40", "80", "120", "160"]),
+    ],
+)
+def test_count_axes_have_whole_evenly_spaced_ticks(peak: int, ticks: list[str]) -> None:
+    counts = Counts(lambda v: number(v, "en"))
+    svg = column_chart("c", "t", ["a", "b"], [Series("Ads", [peak, 1], "#000")], counts)
+    assert re.findall(r'text-anchor="end" font-size="10"[^>]*>([^<]*)<', svg) == ticks
 
 
 def test_communes_are_placed_offline_with_their_departement() -> None:

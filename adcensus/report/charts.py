@@ -80,14 +80,18 @@ def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
     return parts
 
 
-def _scale_max(values: Sequence[float], ticks: int = 4) -> float:
-    """A round top for the value axis, at or above the largest value, in `ticks` round steps."""
+def _scale_max(values: Sequence[float], ticks: int = 4) -> int:
+    """A round top for the value axis, at or above the largest count, in `ticks` whole steps.
+
+    Counts have whole ticks: a top of 10 in 4 steps would read "0, 2, 5, 8, 10" (2.5
+    rounded), so 12 is taken ("0, 3, 6, 9, 12").
+    """
     top = max([1.0, *values])
     magnitude = 10 ** math.floor(math.log10(top / ticks)) if top >= ticks else 1
     for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if step * magnitude * ticks >= top:
-            return step * magnitude * ticks
-    return 10.0 * magnitude * ticks  # pragma: no cover
+        if step * magnitude == int(step * magnitude) and step * magnitude * ticks >= top:
+            return int(step * magnitude) * ticks
+    return 10 * magnitude * ticks  # pragma: no cover
 
 
 def bar_chart(
@@ -155,7 +159,7 @@ def column_chart(
     slot = (width - left - right) / max(1, len(labels))
     body = _legend(series, left, 14)
     for tick in range(5):
-        value = top_value * tick / 4
+        value = top_value * tick // 4
         y = top + plot_h - value * scale
         body.append(
             f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(width - right)}" y2="{_n(y)}" '

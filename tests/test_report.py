@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from datetime import date
+from html import unescape
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,7 @@ from adcensus.report.charts import Counts, Series, bar_chart, column_chart
 from adcensus.report.data import by_month, counts_by, moves
 from adcensus.report.geo import locate
 from adcensus.report.i18n import NNBSP, check_language, day, month, number, percent
+from adcensus.report.texts import say
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample" / "ads.csv"
@@ -174,6 +176,37 @@ def test_persons_csv_writes_a_commune_once(spellings_output: Path) -> None:
         spellings_output / "persons.csv", sep=";", encoding="utf-8-sig", dtype=str
     )
     assert sorted(persons["cities"]) == ["Boulogne sur mer", "Calais", "Saint-Omer", "Saint-Omer"]
+
+
+ONE_AD = """Réf;Site;Date;Ville;Téléphone;Pseudo;Texte
+U1;a.test;02/09/2018;Lens;0639981111;Léa;Léa à Lens
+"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_count_of_one_is_singular(tmp_path: Path, lang: str) -> None:
+    (tmp_path / "ads.csv").write_text(ONE_AD, encoding="utf-8")
+    write_outputs(dedupe([tmp_path / "ads.csv"]), tmp_path / "out")
+    text = " ".join(unescape(_visible_text(build_report(tmp_path / "out", lang=lang).html)).split())
+    plurals = r"personnes|annonces|réseaux|communes|sites|persons|ads|networks|links|liens"
+    assert re.findall(rf"\b1 (?:{plurals})\b", text) == []
+    assert (
+        "1 annonce publiée par 1 personne distincte"
+        if lang == "fr"
+        else "1 ad posted by 1 distinct person"
+    ) in text
+    assert (
+        "1 personne n'a publié qu'une annonce" if lang == "fr" else "1 person posted a single ad"
+    ) in text
+
+
+def test_say_agrees_with_the_count() -> None:
+    assert say("undated", "fr", count="1") == "1 annonce sans date n'est pas comptée ici."
+    assert say("undated", "fr", count="3") == "3 annonces sans date ne sont pas comptées ici."
+    assert say("undated", "en", count="1") == "1 ad without a date is not counted here."
+    assert say("n_persons", "fr", n="0") == "personne"  # CLDR: 0 takes the singular in French
+    assert say("n_persons", "en", n="0") == "persons"
+    assert say("n_persons", "en", n="< 3") == "persons"
 
 
 def test_names_are_found_on_the_map_however_written() -> None:

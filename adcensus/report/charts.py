@@ -229,14 +229,15 @@ def point_map(
     points: Sequence[MapPoint],
     links: Sequence[tuple[MapPoint, MapPoint, int]],
     counts: Counts,
-    texts: dict[str, str],
+    words: Callable[[str, int], str],
     width: float = 760,
     height: float = 560,
 ) -> str:
     """Communes as circles sized by ads, touring moves as lines; a scale bar in kilometres.
 
     Equirectangular projection scaled by the cosine of the mean latitude: faithful
-    enough at the size of a région. `texts` holds "ads", "persons" and "km" words.
+    enough at the size of a région. `words(unit, count)` is the unit of a count in the
+    report's language, singular or plural: words("ads", 1) -> "annonce".
     """
     pad = 36.0
     lats = [p.lat for p in points] or [0.0]
@@ -258,7 +259,7 @@ def point_map(
     widest = max([1, *(n for _, _, n in links)])
     for a, b, persons in links:
         (x1, y1), (x2, y2) = xy(a), xy(b)
-        tip = f"{a.label} — {b.label}: {counts.text(persons)} {texts['persons']}"
+        tip = f"{a.label} — {b.label}: {counts.text(persons)} {words('persons', persons)}"
         body.append(
             f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="{PERSONS_COLOR}" '
             f'stroke-opacity="0.55" stroke-width="{_n(1 + 4 * persons / widest)}" '
@@ -270,7 +271,7 @@ def point_map(
         x, y = xy(p)
         shown = max(p.ads, counts.min_count)
         radius = 3 + 19 * math.sqrt(shown / max(biggest, counts.min_count))
-        tip = f"{p.label}: {counts.text(p.ads)} {texts['ads']}"
+        tip = f"{p.label}: {counts.text(p.ads)} {words('ads', p.ads)}"
         body.append(
             f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(radius)}" fill="{ADS_COLOR}" '
             f'fill-opacity="0.55" stroke="#ffffff" stroke-width="1">'
@@ -301,6 +302,6 @@ def point_map(
     body.append(
         f'<line x1="16" y1="{_n(y0)}" x2="{_n(16 + bar_px)}" y2="{_n(y0)}" stroke="{AXIS_COLOR}" '
         f'stroke-width="2"/><text x="{_n(20 + bar_px)}" y="{_n(y0 + 4)}" font-size="10" '
-        f'fill="{AXIS_COLOR}">{escape(counts.fmt(bar_km))} {escape(texts["km"])}</text>'
+        f'fill="{AXIS_COLOR}">{escape(counts.fmt(bar_km))} km</text>'
     )
     return _svg(chart_id, title, width, height, body)

@@ -18,7 +18,16 @@ from adcensus.cli import app
 from adcensus.dedupe import dedupe, write_outputs
 from adcensus.report import build_report, write_report
 from adcensus.report.browser import check_page, find_browser, screenshot_page
-from adcensus.report.charts import Counts, Series, bar_chart, column_chart
+from adcensus.report.charts import (
+    BasePlace,
+    Counts,
+    MapPoint,
+    Series,
+    bar_chart,
+    column_chart,
+    point_map,
+    text_box,
+)
 from adcensus.report.data import by_month, counts_by, moves
 from adcensus.report.geo import locate
 from adcensus.report.i18n import NNBSP, check_language, day, month, number, percent
@@ -136,6 +145,75 @@ def test_count_axes_have_whole_evenly_spaced_ticks(peak: int, ticks: list[str]) 
     counts = Counts(lambda v: number(v, "en"))
     svg = column_chart("c", "t", ["a", "b"], [Series("Ads", [peak, 1], "#000")], counts)
     assert re.findall(r'text-anchor="end" font-size="10"[^>]*>([^<]*)<', svg) == ticks
+
+
+def _map_parts(svg: str) -> tuple[list[tuple[float, ...]], list[tuple[float, ...]]]:
+    """The boxes of the names and the circles (x, y, r) of a map, as the SVG places them."""
+    names = [
+        text_box(float(x), float(y), anchor, unescape(name))
+        for x, y, anchor, name in re.findall(
+            r'<text x="([-\d.]+)" y="([-\d.]+)" text-anchor="(\w+)"[^>]*class="place"[^>]*>'
+            r"([^<]*)</text>",
+            svg,
+        )
+    ]
+    circles = [
+        tuple(map(float, c))
+        for c in re.findall(r'<circle cx="([-\d.]+)" cy="([-\d.]+)" r="([-\d.]+)"', svg)
+    ]
+    return names, circles
+
+
+def test_map_names_fit_biggest_first_without_overlap() -> None:
+    # a knot: 30 communes with long names within a few kilometres, one far away
+    points = [
+        MapPoint(
+            f"Commune-numero-{i}-sur-Mer", 50.40 + 0.01 * (i % 6), 2.80 + 0.012 * (i // 6), 40 - i
+        )
+        for i in range(30)
+    ]
+    points.append(MapPoint("Paris", 48.85, 2.35, 1))
+    counts = Counts(lambda v: number(v, "fr"))
+    svg = point_map("m", "t", points, [], counts, lambda unit, n: unit)
+    names, circles = _map_parts(svg)
+    assert 5 <= len(names) < 31  # some fit, not all
+    assert "Commune-numero-0-sur-Mer" in svg.split('class="place"', 1)[1]  # biggest first
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            assert not (
+                a[0] < b[0] + b[2]
+                and b[0] < a[0] + a[2]
+                and a[1] < b[1] + b[3]
+                and b[1] < a[1] + a[3]
+            )
+        for cx, cy, r in circles:
+            nearest = (min(max(cx, a[0]), a[0] + a[2]), min(max(cy, a[1]), a[1] + a[3]))
+            assert (cx - nearest[0]) ** 2 + (cy - nearest[1]) ** 2 >= (r - 0.5) ** 2
+
+
+def test_map_base_tints_departements_from_the_gazetteer() -> None:
+    base = [
+        BasePlace(50.0 + 0.05 * i, 2.0 + 0.05 * j, "62 Pas-de-Calais" if j < 10 else "59 Nord")
+        for i in range(20)
+        for j in range(20)
+    ]
+    counts = Counts(lambda v: number(v, "fr"))
+    points = [MapPoint("Arras", 50.29, 2.78, 5), MapPoint("Lille", 50.63, 3.06, 3)]
+    svg = point_map("m", "t", points, [], counts, lambda unit, n: unit, base)
+    assert svg.count('<path d="M') >= 3  # two shades and the line between them
+    assert re.findall(r'class="area"><title>([^<]*)</title>', svg) == [
+        "62 Pas-de-Calais",
+        "59 Nord",
+    ]
+    assert "NaN" not in svg
+    assert point_map("m", "t", points, [], counts, lambda unit, n: unit).count("<path") == 0
+
+
+def test_the_sample_map_has_a_base_and_stays_small(report_fr: str) -> None:
+    svg = re.search(r'<svg id="chart-map".*?</svg>', report_fr, re.S).group()
+    assert 'class="area"' in svg and '<path d="M' in svg
+    assert len(svg) < 150_000
+    assert "sans fond de carte" not in report_fr
 
 
 def test_communes_are_placed_offline_with_their_departement() -> None:
@@ -379,11 +457,16 @@ def test_the_check_catches_what_a_person_would_notice(tmp_path: Path) -> None:
     page.write_text(
         "<!DOCTYPE html><html><body><img src='missing.png'>"
         "<figure><svg width='100' height='50'><rect width='NaN' height='5'/></svg></figure>"
+        "<figure><svg id='m' width='300' height='50'><circle cx='10' cy='20' r='8'/>"
+        "<text class='place' x='5' y='20'>Lens</text><text class='place' x='9' y='22'>Liévin</text>"
+        "</svg></figure>"
         "<script>console.error('boom')</script></body></html>",
         encoding="utf-8",
     )
     problems = "\n".join(check_page(page, executable).problems)
     assert "boom" in problems
+    assert "names overlap on m: Lens / Liévin" in problems
+    assert "name over a circle on m: Lens" in problems
     assert "image not loaded" in problems
     assert "chart with NaN" in problems
 

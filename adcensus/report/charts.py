@@ -297,14 +297,14 @@ class _Projection:
 
 def _area_tones(grid: np.ndarray, n_areas: int) -> np.ndarray:
     """A tone per area such that areas that touch differ (greedy colouring, biggest first)."""
-    pairs = set()
+    pairs: set[tuple[int, int]] = set()
     for a, b in ((grid[:, :-1], grid[:, 1:]), (grid[:-1, :], grid[1:, :])):
         cut = (a != b) & (a >= 0) & (b >= 0)
         pairs.update(zip(a[cut].tolist(), b[cut].tolist(), strict=True))
     neighbours: list[set[int]] = [set() for _ in range(n_areas)]
-    for a, b in pairs:
-        neighbours[a].add(b)
-        neighbours[b].add(a)
+    for one, other in pairs:
+        neighbours[one].add(other)
+        neighbours[other].add(one)
     sizes = np.bincount(grid[grid >= 0], minlength=n_areas)
     tones = np.full(n_areas, -1, dtype=np.int64)
     for area in sorted(range(n_areas), key=lambda i: (-sizes[i], i)):

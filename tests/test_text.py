@@ -148,3 +148,12 @@ def test_common_spelling_shows_the_most_frequent_not_shouted() -> None:
     cells = pd.Series(["LENS", "Lens", "Calais", "CALAIS", "CALAIS", "", None, "St Omer"])
     shown = text.common_spelling(cells, text.fold_place)
     assert shown.tolist() == ["Lens", "Lens", "CALAIS", "CALAIS", "CALAIS", None, None, "St Omer"]
+
+
+@given(st.lists(st.text(alphabet="abcéèSTtEeOoMmRr -'’", max_size=24), max_size=8))
+def test_fold_place_ignores_case_and_is_stable(values: list[str]) -> None:
+    folded = text.fold_place(pd.Series(values, dtype="str"))
+    assert text.fold_place(pd.Series([v.upper() for v in values], dtype="str")).tolist() == (
+        folded.tolist()
+    )
+    assert text.fold_place(folded).tolist() == folded.tolist()

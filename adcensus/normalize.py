@@ -336,7 +336,7 @@ def prepare(
             "name_from_text": inferred,
             "owner": _str(owners),
             "age": parse_ages(_column(table, col.AGE)).to_numpy(dtype=float),
-            "city": _str(cities),
+            "city": _str(textmod.fold_place(_column(table, col.CITY))),
             "date": dates.to_numpy(),
             "date_unreadable": unreadable_cells(date_cells, dates),
             "site": _str(textmod.fold(_column(table, col.SITE))),

@@ -20,7 +20,7 @@ from adcensus.link.flat import FlatPhones
 from adcensus.read import UNREADABLE_DATE, AdTable
 from adcensus.setaside import EMPTY, SET_ASIDE_FLAG, TOTAL, SetAside
 from adcensus.settings import Settings
-from adcensus.text import join_lists
+from adcensus.text import common_spelling, fold_place, join_lists
 
 DECISIONS = ("link", "doubtful", "conflict", "agency", "confirmed", "rejected")
 
@@ -238,7 +238,10 @@ def persons_table(
         header = table.roles.get(role)
         if header is None:
             return join_lists(np.zeros(n, dtype=np.int64), pa.nulls(0, pa.large_string()), ";")
-        codes, uniques = pd.factorize(table.frame[header])
+        cells = table.frame[header]
+        if role == col.CITY:  # "Calais;CALAIS" is one commune: its most frequent spelling
+            cells = common_spelling(cells, fold_place)
+        codes, uniques = pd.factorize(cells)
         return _distinct_joined(labels, codes, uniques, n)
 
     n = len(person_ids)

@@ -138,12 +138,13 @@ def headline(ctx: Context) -> str:
     )
     sites = summary.get("sites", data.ads["site"].replace("", None).nunique())
     communes = data.ads["city"].replace("", None).nunique()
+    networks = int(summary.get("networks", 0))
     cards = [
-        _card("ads", number(ads, lang), ctx.say("ads")),
+        _card("ads", number(ads, lang), ctx.say("n_ads", n=ads)),
         _card(
             "persons",
             number(persons, lang),
-            ctx.say("persons"),
+            ctx.say("n_persons", n=persons),
             escape(count_range(low, high, lang)),
         ),
         _card(
@@ -152,9 +153,9 @@ def headline(ctx: Context) -> str:
             ctx.say("doublon_rate"),
             escape(percent_range(rate_low, rate_high, lang)),
         ),
-        _card("networks", number(int(summary.get("networks", 0)), lang), ctx.say("networks")),
-        _card("sites", number(int(sites), lang), ctx.say("sites")),
-        _card("communes", number(int(communes), lang), ctx.say("communes")),
+        _card("networks", number(networks, lang), ctx.say("n_networks", n=networks)),
+        _card("sites", number(int(sites), lang), ctx.say("n_sites", n=int(sites))),
+        _card("communes", number(int(communes), lang), ctx.say("n_communes", n=int(communes))),
     ]
     out.append(f"<div class='cards'>{''.join(cards)}</div>")
     in_networks = summary.get("persons_in_networks")

@@ -6,6 +6,7 @@ in test_review_tty.py; here answers are given one per line, as from a pipe.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import subprocess
@@ -40,6 +41,7 @@ from adcensus.review.screen import (
     INSERTED,
     diff_words,
     mask_text,
+    pair_table,
     pair_view,
     printable,
 )
@@ -622,3 +624,25 @@ def test_the_command_runs_as_a_real_process(folder):
     assert done.returncode == 0, done.stderr
     assert "1 decision saved" in said(done) and done.stdout == ""
     assert standing_records(folder / "review.jsonl")["decision"].tolist() == ["n"]
+
+
+def test_a_change_of_case_or_accent_is_not_a_different_word():
+    left, right = diff_words("MORGANE BRÉSILIENNE à LENS", "Morgane brésilienne à Lens, Arras")
+    assert [s for s in left.spans if s.style == DELETED] == []
+    added = [right.plain[s.start : s.end] for s in right.spans if s.style == INSERTED]
+    assert "".join(added).split() == ["Arras"]
+    emoji_left, _ = diff_words("Bonjour ✨", "Bonjour 💕")
+    assert [s.style for s in emoji_left.spans] == [DELETED]
+
+
+def test_short_fields_differing_only_by_case_or_accent_are_not_marked(folder):
+    source = open_source(folder)
+    ads = source.ads.copy()
+    ads.loc["B1", "city"], ads.loc["B2", "city"] = "Hénin-Beaumont", "HENIN BEAUMONT"
+    same = dataclasses.replace(source, ads=ads)
+    pair = next(p for p in build_queue(same)[1] if {p.ad_a, p.ad_b} == {"B1", "B2"})
+    table = pair_table(same, pair, show_phones=False)
+    city = [c for c in table.columns[1].cells][
+        [str(c) for c in table.columns[0].cells].index("city")
+    ]
+    assert city.style == ""

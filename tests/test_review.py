@@ -646,3 +646,23 @@ def test_short_fields_differing_only_by_case_or_accent_are_not_marked(folder):
         [str(c) for c in table.columns[0].cells].index("city")
     ]
     assert city.style == ""
+
+
+def test_a_folder_that_cannot_be_written_is_refused_before_the_first_question(folder):
+    (folder / "review.jsonl").mkdir()  # where the answers go cannot be appended to
+    result = runner.invoke(app, ["review", str(folder)], input="y\n")
+    assert result.exit_code == 1
+    assert "pair 1 of" not in said(result) and "unexpected" not in said(result)
+    assert f"{folder}: cannot write the answers to review.jsonl" in said(result)
+    assert "copy it to a folder of yours" in said(result)
+    sheet = folder.parent / "answers.xlsx"
+    export_review(open_source(folder), build_queue(open_source(folder))[1], "doubtful", sheet)
+    imported = runner.invoke(app, ["review", str(folder), "--import", str(sheet)])
+    assert imported.exit_code == 1 and "cannot write the answers" in said(imported)
+
+
+def test_a_missing_decisions_file_is_not_created_by_the_check(folder):
+    from adcensus.decisions import check_writable
+
+    check_writable(folder / "review.jsonl")
+    assert not (folder / "review.jsonl").exists()

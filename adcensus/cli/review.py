@@ -22,6 +22,7 @@ from adcensus.cli.base import (
 )
 from adcensus.decisions import (
     DECISIONS_FILE,
+    check_writable,
     load_decisions,
 )
 from adcensus.errors import UsageError
@@ -100,6 +101,7 @@ def review(
     source = open_source(directory)
     where = _escape(str(source.decisions_path))
     if import_file is not None:
+        check_writable(source.decisions_path)
         imported = import_review(import_file, source)
         saved = imported.saved
         err_console.print(
@@ -138,6 +140,7 @@ def review(
         )
         _review_next_step(source)
         return
+    check_writable(source.decisions_path)  # before the first question, not at its answer
     outcome = run_review(source, todo, mode, err_console, show_phones)
     if outcome.finished:
         err_console.print(

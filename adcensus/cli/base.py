@@ -142,6 +142,7 @@ STAGES = {
     "compare": "Comparing pairs",
     "cluster": "Clustering persons",
     "write": "Writing outputs",
+    "export": "Writing the review sheet",
 }
 
 
@@ -154,6 +155,7 @@ _UNITS = {
     "compare": "pairs",
     "cluster": "pairs",
     "write": "rows",
+    "export": "pairs",
 }
 
 

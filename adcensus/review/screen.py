@@ -158,13 +158,19 @@ def pair_view(
     total: int,
     show_phones: bool,
     note: str = "",
+    left: int | None = None,
 ) -> RenderableType:
-    """The whole screen for one pair: where we are, the ads, why the pair is shown, the keys."""
+    """The whole screen for one pair: where we are, the ads, why the pair is shown, the keys.
+
+    `left` is the pairs not answered yet, this one included (default: from `position`;
+    a session passes it, as pairs skipped in it are still left).
+    """
     head = Text()
     head.append("adcensus review ", style="bold")
     head.append(printable(str(source.location)))
     head.append(f" · {MODE_TITLES.get(mode, mode)}", style="bold cyan")
-    counter = Text(f"pair {position} of {total} · {total - position + 1} left", style="bold")
+    left = total - position + 1 if left is None else left
+    counter = Text(f"pair {position} of {total} · {left} left", style="bold")
     linked = "linked now: same person" if pair.same_person else "not linked now"
     score = Text()
     score.append(f"score {pair.score:.3f}", style="bold")

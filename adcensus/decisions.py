@@ -25,6 +25,10 @@ from adcensus.errors import InputError, OutputError
 
 DECISIONS_FILE = "review.jsonl"
 VALID = ("y", "n", "s")
+# The pairs.csv decisions of the review queue, the "doubtful links to review": scored
+# within the doubtful margin of the threshold, or linked by score and refused for a
+# conflict. Dedupe counts them (summary.json `pairs_to_review`), review shows them.
+REVIEW_QUEUE = ("doubtful", "conflict")
 
 
 def decisions_path_for(location: Path) -> Path:

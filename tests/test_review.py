@@ -707,3 +707,17 @@ def test_a_missing_decisions_file_is_not_created_by_the_check(folder):
 
     check_writable(folder / "review.jsonl")
     assert not (folder / "review.jsonl").exists()
+
+
+def test_dedupe_and_review_name_the_same_queue_and_its_count_only_falls(tmp_path, sample_dir):
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["dedupe", str(sample_dir / "ads.csv"), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    to_review = json.loads((out / "summary.json").read_text())["pairs_to_review"]
+    assert to_review > 3 and f"doubtful links to review │ {to_review}" in said(done)
+    first = runner.invoke(app, ["review", str(out)], input="y\nn\ns\nq\n")
+    assert f"pair 1 of {to_review} · {to_review} left" in said(first)
+    assert f"pair 4 of {to_review} · {to_review - 2} left" in said(first)  # the skip is left
+    assert f"2 decisions saved to {out / 'review.jsonl'}; {to_review - 2} pairs left" in said(first)
+    second = runner.invoke(app, ["review", str(out)], input="q\n")
+    assert f"pair 1 of {to_review - 2} · {to_review - 2} left" in said(second)

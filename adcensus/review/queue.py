@@ -3,9 +3,9 @@
 **The review queue** is the doubtful links: the pairs of pairs.csv whose decision is
 `doubtful` (scored within the doubtful margin of the threshold) or `conflict` (linked
 by score, refused for a conflict of pseudonyms or ages), closest to the threshold
-first. It is the number `adcensus dedupe` prints as "doubtful links to review" and
-writes as `pairs_to_review` in summary.json (`queue_size`). A pair answered y or n, in
-any mode, leaves the queue; a skipped one stays, at the end. Once dedupe has obeyed an
+first (`REVIEW_QUEUE`). It is the number `adcensus dedupe` prints as "doubtful links
+to review" and writes as `pairs_to_review` in summary.json (`queue_size`). A pair
+answered y or n, in any mode, leaves the queue; a skipped one stays, at the end. Once dedupe has obeyed an
 answer the pair is `confirmed` or `rejected` and no longer doubtful, so the number
 dedupe prints is the number the review then opens with.
 
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from adcensus.decisions import read_records
+from adcensus.decisions import REVIEW_QUEUE, read_records
 from adcensus.errors import InputError
 from adcensus.review.source import ReviewSource
 
@@ -37,13 +37,11 @@ DOUBTFUL = "doubtful"
 SAMPLE = "sample"
 MODES = (DOUBTFUL, SAMPLE)
 AUTOMATIC_LINKS = ("link", "doubtful")
-# The decisions of pairs.csv that make the review queue (see the module docstring).
-QUEUE_DECISIONS = ("doubtful", "conflict")
 
 # Why a pair is in the queue, as the screen and the spreadsheet say it.
 WHY = {
     "doubtful": "score near the threshold",
-    "conflict": "linked by score, refused by a pseudonym or age conflict",
+    "conflict": "linked by score, refused (pseudonyms or ages differ, or a reviewer said different)",
     "sample": "random sample of links",
 }
 
@@ -140,13 +138,13 @@ def _earlier(records: pd.DataFrame) -> dict[tuple[str, str], str]:
 
 def queue_size(pairs: pd.DataFrame) -> int:
     """How many pairs of a pairs.csv frame are in the review queue (doubtful or conflict)."""
-    return int(pairs["decision"].isin(QUEUE_DECISIONS).sum())
+    return int(pairs["decision"].isin(REVIEW_QUEUE).sum())
 
 
 def doubtful_pairs(source: ReviewSource, records: pd.DataFrame) -> list[ReviewPair]:
     """Every pair of the review queue, in order, decided ones included."""
     pairs = _sorted_pairs(source.pairs)
-    hard = pairs[pairs["decision"].isin(QUEUE_DECISIONS)]
+    hard = pairs[pairs["decision"].isin(REVIEW_QUEUE)]
     hard = hard.assign(distance=(hard["score"] - source.threshold).abs())
     hard = hard.sort_values(["distance", "ad_a", "ad_b"], kind="stable")
     return pairs_of(hard, hard["decision"].astype(str), _earlier(records))

@@ -721,3 +721,19 @@ def test_dedupe_and_review_name_the_same_queue_and_its_count_only_falls(tmp_path
     assert f"2 decisions saved to {out / 'review.jsonl'}; {to_review - 2} pairs left" in said(first)
     second = runner.invoke(app, ["review", str(out)], input="q\n")
     assert f"pair 1 of {to_review - 2} · {to_review - 2} left" in said(second)
+
+
+def test_an_export_reports_its_progress(folder, tmp_path):
+    from adcensus.review import export_queue
+
+    source = open_source(folder)
+    pairs, _ = export_queue(source, limit=500)
+    calls: list[tuple[str, int | None, int | None]] = []
+    written = export_review(
+        source,
+        pairs,
+        "doubtful",
+        tmp_path / "review.xlsx",
+        progress=lambda stage, done=None, total=None: calls.append((stage, done, total)),
+    )
+    assert calls[0] == ("export", 0, written) and calls[-1] == ("export", written, written)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -177,8 +178,6 @@ def _review_export(
     drop_text: bool,
 ) -> None:
     """Write the review spreadsheet and say what it holds, and what did not fit."""
-    import contextlib
-
     from adcensus.review import export_queue, export_review
 
     pairs, left_out = export_queue(source, limit, seed, sample)

@@ -737,3 +737,23 @@ def test_an_export_reports_its_progress(folder, tmp_path):
         progress=lambda stage, done=None, total=None: calls.append((stage, done, total)),
     )
     assert calls[0] == ("export", 0, written) and calls[-1] == ("export", written, written)
+
+
+def test_a_sheet_with_more_doubtful_links_than_rows_keeps_a_fifth_for_the_sample(
+    tmp_path, sample_dir
+):
+    from adcensus.review import export_queue
+
+    out = tmp_path / "out"
+    assert (
+        runner.invoke(app, ["dedupe", str(sample_dir / "ads.csv"), "-o", str(out)]).exit_code == 0
+    )
+    source = open_source(out)
+    doubtful = len(pending(build_queue(source)[1]))
+    assert doubtful > 20
+    rows, left_out = export_queue(source, limit=20, seed=0)
+    extra = [p for p in rows if p.why == "sample"]
+    assert len(rows) == 20 and len(extra) == 4  # a fifth of the rows
+    assert all(p.mode == "sample" for p in extra)
+    assert left_out == doubtful - (20 - 4)
+    assert rows == export_queue(source, limit=20, seed=0)[0]  # seeded: the same rows

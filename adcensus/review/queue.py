@@ -17,8 +17,9 @@ same sample, a bigger sample holds the smaller one, and a new dedupe run keeps t
 pairs already answered.
 
 **A spreadsheet** (`export_queue`) holds the doubtful links still to answer first, then
-the sample's links still to answer, up to a limit: a small review counts twice, for
-the links it corrects and for the precision it measures.
+the sample's links still to answer, up to a limit, of which the sample fills at least a
+fifth: a small review counts twice, for the links it corrects and for the precision it
+measures.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ DOUBTFUL = "doubtful"
 SAMPLE = "sample"
 MODES = (DOUBTFUL, SAMPLE)
 AUTOMATIC_LINKS = ("link", "doubtful")
+# The least share of a review spreadsheet's rows that the random sample fills, when
+# there are more doubtful links than rows: every sheet measures precision too.
+SAMPLE_SHARE = 0.2
 
 # Why a pair is in the queue, as the screen and the spreadsheet say it.
 WHY = {
@@ -208,11 +212,12 @@ def export_queue(
     """The pairs of a review spreadsheet, each with its mode, and how many were left out.
 
     Without `sample`: the doubtful links still to answer, closest to the threshold first,
-    then links of the seeded sample (`seed`) still to answer, until `limit` rows. A
-    doubtful link that the sample draws is saved in mode "sample", so the sample stays
-    uniform over the automatic links. With `sample`: that sample's pairs still to
-    answer, at most `limit`. "Left out" counts the doubtful links (or sampled pairs)
-    still to answer that did not fit.
+    then links of the seeded sample (`seed`) still to answer, `limit` rows in all. At
+    least a fifth of them (SAMPLE_SHARE) are sampled links whenever there are links to
+    sample, so that every sheet measures precision too. A doubtful link that the sample
+    draws is saved in mode "sample", so that the sample stays uniform over the automatic
+    links. With `sample`: that sample's pairs still to answer, at most `limit`. "Left
+    out" counts the doubtful links (or sampled pairs) still to answer that did not fit.
     """
     if limit < 1:
         raise InputError(f"--limit must be at least 1, got {limit}")
@@ -222,27 +227,32 @@ def export_queue(
         return todo[:limit], max(0, len(todo) - limit)
     _, queue = build_queue(source)
     doubtful = pending(queue)
-    chosen = doubtful[:limit]
-    left_out = len(doubtful) - len(chosen)
-    room = limit - len(chosen)
-    if room == 0 and left_out:
-        return chosen, left_out
+    keys = {(p.ad_a, p.ad_b) for p in doubtful}
+    want = max(limit - len(doubtful), int(limit * SAMPLE_SHARE))
     records = standing_records(source.decisions_path)
     answered = {(a, b) for a, b, d in _triples(records) if d in ("y", "n")}
-    in_queue = {(p.ad_a, p.ad_b): i for i, p in enumerate(chosen)}
+    drawn: set[tuple[str, str]] = set()  # doubtful links the sample drew
     extra: list[ReviewPair] = []
     ranked = _ranked_pool(source, standing_records(source.decisions_path, SAMPLE), seed)
     for pair in pairs_of(ranked, "sample", _earlier(records)):
         key = (pair.ad_a, pair.ad_b)
         if key in answered:
             continue
-        if key in in_queue:  # drawn by the sample: its answer counts for the precision too
-            chosen[in_queue[key]] = replace(chosen[in_queue[key]], mode=SAMPLE)
+        if key in keys:  # drawn by the sample: its answer counts for the precision too
+            drawn.add(key)
             continue
-        if len(extra) >= room:
+        if len(extra) >= want:
             break
         extra.append(replace(pair, mode=SAMPLE))
-    return chosen + extra, left_out
+    room = max(0, limit - len(extra) - len(drawn))  # for the doubtful links not drawn
+    chosen: list[ReviewPair] = []
+    for pair in doubtful:
+        if (pair.ad_a, pair.ad_b) in drawn:
+            chosen.append(replace(pair, mode=SAMPLE))
+        elif room:
+            chosen.append(pair)
+            room -= 1
+    return chosen + extra, len(doubtful) - len(chosen)
 
 
 def _triples(records: pd.DataFrame) -> zip[tuple[str, str, str]]:

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from adcensus import __version__
 from adcensus import columns as col
+from adcensus.decisions import REVIEW_QUEUE
 from adcensus.link.flat import FlatPhones
 from adcensus.read import UNREADABLE_DATE, AdTable
 from adcensus.setaside import EMPTY, SET_ASIDE_FLAG, TOTAL, SetAside
@@ -372,6 +373,7 @@ def summary_of(
         "sites": len(per_site),
         "ads_per_site": per_site,
         "pairs": {d: int(decisions.get(d, 0)) for d in DECISIONS},
+        "pairs_to_review": int(sum(decisions.get(d, 0) for d in REVIEW_QUEUE)),
         "flagged_rows": int((table.flags.fillna("").astype(str) != "").sum()),
         "unreadable_cells": {"date": int(features["date_unreadable"].sum())},
         "ads_without_phone": int((flat.counts == 0).sum()),

@@ -49,8 +49,7 @@ def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
         f"{phones['unallocated']:,} unallocated)",
     )
     table.add_row("rows flagged while reading", f"{summary['flagged_rows']:,}")
-    pairs = summary["pairs"]
-    table.add_row("doubtful links to review", f"{pairs['doubtful'] + pairs['conflict']:,}")
+    table.add_row("doubtful links to review", f"{summary['pairs_to_review']:,}")
     err_console.print(table)
     set_aside = describe(summary.get("rows_set_aside") or {})
     if set_aside:

@@ -643,3 +643,26 @@ def test_col_phone_given_twice_adds_a_column(tmp_path):
     assert (table.roles["phone"], table.more_columns) == ("appel", {"phone": ("second appel",)})
     with pytest.raises(InputError, match="only phone may take several columns"):
         parse_role_overrides(["text=a", "text=b"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A one-field file whose title holds a comma: not two columns.
+        "Relevé des annonces, octobre 2018\nAnnonce\nBelle douce 06 39 98 45 72\nJolie\n",
+        # A title saved without the delimiters that would fill its row.
+        "Relevé des annonces, octobre\nAnnonce;Ville\nBelle, douce;Calais\nJolie;Lille\n",
+    ],
+)
+def test_a_title_line_narrower_than_the_table_is_skipped_not_read_as_its_shape(tmp_path, text):
+    path = write(tmp_path, "ads.csv", text)
+    table = read_ads(path)
+    headers = text.splitlines()[1].split(";")
+    assert list(table.frame.columns) == headers
+    assert table.frame[headers[0]].tolist() == [
+        line.split(";")[0] for line in text.splitlines()[2:]
+    ]
+    assert table.flags.tolist() == ["", ""]
+    assert f"{path}: headers found on row 2; row 1 above them skipped (a title, not ads)." in (
+        table.notes
+    )

@@ -33,6 +33,8 @@ from adcensus.read.table import (
 
 _DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+# Title records looked for above the headers (as the rows searched for headers, read.reader).
+_TITLE_SCAN_ROWS = 20
 
 
 def _read_delimited(
@@ -47,6 +49,9 @@ def _read_delimited(
         raise _error(name, "holds no header and no rows; give the file that holds the ads.")
     sample_text = payload[:_SNIFF_CHARS].decode("utf-8", errors="ignore")
     delimiter = delimiter or _sniff_delimiter(sample_text, len(payload) > _SNIFF_CHARS)
+    titles, title_bytes = _title_lines(sample_text, delimiter, len(payload) > _SNIFF_CHARS)
+    if titles:
+        return _below_titles(name, titles, payload[title_bytes:], delimiter)
     sample = csv.reader(io.StringIO(sample_text, newline=""), delimiter=delimiter)
     width = len(next((record for record in sample if record), []))
     multiline = _newline_in_quotes(payload)
@@ -77,6 +82,54 @@ def _read_delimited(
     extra = _unique_name(EXTRA_COLUMN, {h for h in headers if h})
     frame, flags, notes = _merge_odd_rows(name, good, odd, delimiter, extra)
     return [*headers, extra][: frame.shape[1]], frame, flags, delimiter, notes
+
+
+def _title_lines(sample: str, delimiter: str, truncated: bool) -> tuple[list[list[str]], int]:
+    """The records above the headers that are narrower than the table (a title line saved
+    without the delimiters that would fill its row), and the bytes they take; ([], 0) when
+    the first record is as wide as the table.
+
+    The table's width is the most common width of the sample's records; the headers are
+    the first record that has it, within the rows searched for headers (_TITLE_SCAN_ROWS).
+    """
+    lines = io.StringIO(sample, newline="").readlines()
+    if truncated and len(lines) > 1:
+        lines.pop()  # probably cut in the middle
+    reader = csv.reader(lines, delimiter=delimiter, strict=False)
+    records: list[tuple[list[str], int]] = []  # each record, and the line after it
+    for record in itertools.islice(reader, 200):
+        if record:
+            records.append((record, reader.line_num))
+    widths = [len(record) for record, _ in records]
+    if len(widths) < 2:
+        return [], 0
+    width = max(set(widths), key=lambda w: (widths.count(w), w))
+    first = next(i for i, w in enumerate(widths) if w == width)
+    if first == 0 or first >= _TITLE_SCAN_ROWS or any(w > width for w in widths[:first]):
+        return [], 0
+    end = records[first - 1][1]
+    return [record for record, _ in records[:first]], len("".join(lines[:end]).encode("utf-8"))
+
+
+def _below_titles(
+    name: str, titles: list[list[str]], rest: bytes, delimiter: str
+) -> tuple[list[str | None], pd.DataFrame, list[str] | None, str, list[str]]:
+    """`rest` read as a file of its own, the title records put back above it as rows padded
+    to its width, so that the rows keep their numbers and the headers are found below."""
+    headers, frame, flags, delimiter, notes = _read_delimited(name, rest, delimiter)
+    width = len(headers)
+    rows = [[cell or None for cell in record] + [None] * (width - len(record)) for record in titles]
+    rows += [headers]
+    above = pd.DataFrame(
+        {
+            column: _text_array([row[i] for row in rows[1:]])
+            for i, column in enumerate(frame.columns)
+        }
+    )
+    frame = pd.concat([above, frame], ignore_index=True)
+    frame.columns = pd.RangeIndex(width)
+    flags = [""] * len(above) + flags if flags is not None else None
+    return rows[0], frame, flags, delimiter, notes
 
 
 def _unclosed_tail(payload: bytes, table: pa.Table, delimiter: str) -> int | None:
@@ -158,8 +211,11 @@ def _sniff_delimiter(sample: str, truncated: bool) -> str:
             records.pop()  # probably cut in the middle
         if not records:
             return (False, 0.0, 0)
-        width, rest = len(records[0]), records[1:] or records
-        consistency = sum(len(r) == width for r in rest) / len(rest)
+        # The most common width, not the first record's: a title line may sit above the
+        # headers, one field wide whatever the delimiter.
+        widths = [len(r) for r in records]
+        width = max(set(widths), key=lambda w: (widths.count(w), w))
+        consistency = widths.count(width) / len(widths)
         return (width > 1, round(consistency, 2), width)
 
     return max(_DELIMITERS, key=score)

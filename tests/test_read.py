@@ -408,6 +408,17 @@ def test_excel_serials_in_a_csv_column_are_dates_the_time_of_day_dropped():
     ]
 
 
+def test_excel_serials_with_a_decimal_comma_are_dates_as_french_excel_writes_them():
+    values = pd.Series(["43376,5", "43405,25", "43376"])
+    assert parse_dates(values).tolist() == [
+        pd.Timestamp("2018-10-03"),
+        pd.Timestamp("2018-11-01"),
+        pd.Timestamp("2018-10-03"),
+    ]
+    # Still a date written with a comma is not taken for a serial.
+    assert parse_dates(pd.Series(["3 oct, 2018"])).tolist() == [pd.Timestamp("2018-10-03")]
+
+
 def test_excel_serials_from_xlsx_number_cells(tmp_path):
     rows = [["tel", "date"], ["0612345678", 43376], ["0612345679", 43376.75]]
     path = xlsx(tmp_path / "ads.xlsx", {"Annonces": rows})

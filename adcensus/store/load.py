@@ -30,7 +30,13 @@ from adcensus.read import AdTable, InputInfo, read_ads
 from adcensus.setaside import describe, set_aside
 from adcensus.settings import Settings
 from adcensus.store import persist
-from adcensus.store.ingest import linking_table, new_rows, number_new_ads, stored_ads
+from adcensus.store.ingest import (
+    MORE_PHONES,
+    linking_table,
+    new_rows,
+    number_new_ads,
+    stored_ads,
+)
 from adcensus.store.reconcile import Reconciliation, reconcile
 from adcensus.store.schema import (
     connect,
@@ -142,16 +148,10 @@ def load_into_store(
             conn.execute("BEGIN IMMEDIATE")
             if created:
                 create_schema(conn)
-            result = _load(conn, store, tables, settings, note, decisions, rows_set_aside)
+            rows = [aside.positions + 1 for aside in asides]
+            result = _load(conn, store, tables, settings, note, decisions, rows_set_aside, rows)
             warned = [
                 f"warning: {w}" for t in tables for w in phone_column_warnings(t, settings.region)
-            ]
-            # The store keeps one column per role: say so rather than drop numbers unseen.
-            warned += [
-                f"warning: {t.inputs[0].path}: a census store reads the first phone column "
-                f"only; {', '.join(repr(h) for h in more)} not searched for numbers."
-                for t in tables
-                if (more := t.more_columns.get(col.PHONE))
             ]
             aside = describe(rows_set_aside)
             aside_note = (f"{aside}: not stored.",) if aside else ()
@@ -185,10 +185,14 @@ def _load(
     note: Progress,
     decisions: pd.DataFrame | None = None,
     rows_set_aside: dict[str, int] | None = None,
+    row_numbers: list[np.ndarray] | None = None,
 ) -> LoadResult:
+    """One load into the open store; `row_numbers` gives each table's rows their data row
+    in their file (the rows set aside are not in the tables)."""
     started = utc_now()
     known = {row[0] for row in conn.execute("SELECT fingerprint FROM ads")}
-    files = [new_rows(table, known) for table in tables]
+    numbers = row_numbers or [None] * len(tables)
+    files = [new_rows(table, known, rows) for table, rows in zip(tables, numbers, strict=True)]
     added = sum(len(f.rows) for f in files)
     file_loads = tuple(
         FileLoad(f.info.path, f.info.sha256, f.info.rows, len(f.rows), f.duplicates, f.roles)
@@ -309,7 +313,10 @@ def _summary(
     """
     headers: dict[str, list[str]] = {}
     for (roles,) in conn.execute("SELECT roles FROM files ORDER BY file_id"):
-        for role, header in json.loads(roles).items():
+        stored = json.loads(roles)
+        # The further phone columns are phone headers too (privacy masks them all).
+        more = [(col.PHONE, h) for h in stored.pop(MORE_PHONES, [])]
+        for role, header in [*stored.items(), *more]:
             headers.setdefault(role, [])
             if header not in headers[role]:
                 headers[role].append(header)

@@ -29,6 +29,7 @@ from adcensus.read import (
     parse_role_override,
     read_ads,
     unreadable_cells,
+    unused_columns,
 )
 from adcensus.read.values import EXCEL_SERIALS
 
@@ -641,7 +642,7 @@ def test_every_phone_column_is_a_phone_column_and_unused_ones_are_named(tmp_path
     table = read_ads(write(tmp_path, "ads.csv", text))
     assert table.roles["phone"] == "Téléphone"
     assert table.more_columns == {"phone": ("Téléphone 2", "WhatsApp")}
-    assert "columns not used: Numéro d'annonce, Notes." in table.notes
+    assert unused_columns(table) == ["Numéro d'annonce", "Notes"]
 
 
 def test_col_phone_given_twice_adds_a_column(tmp_path):

@@ -23,7 +23,7 @@ The package, by step:
 
 from __future__ import annotations
 
-from adcensus.phones.coverage import phone_column_warnings
+from adcensus.phones.coverage import few_numbers_warning, phone_column_warnings
 from adcensus.phones.model import (
     FICTIONAL_BLOCKS,
     FICTIONAL_RANGES,
@@ -40,6 +40,7 @@ from adcensus.phones.scan import (
 )
 
 __all__ = [
+    "few_numbers_warning",
     "FICTIONAL_BLOCKS",
     "FICTIONAL_RANGES",
     "Phone",

@@ -24,8 +24,8 @@ import pandas as pd
 from adcensus import __version__
 from adcensus import columns as col
 from adcensus.dedupe import DedupeResult, dedupe_table
-from adcensus.phones import phone_column_warnings
 from adcensus.progress import Progress, silent
+from adcensus.quality import data_quality
 from adcensus.read import AdTable, InputInfo, read_ads
 from adcensus.setaside import describe, set_aside
 from adcensus.settings import Settings
@@ -137,9 +137,8 @@ def load_into_store(
         for p in paths
     ]
     tables = [aside.ads for aside in asides]
-    rows_set_aside = {
-        reason: sum(aside.counts()[reason] for aside in asides) for reason in asides[0].counts()
-    }
+    quality = data_quality(asides, settings.region)
+    rows_set_aside = quality["rows_set_aside"]
     store = Path(store)
     created = not store.exists() or store.stat().st_size == 0
     conn = connect(store, create=True)
@@ -149,10 +148,10 @@ def load_into_store(
             if created:
                 create_schema(conn)
             rows = [aside.positions + 1 for aside in asides]
-            result = _load(conn, store, tables, settings, note, decisions, rows_set_aside, rows)
-            warned = [
-                f"warning: {w}" for t in tables for w in phone_column_warnings(t, settings.region)
-            ]
+            result = _load(conn, store, tables, settings, note, decisions, quality, rows)
+            warned = [f"warning: {w}" for w in quality["warnings"]]
+            unused = quality["columns_unused"]
+            warned += [f"columns not used: {', '.join(unused)}."] if unused else []
             aside = describe(rows_set_aside)
             aside_note = (f"{aside}: not stored.",) if aside else ()
             result = replace(
@@ -184,7 +183,7 @@ def _load(
     settings: Settings,
     note: Progress,
     decisions: pd.DataFrame | None = None,
-    rows_set_aside: dict[str, int] | None = None,
+    quality: dict[str, Any] | None = None,
     row_numbers: list[np.ndarray] | None = None,
 ) -> LoadResult:
     """One load into the open store; `row_numbers` gives each table's rows their data row
@@ -246,7 +245,7 @@ def _load(
         .astype(object)
         .itertuples(index=False, name=None),
     )
-    summary = _summary(conn, result, tables, store, load_id, rec, rows_set_aside or {})
+    summary = _summary(conn, result, tables, store, load_id, rec, quality or {})
     conn.execute(
         "UPDATE loads SET finished_at = ?, rows = ?, added = ?, duplicates = ?, persons_new = ?,"
         " merges = ?, splits = ?, ads_moved = ?, ads_total = ?, persons_total = ?, summary = ?"
@@ -304,12 +303,13 @@ def _summary(
     store: Path,
     load_id: int,
     rec: Reconciliation,
-    rows_set_aside: dict[str, int],
+    quality: dict[str, Any],
 ) -> dict[str, Any]:
     """summary.json of the store after this load: dedupe's summary with the files' roles.
 
     `rows_read` and `rows_set_aside` are this load's: the rows of its files, and those
-    set aside as not ads (never stored).
+    set aside as not ads (never stored); so is `data_quality` (adcensus.quality, without
+    the counts per phone column: a store links one phone column per ad).
     """
     headers: dict[str, list[str]] = {}
     for (roles,) in conn.execute("SELECT roles FROM files ORDER BY file_id"):
@@ -323,7 +323,12 @@ def _summary(
     (merged,) = conn.execute("SELECT COUNT(*) FROM persons WHERE status = 'merged'").fetchone()
     summary = dict(result.summary)
     summary["rows_read"] = sum(info.rows for table in tables for info in table.inputs)
-    summary["rows_set_aside"] = {**result.summary["rows_set_aside"], **rows_set_aside}
+    summary["rows_set_aside"] = {
+        **result.summary["rows_set_aside"],
+        **(quality.get("rows_set_aside") or {}),
+    }
+    if quality:
+        summary["data_quality"] = quality
     summary["roles"] = dict(tables[-1].roles)
     summary["role_headers"] = headers
     summary["store"] = {

@@ -40,7 +40,6 @@ from adcensus.phones.scan import (
 )
 
 __all__ = [
-    "few_numbers_warning",
     "FICTIONAL_BLOCKS",
     "FICTIONAL_RANGES",
     "Phone",
@@ -48,6 +47,7 @@ __all__ = [
     "extract_phones",
     "extract_phones_arrow",
     "extract_phones_many",
+    "few_numbers_warning",
     "is_fictional",
     "mask_phone",
     "phone_column_warnings",

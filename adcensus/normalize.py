@@ -96,13 +96,6 @@ class PhoneColumnCount:
     with_number: int
     numbers: frozenset[str]
 
-    def __add__(self, other: PhoneColumnCount) -> PhoneColumnCount:
-        return PhoneColumnCount(
-            self.filled + other.filled,
-            self.with_number + other.with_number,
-            self.numbers | other.numbers,
-        )
-
 
 def infer_names(
     names: pd.Series, texts: pd.Series, not_names: frozenset[str] = frozenset()
@@ -281,9 +274,14 @@ def scan_ads(
         parts.append(part)
         if progress is not None:
             progress("phones", done, n)
-    columns = [PhoneColumnCount(0, 0, frozenset()) for _ in headers]
-    for part in parts:
-        columns = [total + count for total, count in zip(columns, part.columns, strict=False)]
+    columns = [
+        PhoneColumnCount(
+            sum(part.columns[k].filled for part in parts),
+            sum(part.columns[k].with_number for part in parts),
+            frozenset().union(*(part.columns[k].numbers for part in parts)),
+        )
+        for k in range(len(headers))
+    ]
     return _Scanned(
         phones=[p for part in parts for p in part.phones],
         statuses=[s for part in parts for s in part.statuses],

@@ -190,7 +190,7 @@ def _load(
     in their file (the rows set aside are not in the tables)."""
     started = utc_now()
     known = {row[0] for row in conn.execute("SELECT fingerprint FROM ads")}
-    numbers = row_numbers or [None] * len(tables)
+    numbers: list[np.ndarray | None] = [*row_numbers] if row_numbers else [None] * len(tables)
     files = [new_rows(table, known, rows) for table, rows in zip(tables, numbers, strict=True)]
     added = sum(len(f.rows) for f in files)
     file_loads = tuple(

@@ -69,6 +69,8 @@ def test_a_spreadsheet_as_analysts_keep_it_gives_its_real_ads_and_persons(tmp_pa
     assert (summary["ads"], summary["persons"]) == (9, 5)
     assert persons_by_ref(result.ads) == PERSONS
     assert summary["rows_set_aside"] == {"empty": 3, "total": 1}
+    # Their rows as the spreadsheet counts them, the title and blank row above the headers too.
+    assert result.rejected["row"].tolist() == [6, 12, 15, 16]
     lea = result.persons[result.persons["names"] == "Léa"].iloc[0]
     # 43376 and 43380,5 are Excel serials: 3 and 7 October 2018.
     assert (lea["first_seen"], lea["last_seen"]) == ("2018-10-03", "2018-10-07")

@@ -199,7 +199,8 @@ def _read_one(
     notes = [f"{name}: {_rows(len(frame))} ({how}).", *(f"{name}: {r}" for r in renamed), *notes]
     frame = frame.where(frame != "") if fmt != "csv" else frame
     row_flags = np.array(flags if flags is not None else [""] * len(frame), dtype=object)
-    return _Part(frame.astype("str"), row_flags, InputInfo(name, len(frame), info_hash), notes)
+    info = InputInfo(name, len(frame), info_hash, first_row + skip)
+    return _Part(frame.astype("str"), row_flags, info, notes)
 
 
 def _first_rows(frame: pd.DataFrame, count: int) -> list[list[str | None]]:

@@ -678,3 +678,16 @@ def test_a_title_line_narrower_than_the_table_is_skipped_not_read_as_its_shape(t
     assert f"{path}: headers found on row 2; row 1 above them skipped (a title, not ads)." in (
         table.notes
     )
+
+
+def test_a_few_ragged_rows_and_decimal_commas_do_not_make_the_comma_the_delimiter(tmp_path):
+    text = "Réf;Prix;Texte\nA1;12,5;a\nA2;13,5;b\nA3;14,5;c;en trop\nA4;15,5;d\n"
+    table = read_ads(write(tmp_path, "ads.csv", text))
+    assert list(table.frame.columns)[:3] == ["Réf", "Prix", "Texte"]
+    assert table.frame["Prix"].tolist() == ["12,5", "13,5", "14,5", "15,5"]
+
+
+def test_headers_narrower_than_rows_ending_in_a_delimiter_stay_the_headers(tmp_path):
+    table = read_ads(write(tmp_path, "ads.csv", "Réf;Tel;Texte\nA1;0639984572;a;\nA2;x;b;\n"))
+    assert list(table.frame.columns) == ["Réf", "Tel", "Texte"]
+    assert table.frame["Réf"].tolist() == ["A1", "A2"]

@@ -85,9 +85,9 @@ def _read_delimited(
 
 
 def _title_lines(sample: str, delimiter: str, truncated: bool) -> tuple[list[list[str]], int]:
-    """The records above the headers that are narrower than the table (a title line saved
-    without the delimiters that would fill its row), and the bytes they take; ([], 0) when
-    the first record is as wide as the table.
+    """The records above the headers that are narrower than the table and hold one cell (a
+    title line saved without the delimiters that would fill its row), and the bytes they
+    take; ([], 0) when the first record is as wide as the table.
 
     The table's width is the most common width of the sample's records; the headers are
     the first record that has it, within the rows searched for headers (_TITLE_SCAN_ROWS).
@@ -106,6 +106,10 @@ def _title_lines(sample: str, delimiter: str, truncated: bool) -> tuple[list[lis
     width = max(set(widths), key=lambda w: (widths.count(w), w))
     first = next(i for i, w in enumerate(widths) if w == width)
     if first == 0 or first >= _TITLE_SCAN_ROWS or any(w > width for w in widths[:first]):
+        return [], 0
+    # A title is one cell; narrower headers with cells of their own ("a;b;c" above rows that
+    # end in ";") are the file's headers.
+    if any(sum(bool(cell.strip()) for cell in record) > 1 for record, _ in records[:first]):
         return [], 0
     end = records[first - 1][1]
     return [record for record, _ in records[:first]], len("".join(lines[:end]).encode("utf-8"))
@@ -202,23 +206,51 @@ def _merge_odd_rows(
 
 
 def _sniff_delimiter(sample: str, truncated: bool) -> str:
-    """The candidate whose header splits in most fields that the next rows repeat."""
+    """The candidate whose header splits in most fields that the next rows repeat.
 
-    def score(candidate: str) -> tuple[bool, float, int]:
+    When no header is repeated by nine rows in ten (a title line above the headers, one
+    field wide whatever the delimiter, or many ragged rows), the candidate that splits
+    the rows below any narrower leading lines in the most fields, most consistently.
+    """
+    parsed = {}
+    for candidate in _DELIMITERS:
         reader = csv.reader(io.StringIO(sample, newline=""), delimiter=candidate, strict=False)
         records = [r for r in itertools.islice(reader, 200) if r]
         if truncated and len(records) > 1:
             records.pop()  # probably cut in the middle
-        if not records:
+        # Per record: its width, and how often it holds the other candidates.
+        others = [d for d in _DELIMITERS if d != candidate]
+        parsed[candidate] = [
+            (len(r), sum(field.count(d) for field in r for d in others)) for r in records
+        ]
+
+    def by_header(candidate: str) -> tuple[bool, float, int]:
+        widths = [w for w, _ in parsed[candidate]]
+        if not widths:
             return (False, 0.0, 0)
-        # The most common width, not the first record's: a title line may sit above the
-        # headers, one field wide whatever the delimiter.
-        widths = [len(r) for r in records]
-        width = max(set(widths), key=lambda w: (widths.count(w), w))
-        consistency = widths.count(width) / len(widths)
+        width, rest = widths[0], widths[1:] or widths
+        consistency = sum(w == width for w in rest) / len(rest)
         return (width > 1, round(consistency, 2), width)
 
-    return max(_DELIMITERS, key=score)
+    def by_rows(candidate: str) -> tuple[bool, bool, int, float]:
+        widths = [w for w, _ in parsed[candidate]]
+        if not widths:
+            return (False, False, 0, 0.0)
+        width = max(set(widths), key=lambda w: (widths.count(w), w))
+        first = widths.index(width)
+        # Lines above, narrower, are titles; not when they hold another candidate as often
+        # as the table's own: they are the headers of a file split by the wrong one.
+        lead = parsed[candidate][:first]
+        if first < _TITLE_SCAN_ROWS and all(w < width and n < width - 1 for w, n in lead):
+            widths = widths[first:]
+        consistency = widths.count(width) / len(widths)
+        return (width > 1, consistency >= 0.9, width, round(consistency, 2))
+
+    best = max(_DELIMITERS, key=by_header)
+    wide, consistency, _ = by_header(best)
+    if wide and consistency >= 0.9:
+        return best
+    return max(_DELIMITERS, key=by_rows)
 
 
 def _parse_arrow(

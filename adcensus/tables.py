@@ -147,15 +147,17 @@ def with_set_aside(ads: pd.DataFrame, table: AdTable, aside: SetAside) -> pd.Dat
 
 
 def rejected_table(table: AdTable, aside: SetAside) -> pd.DataFrame:
-    """rejected.csv: the set-aside rows, each with its `row` in its file (the header is
-    row 1, as a spreadsheet counts), its `source_file` when several files were read, its
-    `reason`, then its cells as read."""
+    """rejected.csv: the set-aside rows, each with its `row` in its file (as a spreadsheet
+    counts: the rows above the headers count too), its `source_file` when several files
+    were read, its `reason`, then its cells as read."""
     rows = np.flatnonzero(aside.reasons != "")
     starts = np.cumsum([0] + [info.rows for info in table.inputs])[:-1]
+    headers = np.array([info.header_row for info in table.inputs], dtype=np.int64)
     file_of = np.searchsorted(starts, rows, side="right") - 1
     frame = table.frame.iloc[rows].reset_index(drop=True)
     originals = frame.columns
-    ours: dict[str, Any] = {_output_name("row", originals): rows - starts[file_of] + 2}
+    row = rows - starts[file_of] + headers[file_of] + 1
+    ours: dict[str, Any] = {_output_name("row", originals): row}
     if len(table.inputs) > 1 and col.SOURCE_FILE in frame.columns:
         ours[col.SOURCE_FILE] = frame.pop(col.SOURCE_FILE)
     reasons = [SET_ASIDE_REASONS[r] for r in aside.reasons[rows]]

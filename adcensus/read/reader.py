@@ -95,7 +95,6 @@ def read_ads(
     headers = [c for c in frame.columns if len(parts) == 1 or c != SOURCE_FILE]
     roles = detect_roles(headers, _resolve_overrides(first_headers, headers, names))
     more_columns = _more_columns(headers, roles, more_headers, names)
-    notes += _unused_columns_note(headers, roles, more_columns)
     if not any(role in roles for role in _USABLE_ROLES):
         raise InputError(
             f"{names}: no column looks like a phone, text, title or name (headers: "
@@ -125,14 +124,17 @@ def _more_columns(
     return {PHONE: phones} if phones else {}
 
 
-def _unused_columns_note(
-    headers: Sequence[str], roles: Mapping[str, str], more: Mapping[str, tuple[str, ...]]
-) -> list[str]:
-    """One note naming the columns no role uses (they are carried through untouched)."""
-    used = {*roles.values(), *(h for hs in more.values() for h in hs)}
+def unused_columns(table: AdTable) -> list[str]:
+    """The columns of `table` no role uses, in order (they are carried through untouched).
+
+    Neither `source_file`, the columns adcensus writes (re-reading a dedupe output) nor the
+    extras of ragged rows count.
+    """
+    used = {*table.roles.values(), *(h for hs in table.more_columns.values() for h in hs)}
     used |= {SOURCE_FILE, *ADS_OUTPUT_COLUMNS}
-    unused = [h for h in headers if h not in used and not h.startswith(EXTRA_COLUMN)]
-    return [f"columns not used: {', '.join(unused)}."] if unused else []
+    return [
+        str(h) for h in table.frame.columns if h not in used and not str(h).startswith(EXTRA_COLUMN)
+    ]
 
 
 def _read_one(
@@ -197,7 +199,8 @@ def _read_one(
     notes = [f"{name}: {_rows(len(frame))} ({how}).", *(f"{name}: {r}" for r in renamed), *notes]
     frame = frame.where(frame != "") if fmt != "csv" else frame
     row_flags = np.array(flags if flags is not None else [""] * len(frame), dtype=object)
-    return _Part(frame.astype("str"), row_flags, InputInfo(name, len(frame), info_hash), notes)
+    info = InputInfo(name, len(frame), info_hash, first_row + skip)
+    return _Part(frame.astype("str"), row_flags, info, notes)
 
 
 def _first_rows(frame: pd.DataFrame, count: int) -> list[list[str | None]]:

@@ -159,6 +159,29 @@ TEXTS: dict[str, tuple[str, str]] = {
     "all_settings": ("Tous les réglages", "All settings"),
     "inputs": ("Fichiers lus", "Files read"),
     "rows": ("lignes", "rows"),
+    "quality": ("Qualité des données", "Data quality"),
+    "quality_rows_read": ("Lignes lues", "Rows read"),
+    "quality_set_aside": (
+        "Lignes mises de côté (vides, totaux ou notes)",
+        "Rows set aside (empty, totals or notes)",
+    ),
+    "quality_unreadable": (
+        "Cellules illisibles, colonne « {column} »",
+        "Unreadable cells, column “{column}”",
+    ),
+    "quality_unused": ("Colonnes non utilisées", "Columns not used"),
+    "quality_phones": (
+        "Numéros trouvés, colonne « {column} »",
+        "Numbers found, column “{column}”",
+    ),
+    "quality_phones_cells": (
+        "dans {found} des {filled} cellules remplies ({numbers} numéros distincts)",
+        "in {found} of {filled} filled cells ({numbers} distinct numbers)",
+    ),
+    "quality_text_only": (
+        "Annonces dont le numéro n'est que dans le texte",
+        "Ads whose number is in their text only",
+    ),
     "notes": ("Remarques", "Notes"),
     "privacy": ("Confidentialité", "Privacy"),
     "privacy_hidden": (

@@ -43,7 +43,9 @@ def estimate(
         False, "--hidden", help="With DIR: also estimate the persons no list saw."
     ),
     lists: str | None = typer.Option(
-        None, "--lists", help="Lists for --hidden: site (default), month, or a column of ads.csv."
+        None,
+        "--lists",
+        help="Lists for --hidden: source_file (default: the files read), site, month, or a column of ads.csv.",
     ),
     histories: Path | None = typer.Option(
         None,
@@ -83,6 +85,7 @@ def estimate(
 ) -> None:
     """Persons from ads and a doublon rate, or from a dedupe output, with how sure we are."""
     from adcensus.estimate import (
+        DEFAULT_LISTS,
         estimate_from_counts,
         estimate_from_output,
         parse_reviewed_sample,

@@ -248,7 +248,7 @@ def _search_note(chosen: Selection) -> str:
         f"{chosen.p_threshold or 0.05} (Bales, Hesketh & Silverman 2015)",
     }[chosen.search]
     terms = "two-way" if chosen.max_order == 2 else f"up to {chosen.max_order}-way"
-    return f"Model chosen by {rule}, {terms} interactions; {chosen.models_fitted} models fitted."
+    return f"Model chosen by {rule}, {terms} interactions; {chosen.models_fitted:,} models fitted."
 
 
 def _two_lists(

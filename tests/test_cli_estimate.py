@@ -137,7 +137,7 @@ def console_examples(page: str) -> list[tuple[str, str]]:
 
 def test_both_methodology_pages_show_the_same_examples() -> None:
     assert console_examples("methodology.md") == console_examples("methodologie.md")
-    assert len(console_examples("methodology.md")) == 6
+    assert len(console_examples("methodology.md")) == 7
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, stats
-from scipy.special import gammaln, ndtr, xlogy
+from scipy.special import gammaln, ndtr, pdtr, pdtrc, xlogy
 
 from adcensus.errors import AdcensusError, UsageError
 from adcensus.mse.tables import CaptureTable
@@ -237,6 +237,10 @@ def _estimability(
         return "more parameters than the overlaps can determine"
     if (y > 0).all():
         return None  # the observed table itself is a strictly positive solution
+    if np.linalg.matrix_rank(x[y > 0]) == x.shape[1]:
+        # No direction of the parameters leaves the cells seen unchanged, so none can
+        # send the likelihood up forever: the estimate exists (Fienberg & Rinaldo 2012).
+        return None
     margins = x.T @ y
     known = None if witnesses is None else witnesses.setdefault(design.keep.tobytes(), [])
     for z in known or ():
@@ -499,23 +503,23 @@ def _sparsemse(models: _Models, base: ModelFit, threshold: float) -> ModelFit:
     """
     table = models.table
     pairs = list(itertools.combinations(range(len(table.lists)), 2))
+    on_both = np.column_stack([table.histories[:, list(p)].all(axis=1) for p in pairs])
+    seen = table.counts @ on_both
     current = base
     while True:
-        means = _fitted_means(table, current)
-        best_p, best_fit = 1.0, None
-        for pair in pairs:
-            if pair in current.interactions:
+        expected = _fitted_means(table, current) @ on_both
+        p = np.minimum(pdtr(seen, expected), np.where(seen > 0, pdtrc(seen - 1, expected), 1.0))
+        for index in np.lexsort((np.arange(len(pairs)), p)):  # smallest p, then first pair
+            if p[index] >= threshold:
+                return current
+            if pairs[index] in current.interactions:
                 continue
-            on_both = table.histories[:, list(pair)].all(axis=1)
-            seen, expected = _together(table, pair), float(means[on_both].sum())
-            p = min(stats.poisson.cdf(seen, expected), stats.poisson.sf(seen - 1, expected))
-            if p < best_p:
-                candidate = models.get((*current.interactions, pair))
-                if candidate is not None:
-                    best_p, best_fit = p, candidate
-        if best_fit is None or best_p >= threshold:
+            candidate = models.get((*current.interactions, pairs[index]))
+            if candidate is not None:
+                current = candidate
+                break
+        else:
             return current
-        current = best_fit
 
 
 def _bhs2015(models: _Models, base: ModelFit, criterion: str, threshold: float) -> ModelFit:

@@ -191,3 +191,16 @@ def test_unusable_histories_are_one_line(tmp_path: Path, content: str, message: 
     code, out, err = run("--histories", str(table))
     assert (code, out) == (2, "")
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_hidden_alone_on_a_one_file_output_exits_2_with_the_reason() -> None:
+    code, out, err = run(str(DATA / "estimate" / "small"), "--hidden")
+    assert (code, out) == (2, "")
+    assert "independently of her own posting" in err
+
+
+def test_lists_by_site_print_the_posting_warning_first() -> None:
+    code, _, err = run(str(DATA / "estimate" / "small"), "--lists", "site")
+    assert code == 0
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert "own posting behaviour" in warnings[0]

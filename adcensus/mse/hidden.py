@@ -19,7 +19,7 @@ import numpy as np
 from scipy import stats
 
 from adcensus.errors import AdcensusError, InputError, UsageError
-from adcensus.mse.loglinear import Selection, profile_interval, select_model
+from adcensus.mse.loglinear import Memo, Selection, profile_interval, select_model
 from adcensus.mse.tables import CaptureTable
 from adcensus.mse.twolists import chapman
 from adcensus.progress import Progress, silent
@@ -317,7 +317,7 @@ def bootstrap_totals(
     chosen = selection or select_model(table, criterion, search, p_threshold)
     top = _top_models(chosen, len(table.lists))
     candidates = None if top is None else chosen.ranked[:top]
-    memo: dict[Any, str | None] = {}
+    memo: Memo = {}
 
     def refit(counts: np.ndarray) -> float | None:
         resampled = CaptureTable(table.lists, table.histories, counts)

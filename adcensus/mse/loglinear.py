@@ -107,7 +107,7 @@ def _design(table: CaptureTable, terms: Sequence[Interaction]) -> _Design:
     if on_all is None:
         return _Design(np.ones(len(h), dtype=bool), np.c_[np.ones(len(h)), h], (), ())
     empty = table.counts @ on_all == 0
-    keep = ~on_all[:, empty].any(axis=1)
+    keep = np.asarray(~on_all[:, empty].any(axis=1))
     x = np.c_[np.ones(int(keep.sum())), h[keep], on_all[keep][:, ~empty]].astype(float)
     finite = tuple(t for t, e in zip(terms, empty, strict=True) if not e)
     return _Design(keep, x, finite, tuple(t for t, e in zip(terms, empty, strict=True) if e))

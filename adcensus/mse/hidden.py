@@ -324,7 +324,7 @@ def bootstrap_totals(
         try:
             again = select_model(
                 resampled, chosen.criterion, chosen.search if top is None else "exhaustive",
-                chosen.p_threshold, chosen.max_order, candidates=candidates, warm=chosen.ranked,
+                chosen.p_threshold, chosen.max_order, candidates=candidates, warm=candidates or chosen.ranked,
                 memo=memo,
             )  # fmt: skip
         except AdcensusError:

@@ -152,8 +152,8 @@ def _no_estimate(table: CaptureTable, why: str) -> InputError:
     if nested:
         why = f"{'; '.join(nested)}: such a list missed nobody the others saw"
     return InputError(
-        f"no hidden total from these lists: {why}; use lists that can each miss a person "
-        "(e.g. --lists month instead of site), or merge or drop that list"
+        f"no hidden total from these lists: {why}; use lists that can each miss a person, "
+        "or merge or drop that list (docs/methodology.md: what a list must be)"
     )
 
 
@@ -182,7 +182,8 @@ def estimate_hidden(
     if table.on_several_lists() == 0:
         raise InputError(
             "no person is on two lists or more: without any overlap the hidden total "
-            "cannot be estimated; try other lists (e.g. --lists month instead of site)"
+            "cannot be estimated; use lists that overlap (docs/methodology.md: what a list "
+            "must be)"
         )
     warn = overlap_warnings(table)
     common: dict[str, Any] = {

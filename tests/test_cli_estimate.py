@@ -103,7 +103,7 @@ def test_a_published_table_of_overlaps_can_be_estimated_directly() -> None:
 def test_the_uk_procedure_of_bales_hesketh_and_silverman_from_the_command_line() -> None:
     code, out, _ = run(
         "--histories", str(DATA / "mse" / "UKdat_5.csv"), "--criterion", "aic",
-        "--search", "stepwise", "--p-threshold", "0.05", "--json",
+        "--search", "bhs2015", "--p-threshold", "0.05", "--json",
     )  # fmt: skip
     data = json.loads(out)
     assert code == 0
@@ -137,7 +137,7 @@ def console_examples(page: str) -> list[tuple[str, str]]:
 
 def test_both_methodology_pages_show_the_same_examples() -> None:
     assert console_examples("methodology.md") == console_examples("methodologie.md")
-    assert len(console_examples("methodology.md")) == 6
+    assert len(console_examples("methodology.md")) == 7
 
 
 @pytest.mark.parametrize(
@@ -154,3 +154,53 @@ def test_documented_examples_print_what_the_docs_show(
     assert result.exit_code == 0
     shown = "\n".join(line.rstrip() for line in result.output.splitlines())
     assert shown == expected
+
+
+def test_sparsemse_rule_and_percentile_interval_by_name() -> None:
+    code, out, err = run(
+        "--histories", str(DATA / "mse" / "Korea.csv"), "--search", "sparsemse",
+        "--bootstrap", "30", "--interval", "percentile", "--json",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == 0
+    assert data["total"] == 269 and data["search"] == "sparsemse"
+    assert data["bootstrap"]["method"] == "percentile"
+    assert "SparseMSE's stepwise rule" in err
+
+
+def test_lists_sharing_nobody_at_all_exit_2(tmp_path: Path) -> None:
+    table = tmp_path / "apart.csv"
+    table.write_text("A,B,C,count\n1,0,0,5\n0,1,0,4\n0,0,1,3\n", encoding="utf-8")
+    code, out, err = run("--histories", str(table))
+    assert (code, out) == (2, "")
+    assert "no person is on two lists or more" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "the file is empty"),
+        ("A,B,count\n1,0,1.9\n0,1,3\n1,1,2\n", "data row 1: count 1.9 is not a whole number"),
+        ("A,B,count\n1,0,4\n0,1,\n1,1,2\n", "data row 2: the 'count' cell is empty"),
+        ("A,B,count\n1,0,4\n0,0,3\n1,1,2\n", "data row 2: 0 on every list"),
+    ],
+)
+def test_unusable_histories_are_one_line(tmp_path: Path, content: str, message: str) -> None:
+    table = tmp_path / "h.csv"
+    table.write_text(content, encoding="utf-8")
+    code, out, err = run("--histories", str(table))
+    assert (code, out) == (2, "")
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_hidden_alone_on_a_one_file_output_exits_2_with_the_reason() -> None:
+    code, out, err = run(str(DATA / "estimate" / "small"), "--hidden")
+    assert (code, out) == (2, "")
+    assert "independently of her own posting" in err
+
+
+def test_lists_by_site_print_the_posting_warning_first() -> None:
+    code, _, err = run(str(DATA / "estimate" / "small"), "--lists", "site")
+    assert code == 0
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert "own posting behaviour" in warnings[0]

@@ -271,3 +271,31 @@ def test_a_pair_scored_exactly_at_the_stricter_threshold_stays_linked(tmp_path: 
     pairs = (folder / "pairs.csv").read_text(encoding="utf-8-sig").replace("0.84", "0.85")
     (folder / "pairs.csv").write_text(pairs, encoding="utf-8-sig")
     assert est.estimate_from_output(folder).sensitivity["persons_stricter"] == 7
+
+
+def test_lists_by_site_warn_that_they_are_posting_behaviour(tmp_path: Path) -> None:
+    # Issue 14: lists by site on a census whose persons were all seen gave a hidden total
+    # with no warning. A site "misses" a person only because she did not post there.
+    korea = read_capture_table(DATA / "mse" / "Korea.csv")
+    memberships = [
+        {name for name, on in zip(korea.lists, history, strict=True) if on}
+        for history, count in zip(korea.histories, korea.counts, strict=True)
+        for _ in range(int(count))
+    ]
+    folder = write_output(tmp_path / "korea", memberships, delimiter=",")
+    found = est.estimate_from_output(folder, hidden_lists="site")
+    assert found.hidden is not None
+    assert "own posting behaviour" in found.hidden.warnings[0]
+    assert est.posting_behaviour_warning("month", {}) is not None
+    assert est.posting_behaviour_warning("collecte", {"site": "site"}) is None
+
+
+def test_the_default_lists_are_the_files_read_and_one_file_is_refused(tmp_path: Path) -> None:
+    folder = write_output(tmp_path / "one", [{"a"}, {"a", "b"}, {"b"}])
+    with pytest.raises(UsageError, match="independently of her own posting"):
+        est.lists_from_output(folder)
+    ads = pd.read_csv(folder / "ads.csv", sep=";")
+    ads["source_file"] = ["round1.csv", "round1.csv", "round2.csv", "round2.csv"]
+    ads.to_csv(folder / "ads.csv", sep=";", index=False)
+    table, _ = est.lists_from_output(folder)
+    assert set(table.lists) == {"round1.csv", "round2.csv"}

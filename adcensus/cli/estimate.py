@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
-from adcensus.cli.base import app, err_console, reports_errors
+from adcensus.cli.base import _progress, app, err_console, reports_errors
 from adcensus.errors import UsageError
 from adcensus.write import json_text
 
@@ -42,7 +43,9 @@ def estimate(
         False, "--hidden", help="With DIR: also estimate the persons no list saw."
     ),
     lists: str | None = typer.Option(
-        None, "--lists", help="Lists for --hidden: site (default), month, or a column of ads.csv."
+        None,
+        "--lists",
+        help="Lists for --hidden: source_file (default: the files read), site, month, or a column of ads.csv.",
     ),
     histories: Path | None = typer.Option(
         None,
@@ -53,12 +56,23 @@ def estimate(
         "bic", "--criterion", help="Model choice for 3+ lists: bic or aic."
     ),
     search: str = typer.Option(
-        "auto", "--search", help="Models tried: auto, exhaustive or stepwise."
+        "auto",
+        "--search",
+        help="Models tried: auto, exhaustive, stepwise, sparsemse or bhs2015.",
+    ),
+    max_order: int | None = typer.Option(
+        None,
+        "--max-order",
+        min=2,
+        help="Largest interaction tried: 2 (pairs of lists), 3 (triples)... [3 for 4 lists, else 2]",
     ),
     p_threshold: float | None = typer.Option(
         None,
         "--p-threshold",
-        help="Stepwise: add an interaction only if its p-value is at most this.",
+        help="p-value of the sparsemse (0.02) and bhs2015 (0.05) rules.",
+    ),
+    interval: str = typer.Option(
+        "bca", "--interval", help="Bootstrap interval of the hidden total: bca or percentile."
     ),
     bootstrap: int | None = typer.Option(
         None,
@@ -71,6 +85,7 @@ def estimate(
 ) -> None:
     """Persons from ads and a doublon rate, or from a dedupe output, with how sure we are."""
     from adcensus.estimate import (
+        DEFAULT_LISTS,
         estimate_from_counts,
         estimate_from_output,
         parse_reviewed_sample,
@@ -83,6 +98,8 @@ def estimate(
         "criterion": criterion.lower(),
         "search": search.lower(),
         "p_threshold": p_threshold,
+        "max_order": max_order,
+        "interval": interval.lower(),
     }
     if sum((directory is not None, counts_given, histories is not None)) != 1:
         raise UsageError(
@@ -93,21 +110,26 @@ def estimate(
         raise UsageError("--hidden and --lists need a dedupe output folder: adcensus estimate DIR")
     if histories is not None:
         table = read_capture_table(histories)
-        found = estimate_hidden(table, confidence, **model, bootstrap=bootstrap or 0, seed=seed)
+        with contextlib.contextmanager(_progress)() as progress:
+            found = estimate_hidden(
+                table, confidence, **model, bootstrap=bootstrap or 0, seed=seed, progress=progress
+            )
         data = found.to_dict()
         _show_hidden(data)
         _emit(data, as_json, data["total"])
     elif directory is not None:
-        result = estimate_from_output(
-            directory,
-            confidence,
-            delta,
-            replicates=bootstrap or 1000,
-            seed=seed,
-            hidden_lists=(lists or "site") if hidden else None,
-            hidden_bootstrap=bootstrap or 0,
-            **model,
-        )
+        with contextlib.contextmanager(_progress)() as progress:
+            result = estimate_from_output(
+                directory,
+                confidence,
+                delta,
+                replicates=bootstrap or 1000,
+                seed=seed,
+                hidden_lists=(lists or DEFAULT_LISTS) if hidden else None,
+                hidden_bootstrap=bootstrap or 0,
+                progress=progress,
+                **model,
+            )
         data = result.to_dict()
         _show_output(data)
         _emit(data, as_json, data["persons"])
@@ -192,7 +214,10 @@ def _show_hidden(hidden: dict[str, Any]) -> None:
     )
     if hidden["bootstrap"]:
         boot = hidden["bootstrap"]
-        table.add_row("bootstrap interval", f"{boot['low']:,}–{boot['high']:,}")
+        table.add_row(
+            f"{hidden['confidence']:.0%} bootstrap interval ({boot['method']})",
+            f"{boot['low']:,}–{boot['high']:,}",
+        )
     err_console.print(table)
     for note in hidden["notes"]:
         err_console.print(f"note: {note}", highlight=False, soft_wrap=True)

@@ -30,16 +30,17 @@ from adcensus.estimate.counts import (
     wilson_interval,
 )
 from adcensus.estimate.folder import _read_pairs as _read_pairs
+from adcensus.estimate.lists import DEFAULT_LISTS, lists_from_output, posting_behaviour_warning
 from adcensus.estimate.lists import MAX_LISTS as MAX_LISTS
 from adcensus.estimate.lists import OTHER_LIST as OTHER_LIST
 from adcensus.estimate.lists import _month as _month
-from adcensus.estimate.lists import lists_from_output
 from adcensus.estimate.output import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD
 from adcensus.estimate.output import LINKING_DECISIONS as LINKING_DECISIONS
 from adcensus.estimate.output import OutputEstimate, estimate_from_output, relink_persons
 from adcensus.mse import round_half_up
 
 __all__ = [
+    "DEFAULT_LISTS",
     "CountEstimate",
     "OutputEstimate",
     "estimate_from_counts",
@@ -47,6 +48,7 @@ __all__ = [
     "lists_from_output",
     "parse_rate",
     "parse_reviewed_sample",
+    "posting_behaviour_warning",
     "relink_persons",
     "round_half_up",
     "wilson_interval",

@@ -19,6 +19,25 @@ from adcensus.outputs import read_output_csv, read_summary
 
 MAX_LISTS = 6
 OTHER_LIST = "(others)"
+# The files ads were collected in: the one default that is not a person's own posting.
+DEFAULT_LISTS = col.SOURCE_FILE
+POSTING_ROLES = (col.SITE, col.DATE, col.CITY, col.AGE, "month")
+
+
+def posting_behaviour_warning(by: str, roles: dict[str, str]) -> str | None:
+    """The warning for lists made of a person's own ads (sites, months, cities...), else None.
+
+    A person is "missed" by such a list only because she did not post there or
+    then: the lists measure posting behaviour, not sources that can miss her.
+    """
+    if by in POSTING_ROLES or by in {roles.get(r) for r in POSTING_ROLES}:
+        return (
+            f"The lists ({by}) are the persons' own posting behaviour: a person is on no "
+            f"{by} only because she did not post there or then, not because a source missed "
+            "her. The hidden total then counts posting choices, not persons nobody saw; "
+            "read it as a sensitivity figure, never as a count of unseen persons."
+        )
+    return None
 
 
 def _count(n: int, noun: str) -> str:
@@ -60,12 +79,13 @@ def _refuse_identifying(by: str, column: str, summary: dict[str, Any]) -> None:
 
 
 def lists_from_output(
-    directory: str | Path, by: str = "site", max_lists: int = MAX_LISTS
+    directory: str | Path, by: str = DEFAULT_LISTS, max_lists: int = MAX_LISTS
 ) -> tuple[CaptureTable, list[str]]:
     """The capture table of a dedupe output: a person is on list L when one of their ads is.
 
-    `by` is "site", "month" (from the date column, ISO or dd/mm/yyyy) or any
-    column of ads.csv (by header or role). Beyond `max_lists` lists, the smallest
+    `by` is "source_file" (the files read together, the default), "site", "month"
+    (from the date column, ISO or dd/mm/yyyy) or any column of ads.csv (by header
+    or role). Beyond `max_lists` lists, the smallest
     are merged into one list "(others)". Returns the table and notes in words.
     """
     folder = Path(directory)
@@ -81,6 +101,15 @@ def lists_from_output(
             f"{folder / 'ads.csv'}: no {col.PERSON_ID} column; run `adcensus dedupe` again"
         )
     ads = ads[ads[person] != ""]  # rows set aside as not ads have no person
+    if column == DEFAULT_LISTS and (
+        column not in ads.columns or ads[column].astype(str).str.strip().nunique() < 2
+    ):
+        raise UsageError(
+            "the hidden total needs lists that can miss a person independently of her own "
+            "posting, such as ads collected separately into several files; these ads come "
+            "from one file. --lists site or --lists month can be given, knowing that they "
+            "measure the persons' own posting (see docs/methodology.md)"
+        )
     if column not in ads.columns:
         shown = ", ".join(c for c in ads.columns if c not in col.ADS_OUTPUT_COLUMNS)
         raise InputError(

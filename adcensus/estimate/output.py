@@ -10,7 +10,7 @@ on persons by a seeded bootstrap. With `hidden_lists`, the hidden total of
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,10 @@ from scipy.sparse.csgraph import connected_components
 from adcensus.errors import InputError, UsageError
 from adcensus.estimate.counts import _check_confidence, wilson_interval
 from adcensus.estimate.folder import _read_pairs, _read_review
-from adcensus.estimate.lists import MAX_LISTS, lists_from_output
+from adcensus.estimate.lists import MAX_LISTS, lists_from_output, posting_behaviour_warning
 from adcensus.mse import HiddenEstimate, estimate_hidden, round_half_up
 from adcensus.outputs import read_summary
+from adcensus.progress import Progress, silent
 from adcensus.settings import Settings
 
 # pairs.csv decisions that can join two ads ("confirmed": a reviewer said same person).
@@ -115,6 +116,9 @@ def estimate_from_output(
     search: str = "auto",
     p_threshold: float | None = None,
     hidden_bootstrap: int = 0,
+    max_order: int | None = None,
+    interval: str = "bca",
+    progress: Progress = silent,
 ) -> OutputEstimate:
     """Persons, doublon rate and how sure, from the folder written by `adcensus dedupe`.
 
@@ -123,7 +127,8 @@ def estimate_from_output(
     the precision p of sampled links (Wilson interval) is carried to persons:
     each of `replicates` draws takes p from its Jeffreys posterior, drops each
     unreviewed link with probability 1 − p, and re-links (seeded, reproducible).
-    `hidden_lists` ("site", "month" or a column) adds the hidden total: see
+    `hidden_lists` ("source_file", "site", "month" or a column) adds the hidden
+    total, with a warning when the lists are the persons' own posting: see
     `lists_from_output` and `adcensus.mse.estimate_hidden` for the other options.
     """
     _check_confidence(confidence)
@@ -167,8 +172,12 @@ def estimate_from_output(
         table, list_notes = lists_from_output(folder, hidden_lists, max_lists)
         notes += list_notes
         hidden = estimate_hidden(
-            table, confidence, criterion, search, p_threshold, hidden_bootstrap, seed
-        )
+            table, confidence, criterion, search, p_threshold, hidden_bootstrap, seed,
+            max_order, interval, progress,
+        )  # fmt: skip
+        posting = posting_behaviour_warning(hidden_lists, summary.get("roles") or {})
+        if posting is not None:
+            hidden = replace(hidden, warnings=(posting, *hidden.warnings))
     return OutputEstimate(n_ads, persons, confidence, sensitivity, review, tuple(notes), hidden)
 
 

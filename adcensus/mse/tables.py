@@ -9,7 +9,9 @@ one 0/1 column per list and a count (`capture_table_from_frame`,
 
 from __future__ import annotations
 
+import csv
 import itertools
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -93,37 +95,67 @@ def _table(names: tuple[str, ...], counter: Counter[tuple[int, ...]]) -> Capture
 
 
 def capture_table_from_frame(frame: pd.DataFrame, count_column: str = "count") -> CaptureTable:
-    """A table with one 0/1 column per list and a count column (e.g. a published table)."""
+    """A table with one 0/1 column per list and a count column (e.g. a published table).
+
+    Counts must be whole numbers ≥ 0 (1.9 is refused, not truncated); a row with
+    0 on every list and a count above 0 is refused (persons on no list cannot
+    have been counted). Rows are named as data rows, 1 = the first under the header.
+    """
     if count_column not in frame.columns:
         raise InputError(
             f"the table has no {count_column!r} column; add one with the number of persons"
         )
+    if frame.empty:
+        raise InputError("the table has a header but no rows; add one row per combination of lists")
     names = tuple(str(c) for c in frame.columns if c != count_column)
+    lists = frame[list(names)].apply(pd.to_numeric, errors="coerce").to_numpy(float)
+    counts = pd.to_numeric(frame[count_column], errors="coerce").to_numpy(float)
+    for row, (marks, count) in enumerate(zip(lists, counts, strict=True), start=1):
+        if np.isnan(count):
+            raise InputError(f"data row {row}: the {count_column!r} cell is empty or not a number")
+        if count < 0 or count != np.floor(count):
+            raise InputError(
+                f"data row {row}: count {count:g} is not a whole number ≥ 0; "
+                "a count is a number of persons"
+            )
+        if np.isnan(marks).any() or not set(marks.tolist()) <= {0.0, 1.0}:
+            raise InputError(f"data row {row}: list columns must hold 0 or 1")
+        if not marks.any() and count > 0:
+            raise InputError(
+                f"data row {row}: 0 on every list with {count:g} persons; persons on no list "
+                "cannot have been counted (that is what the estimate is for): remove the row"
+            )
     counter: Counter[tuple[int, ...]] = Counter()
-    try:
-        for row, count in zip(
-            frame[list(names)].to_numpy(int), frame[count_column].to_numpy(int), strict=True
-        ):
-            if not set(row.tolist()) <= {0, 1} or count < 0:
-                raise ValueError
-            counter[tuple(row.tolist())] += int(count)
-    except ValueError:
-        raise InputError(
-            "list columns must hold 0 or 1 and the count column whole numbers ≥ 0; check the table"
-        ) from None
+    for marks, count in zip(lists.astype(int), counts.astype(int), strict=True):
+        counter[tuple(marks.tolist())] += int(count)
     return _table(names, counter)
 
 
 def read_capture_table(path: str | Path) -> CaptureTable:
-    """Read a capture-history CSV (`,` or `;`); lines starting with # are comments."""
+    """Read a capture-history CSV (`,` or `;`); lines starting with # are comments.
+
+    Every problem is one InputError naming the file (and the row or column).
+    """
     try:
-        frame = pd.read_csv(path, sep=None, engine="python", comment="#", encoding="utf-8-sig")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the error below says it all, in one line
+            frame = pd.read_csv(path, sep=None, engine="python", comment="#", encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{path}: file not found; check the path given to --histories") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+    except (pd.errors.EmptyDataError, csv.Error) as exc:
+        if isinstance(exc, csv.Error) and Path(path).read_bytes().strip():
+            raise InputError(f"{path}: not a readable CSV table ({exc})") from None
+        raise InputError(
+            f"{path}: the file is empty; it needs a header (one column per list and "
+            "'count') and one row per combination of lists"
+        ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a readable CSV table ({exc})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    return capture_table_from_frame(frame)
+    try:
+        return capture_table_from_frame(frame)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
 
 
 def regroup_lists(table: CaptureTable, groups: Mapping[str, str | None]) -> CaptureTable:

@@ -474,3 +474,37 @@ def test_bca_intervals_are_near_the_published_ones(name: str, low: int, high: in
     assert boot["method"] == "bca" and boot["models"] is None
     assert abs(boot["low"] - low) <= 0.2 * low
     assert abs(boot["high"] - high) <= 0.2 * high
+
+
+# ---- Ned, Ned_5 and Kosovo, and three-way terms (R reference) --------------------------
+# Data: MultipleSystemsEstimation's data sets written out with write.csv (R 4.2.2).
+# Figures: estimate_population_stepwise(pthresh = 0.02) and estimate_population_bic()
+# of that package, run here on R 4.2.2; its bic default allows three-way terms for four
+# and five lists (maxorder 3), adcensus's default for five lists stays two-way.
+
+
+@pytest.mark.parametrize(
+    ("name", "total"),
+    [("Ned", 111139.4), ("Ned_5", 121521.6), ("Kosovo", 14341.66)],
+)
+def test_sparsemse_rule_matches_r_on_ned_and_kosovo(name: str, total: float) -> None:
+    # Ned and Ned_5 have pairs of lists that share nobody: their interactions are fitted
+    # at minus infinity, as SparseMSE does (dropping them gave 118,739 and 133,184).
+    table = mse.read_capture_table(DATA / f"{name}.csv")
+    chosen = mse.select_model(table, search="sparsemse")
+    assert chosen.fit.total == pytest.approx(total, rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("name", "total", "bic"),
+    [("Kosovo", 10356.52, 203.03), ("UKdat_5", 25311.29, 195.879), ("Ned_5", 148788.8, 219.171)],
+)
+def test_exhaustive_bic_with_three_way_terms_matches_r(name: str, total: float, bic: float) -> None:
+    # estimate_population_bic(): Kosovo [123,14,34] 10,357; UKdat_5 [123,25,34] 25,311;
+    # Ned_5 [135,12,24,34] 148,789. Kosovo's four lists take three-way terms by default.
+    table = mse.read_capture_table(DATA / f"{name}.csv")
+    max_order = None if name == "Kosovo" else 3
+    chosen = mse.select_model(table, search="exhaustive", max_order=max_order)
+    assert chosen.fit.total == pytest.approx(total, rel=1e-5)
+    assert chosen.fit.bic == pytest.approx(bic, abs=1e-2)
+    assert chosen.fit.label(table.lists).count("×") >= 4

@@ -4,7 +4,8 @@ A load reads its files first (a bad file never touches the store), then takes th
 store's write lock (`BEGIN IMMEDIATE`), keeps the rows whose fingerprint is new, links
 every ad of the store and the new ones with `dedupe_table` (the same linking as
 `adcensus dedupe`, by construction), names the persons with `reconcile`, writes, and
-commits. Any error, Ctrl-C or a killed process before the commit leaves the store as it
+commits. The store file is created under the same lock, so two first loads at once
+make one store. Any error, Ctrl-C or a killed process before the commit leaves the store as it
 was: SQLite rolls the transaction back (at the next open, after a kill).
 """
 
@@ -34,7 +35,8 @@ from adcensus.store.ingest import linking_table, new_rows, number_new_ads, store
 from adcensus.store.reconcile import Reconciliation, reconcile
 from adcensus.store.schema import (
     connect,
-    create_schema,
+    discard_if_new,
+    ensure_schema,
     translate_errors,
     utc_now,
 )
@@ -135,13 +137,11 @@ def load_into_store(
         reason: sum(aside.counts()[reason] for aside in asides) for reason in asides[0].counts()
     }
     store = Path(store)
-    created = not store.exists() or store.stat().st_size == 0
     conn = connect(store, create=True)
     try:
         with translate_errors(store):
             conn.execute("BEGIN IMMEDIATE")
-            if created:
-                create_schema(conn)
+            ensure_schema(conn, store)
             result = _load(conn, store, tables, settings, note, decisions, rows_set_aside)
             warned = [
                 f"warning: {w}" for t in tables for w in phone_column_warnings(t, settings.region)
@@ -168,10 +168,8 @@ def load_into_store(
         with contextlib.suppress(sqlite3.Error):
             if conn.in_transaction:
                 conn.rollback()
+        discard_if_new(conn, store)  # a store this load created: leave no empty file behind
         conn.close()
-        if created:  # the store did not exist before: leave no empty file behind
-            for leftover in (store, store.with_name(store.name + "-journal")):
-                leftover.unlink(missing_ok=True)
         raise
     conn.close()
     return result

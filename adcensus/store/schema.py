@@ -361,7 +361,7 @@ def integrity_problems(path: Path) -> list[str]:
         return [str(exc).removeprefix(f"{path}: ")]
     finally:
         conn.close()
-    return [] if rows == [("ok",)] else [str(r[0]) for r in rows]
+    return [] if rows == [("ok",)] else [line for r in rows for line in str(r[0]).splitlines()]
 
 
 def create_schema(conn: sqlite3.Connection) -> None:

@@ -67,6 +67,7 @@ def read_ads(
         paths = [paths]
     if not paths:
         raise InputError("no input file given; name one or more ad files, or - for stdin.")
+    refuse_stdin_twice(paths)
     delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter or "", delimiter)
     if delimiter is not None and len(delimiter) != 1:
         raise InputError(f"delimiter {delimiter!r} is not one character; give e.g. ';' or tab.")
@@ -125,6 +126,14 @@ def _more_columns(
     return {PHONE: phones} if phones else {}
 
 
+def refuse_stdin_twice(paths: Sequence[str | Path]) -> None:
+    """Raise InputError when "-" (stdin, which can be read once) is given more than once."""
+    if sum(str(p) == "-" for p in paths) > 1:
+        raise InputError(
+            "- (standard input) is given more than once; it can be read only once: give it once"
+        )
+
+
 def _unused_columns_note(
     headers: Sequence[str], roles: Mapping[str, str], more: Mapping[str, tuple[str, ...]]
 ) -> list[str]:
@@ -132,7 +141,13 @@ def _unused_columns_note(
     used = {*roles.values(), *(h for hs in more.values() for h in hs)}
     used |= {SOURCE_FILE, *ADS_OUTPUT_COLUMNS}
     unused = [h for h in headers if h not in used and not h.startswith(EXTRA_COLUMN)]
+    if len(unused) > _MAX_LISTED:  # 10,000 columns make one readable line, not a page
+        shown = ", ".join(unused[:_MAX_LISTED])
+        return [f"columns not used: {shown} and {len(unused) - _MAX_LISTED:,} more."]
     return [f"columns not used: {', '.join(unused)}."] if unused else []
+
+
+_MAX_LISTED = 30
 
 
 def _read_one(

@@ -28,6 +28,7 @@ from adcensus.dedupe import DedupeResult, dedupe_table
 from adcensus.phones import phone_column_warnings
 from adcensus.progress import Progress, silent
 from adcensus.read import AdTable, InputInfo, read_ads
+from adcensus.read.reader import refuse_stdin_twice
 from adcensus.setaside import describe, set_aside
 from adcensus.settings import Settings
 from adcensus.store import persist
@@ -117,6 +118,7 @@ def load_into_store(
     """
     settings = settings or Settings()
     note = progress or silent
+    refuse_stdin_twice(paths)
     note("read")
     asides = [
         set_aside(

@@ -24,7 +24,7 @@ from adcensus.cli.base import (
 )
 from adcensus.decisions import DECISIONS_FILE, decisions_path_for
 from adcensus.dedupe import dedupe_table, write_outputs
-from adcensus.memory import check_fits
+from adcensus.memory import check_cells_fit, check_fits
 from adcensus.phones import phone_column_warnings
 from adcensus.privacy import pseudonymize_result
 from adcensus.read import parse_role_overrides, read_ads
@@ -237,6 +237,8 @@ def dedupe(
             header_row=header_row,
         )
         progress("read", len(table.frame), len(table.frame))
+        if memory_check:
+            check_cells_fit(table.frame)
         for note in table.notes:
             err_console.print(note, highlight=False, markup=False)
         for warning in phone_column_warnings(table, settings.region):

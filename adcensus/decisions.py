@@ -15,15 +15,20 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from adcensus.errors import InputError
+from adcensus.errors import InputError, OutputError
 
 DECISIONS_FILE = "review.jsonl"
 VALID = ("y", "n", "s")
+# The pairs.csv decisions of the review queue, the "doubtful links to review": scored
+# within the doubtful margin of the threshold, or linked by score and refused for a
+# conflict. Dedupe counts them (summary.json `pairs_to_review`), review shows them.
+REVIEW_QUEUE = ("doubtful", "conflict")
 
 
 def decisions_path_for(location: Path) -> Path:
@@ -31,6 +36,31 @@ def decisions_path_for(location: Path) -> Path:
     if location.is_dir():
         return location / DECISIONS_FILE
     return location.with_suffix(".review.jsonl")
+
+
+def check_writable(path: Path) -> None:
+    """OutputError unless decisions can be appended to `path`: checked before anyone answers.
+
+    An existing file is opened for appending (and left as it is); a missing one is not
+    created: a scratch file is made and removed in its folder instead.
+    """
+    try:
+        if path.exists():
+            with path.open("a", encoding="utf-8"):
+                pass
+        else:
+            with tempfile.TemporaryFile(dir=path.parent):
+                pass
+    except OSError as exc:
+        raise OutputError(_cannot_write(path, exc)) from None
+
+
+def _cannot_write(path: Path, exc: OSError) -> str:
+    return (
+        f"{path.parent}: cannot write the answers to {path.name} there "
+        f"({exc.strerror or exc}); make the folder writable, or copy it to a folder of "
+        "yours and review the copy"
+    )
 
 
 def append_decision(path: Path, ad_a: str, ad_b: str, decision: str, mode: str) -> None:
@@ -46,10 +76,13 @@ def append_decision(path: Path, ad_a: str, ad_b: str, decision: str, mode: str) 
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     line = json.dumps(record, ensure_ascii=False) + "\n"
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(line)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:  # a full disk, or a folder made read-only meanwhile
+        raise OutputError(_cannot_write(path, exc)) from None
 
 
 def read_records(path: Path) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from adcensus.link.cluster import IdMaker
 from adcensus.link.flat import flat_phones, key_ranks
 from adcensus.normalize import prepare
 from adcensus.progress import Progress, silent
+from adcensus.quality import data_quality
 from adcensus.read import AdTable, read_ads
 from adcensus.setaside import SetAside, set_aside
 from adcensus.settings import Settings
@@ -85,7 +86,8 @@ def dedupe_table(
     adcensus.setaside) are set aside first: they are in `ads` without a person, in
     `rejected` with the reason, and counted in the summary's `rows_set_aside`, never in
     `ads` or `persons`. `keep_all` links every row (a store's ads were set apart when
-    loaded).
+    loaded). The summary's `data_quality` (adcensus.quality) says what was read, set
+    aside, unreadable and unused, and what each phone column gave, with warnings.
 
     `decisions` (see adcensus.decisions: `ad_a`, `ad_b` as ad keys, `decision` "y"
     or "n") bind the clustering: reviewed pairs are always compared and written,
@@ -136,6 +138,14 @@ def dedupe_table(
     summary = summary_of(table, ads, persons, pairs, settings, flat, features, boilerplate, aside)
     summary["model"] = result.model.to_dict()
     summary["model"]["decorations"] = sorted(prepared.decorations)
+    if not keep_all:  # a store's load says its own (adcensus.store.load)
+        summary["data_quality"] = data_quality(
+            [aside],
+            settings.region,
+            features,
+            prepared.phone_columns,
+            prepared.phones_in_text_only,
+        )
     if decisions is not None:
         summary["decisions"] = {"given": len(decisions), "applied": len(reviewed)}
     note("cluster", len(outcome), len(outcome))

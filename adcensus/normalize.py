@@ -79,15 +79,22 @@ def _column(table: AdTable, role: str) -> pd.Series:
     return table.frame[header].astype(textmod.ARROW_STR)
 
 
-def _phone_cells(table: AdTable) -> pa.Array:
-    """The phone column's cells, joined by " ; " with those of the further phone columns
-    ("Téléphone 2", "WhatsApp") when the table has some: numbers are searched in all."""
-    phones = textmod.arrow_strings(_column(table, col.PHONE))
-    more = [textmod.arrow_strings(table.frame[h]) for h in table.more_columns.get(col.PHONE, ())]
-    if not more:
-        return phones
-    separator = pa.scalar(" ; ", pa.large_string())
-    return pc.binary_join_element_wise(phones, *more, separator, null_handling="skip")
+def phone_headers(table: AdTable) -> list[str]:
+    """The columns searched for phone numbers: the phone role's, then the further phone
+    columns ("Téléphone 2", "WhatsApp"); [] without a phone column."""
+    if col.PHONE not in table.roles:
+        return []
+    return [table.roles[col.PHONE], *table.more_columns.get(col.PHONE, ())]
+
+
+@dataclass(frozen=True)
+class PhoneColumnCount:
+    """What one phone column gave: its filled cells, those in which a number was found, and
+    the distinct numbers (E.164)."""
+
+    filled: int
+    with_number: int
+    numbers: frozenset[str]
 
 
 def infer_names(
@@ -151,7 +158,7 @@ def _phone_flags(statuses: list[tuple[str, ...]]) -> Any:
 def _phone_columns(
     in_cells: list[list[Phone]], in_text: list[list[Phone]]
 ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
-    """Per ad, the E.164 numbers and statuses found in its phone cell, then in its text,
+    """Per ad, the E.164 numbers and statuses found in its phone cells, then in its text,
     each number once, in order of appearance."""
     phones: list[tuple[str, ...]] = []
     statuses: list[tuple[str, ...]] = []
@@ -165,18 +172,51 @@ def _phone_columns(
     return phones, statuses
 
 
+def _in_cells(
+    columns: tuple[pa.Array, ...], region: str
+) -> tuple[list[list[Phone]], list[PhoneColumnCount]]:
+    """Per ad, the numbers of its phone cells, column after column, each number once; and
+    per column what it gave. Each column is scanned on its own: a cell that is one number
+    is read as one, whatever the other columns hold."""
+    per_column = [extract_phones_arrow(cells, region) for cells in columns]
+    counts = []
+    for cells, found in zip(columns, per_column, strict=True):
+        filled = pc.sum(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0)).as_py()
+        counts.append(
+            PhoneColumnCount(
+                int(filled or 0),
+                sum(map(bool, found)),
+                frozenset(phone.e164 for phones in found for phone in phones),
+            )
+        )
+    if len(per_column) == 1:
+        return per_column[0], counts
+    merged: list[list[Phone]] = []
+    for lists in zip(*per_column, strict=True):
+        ad: dict[str, Phone] = {}
+        for found in lists:
+            for phone in found:
+                ad.setdefault(phone.e164, phone)
+        merged.append(list(ad.values()))
+    return merged, counts
+
+
 @dataclass(frozen=True)
 class _Scanned:
     """What the per-ad scan of one chunk of ads gives back (see `_scan_chunk`)."""
 
     phones: list[tuple[str, ...]]
     statuses: list[tuple[str, ...]]
+    columns: list[PhoneColumnCount]  # what each phone column gave (see phone_headers)
+    text_only: int  # ads whose numbers were found in their title or text only
     cleaned: pa.Array  # title and text without phones, urls and e-mail addresses
     sentence_ads: np.ndarray  # positions in the whole table
     sentences: pa.Array  # folded, aligned with sentence_ads
 
 
-def _scan_chunk(data: tuple[pa.Array, pa.Array, pa.Array, str], start: int, stop: int) -> _Scanned:
+def _scan_chunk(
+    data: tuple[tuple[pa.Array, ...], pa.Array, pa.Array, str], start: int, stop: int
+) -> _Scanned:
     """Phones, cleaned text and folded sentences of ads start..stop-1 (runs in a worker).
 
     Title and text are scanned as one string so that the spans found can be cut out
@@ -186,7 +226,9 @@ def _scan_chunk(data: tuple[pa.Array, pa.Array, pa.Array, str], start: int, stop
     cells, texts, keep_text, region = data
     chunk = texts[start:stop]
     in_text = extract_phones_arrow(chunk, region)
-    phones, statuses = _phone_columns(extract_phones_arrow(cells[start:stop], region), in_text)
+    in_cells, columns = _in_cells(tuple(c[start:stop] for c in cells), region)
+    phones, statuses = _phone_columns(in_cells, in_text)
+    text_only = sum(1 for cell, text in zip(in_cells, in_text, strict=True) if text and not cell)
     # Only the texts holding a phone change: they alone go through Python.
     mask = np.fromiter(map(bool, in_text), dtype=bool, count=len(in_text))
     holding = np.flatnonzero(mask)
@@ -200,6 +242,8 @@ def _scan_chunk(data: tuple[pa.Array, pa.Array, pa.Array, str], start: int, stop
     return _Scanned(
         phones=phones,
         statuses=statuses,
+        columns=columns,
+        text_only=text_only,
         cleaned=pc.if_else(keep_text[start:stop], textmod.arrow_strings(cleaned), ""),
         sentence_ads=sentences["ad"].to_numpy() + start,
         sentences=textmod.arrow_strings(sentences["sentence"]),
@@ -217,8 +261,10 @@ def scan_ads(
     n = len(table.frame)
     # Title and text joined in Arrow: one copy of the texts held while the workers run.
     title, text = (textmod.arrow_strings(_column(table, role)) for role in (col.TITLE, col.TEXT))
+    headers = phone_headers(table)
+    cells = [textmod.arrow_strings(table.frame[h].astype(textmod.ARROW_STR)) for h in headers]
     data = (
-        _phone_cells(table),
+        tuple(cells) or (textmod.arrow_strings(_column(table, col.PHONE)),),
         pc.binary_join_element_wise(title, text, pa.scalar(" . ", pa.large_string())),
         pa.array(keep_text, type=pa.bool_()),
         region,
@@ -228,9 +274,19 @@ def scan_ads(
         parts.append(part)
         if progress is not None:
             progress("phones", done, n)
+    columns = [
+        PhoneColumnCount(
+            sum(part.columns[k].filled for part in parts),
+            sum(part.columns[k].with_number for part in parts),
+            frozenset().union(*(part.columns[k].numbers for part in parts)),
+        )
+        for k in range(len(headers))
+    ]
     return _Scanned(
         phones=[p for part in parts for p in part.phones],
         statuses=[s for part in parts for s in part.statuses],
+        columns=columns,
+        text_only=sum(part.text_only for part in parts),
         cleaned=_concat([part.cleaned for part in parts]),
         sentence_ads=np.concatenate([part.sentence_ads for part in parts] or [np.empty(0, int)]),
         sentences=_concat([part.sentences for part in parts]),
@@ -277,6 +333,8 @@ class Prepared:
     boilerplate: list[str]
     style: Any  # scipy CSR matrix, one L2-normed row per ad (see text.style_vectors)
     decorations: frozenset[str]  # words learned to decorate pseudonyms (see adcensus.pseudonyms)
+    phone_columns: dict[str, PhoneColumnCount]  # what each phone column gave, by header
+    phones_in_text_only: int  # ads whose numbers are in their title or text only
 
 
 def prepare(
@@ -336,7 +394,7 @@ def prepare(
             "name_from_text": inferred,
             "owner": _str(owners),
             "age": parse_ages(_column(table, col.AGE)).to_numpy(dtype=float),
-            "city": _str(cities),
+            "city": _str(textmod.fold_place(_column(table, col.CITY))),
             "date": dates.to_numpy(),
             "date_unreadable": unreadable_cells(date_cells, dates),
             "site": _str(textmod.fold(_column(table, col.SITE))),
@@ -348,4 +406,5 @@ def prepare(
     for header in settings.compare:
         features[f"compare:{header}"] = _str(textmod.fold(_compared(table, header)))
     note("text", n, n)
-    return Prepared(features, sorted(boilerplate), style, decorations)
+    found = dict(zip(phone_headers(table), scanned.columns, strict=True))
+    return Prepared(features, sorted(boilerplate), style, decorations, found, scanned.text_only)

@@ -16,11 +16,12 @@ import pyarrow.compute as pc
 
 from adcensus import __version__
 from adcensus import columns as col
+from adcensus.decisions import REVIEW_QUEUE
 from adcensus.link.flat import FlatPhones
 from adcensus.read import UNREADABLE_DATE, AdTable
 from adcensus.setaside import EMPTY, SET_ASIDE_FLAG, TOTAL, SetAside
 from adcensus.settings import Settings
-from adcensus.text import join_lists
+from adcensus.text import common_spelling, fold_place, join_lists
 
 DECISIONS = ("link", "doubtful", "conflict", "agency", "confirmed", "rejected")
 
@@ -146,15 +147,17 @@ def with_set_aside(ads: pd.DataFrame, table: AdTable, aside: SetAside) -> pd.Dat
 
 
 def rejected_table(table: AdTable, aside: SetAside) -> pd.DataFrame:
-    """rejected.csv: the set-aside rows, each with its `row` in its file (the header is
-    row 1, as a spreadsheet counts), its `source_file` when several files were read, its
-    `reason`, then its cells as read."""
+    """rejected.csv: the set-aside rows, each with its `row` in its file (as a spreadsheet
+    counts: the rows above the headers count too), its `source_file` when several files
+    were read, its `reason`, then its cells as read."""
     rows = np.flatnonzero(aside.reasons != "")
     starts = np.cumsum([0] + [info.rows for info in table.inputs])[:-1]
+    headers = np.array([info.header_row for info in table.inputs], dtype=np.int64)
     file_of = np.searchsorted(starts, rows, side="right") - 1
     frame = table.frame.iloc[rows].reset_index(drop=True)
     originals = frame.columns
-    ours: dict[str, Any] = {_output_name("row", originals): rows - starts[file_of] + 2}
+    row = rows - starts[file_of] + headers[file_of] + 1
+    ours: dict[str, Any] = {_output_name("row", originals): row}
     if len(table.inputs) > 1 and col.SOURCE_FILE in frame.columns:
         ours[col.SOURCE_FILE] = frame.pop(col.SOURCE_FILE)
     reasons = [SET_ASIDE_REASONS[r] for r in aside.reasons[rows]]
@@ -238,7 +241,10 @@ def persons_table(
         header = table.roles.get(role)
         if header is None:
             return join_lists(np.zeros(n, dtype=np.int64), pa.nulls(0, pa.large_string()), ";")
-        codes, uniques = pd.factorize(table.frame[header])
+        cells = table.frame[header]
+        if role == col.CITY:  # "Calais;CALAIS" is one commune: its most frequent spelling
+            cells = common_spelling(cells, fold_place)
+        codes, uniques = pd.factorize(cells)
         return _distinct_joined(labels, codes, uniques, n)
 
     n = len(person_ids)
@@ -369,6 +375,7 @@ def summary_of(
         "sites": len(per_site),
         "ads_per_site": per_site,
         "pairs": {d: int(decisions.get(d, 0)) for d in DECISIONS},
+        "pairs_to_review": int(sum(decisions.get(d, 0) for d in REVIEW_QUEUE)),
         "flagged_rows": int((table.flags.fillna("").astype(str) != "").sum()),
         "unreadable_cells": {"date": int(features["date_unreadable"].sum())},
         "ads_without_phone": int((flat.counts == 0).sum()),

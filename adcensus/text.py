@@ -73,6 +73,59 @@ def fold(values: pd.Series) -> pd.Series:
     return _series(per_distinct(arrow_strings(values), _fold_arrow), values)
 
 
+# Abbreviations of French place names, as whole folded words: "St-Omer" is Saint-Omer.
+_PLACE_WORDS = (("st", "saint"), ("ste", "sainte"), ("sts", "saints"), ("stes", "saintes"))
+
+
+def _fold_place_arrow(text: pa.Array) -> pa.Array:
+    text = _fold_arrow(text)
+    for short, whole in _PLACE_WORDS:
+        # twice: a match eats the space after it, so "st st" needs a second pass
+        for _ in range(2):
+            text = pc.replace_substring_regex(text, rf"(^| ){short}( |$)", rf"\1{whole}\2")
+    return text
+
+
+def fold_place(values: pd.Series) -> pd.Series:
+    """Fold place names for comparison: `fold`, and "St"/"Ste" read as "Saint"/"Sainte".
+
+    "CALAIS", "Calais " and "calais" are one place; so are "Boulogne sur mer" and
+    "Boulogne-sur-Mer" (hyphens and apostrophes are spaces), and "St Omer" and
+    "Saint-Omer". The one folding of communes: the report, persons.csv and `tally`
+    group by it. Missing values become "".
+    """
+    return _series(per_distinct(arrow_strings(values), _fold_place_arrow), values)
+
+
+def common_spelling(
+    values: pd.Series, folder: Callable[[pd.Series], pd.Series] = fold
+) -> pd.Series:
+    """Each value written as the most frequent spelling among those that `folder` folds alike.
+
+    Values are stripped first. Ties go to a spelling not all in capitals ("Lens" rather
+    than "LENS"), then to the first in sorted order. A value that folds to "" (blank,
+    missing, punctuation only) becomes None. Returns an object Series aligned with `values`.
+    """
+    raw = values.astype("str").str.strip()
+    counts = raw.value_counts(dropna=True)
+    spellings = pd.DataFrame(
+        {
+            "raw": counts.index.astype(object),
+            "n": counts.to_numpy(),
+            "key": folder(pd.Series(counts.index, dtype=ARROW_STR)).astype(object).to_numpy(),
+        }
+    )
+    spellings = spellings[spellings["key"] != ""]
+    spellings["capitals"] = spellings["raw"].str.isupper()
+    spellings = spellings.sort_values(
+        ["key", "n", "capitals", "raw"], ascending=[True, False, True, True]
+    )
+    shown = spellings.drop_duplicates("key").set_index("key")["raw"]
+    written = dict(zip(spellings["raw"], spellings["key"].map(shown), strict=True))
+    out = raw.astype(object).map(written)
+    return out.astype(object).where(out.notna(), None)
+
+
 def remove_urls(values: pd.Series) -> pd.Series:
     """Remove urls, bare domains and e-mail addresses (they identify a site, not a person)."""
     text = pc.replace_substring_regex(arrow_strings(values), EMAIL_PATTERN, " ")

@@ -196,12 +196,15 @@ def test_quote_never_closed_keeps_the_later_rows(tmp_path):
 
 
 def test_ten_megabyte_cell(tmp_path):
-    """A real subprocess, so that a run that never ends can be stopped."""
+    """A real subprocess, so that a run that never ends can be stopped.
+
+    The timeout guards against a hang, not a speed target (benchmarks/ measures speed): it
+    is generous because a loaded 2-core CI machine took 17 s for what takes 5 s idle."""
     path = tmp_path / "big.csv"
     path.write_text(f"tel;texte\n0639981001;{'x' * 10_000_000}\n0639981002;court\n")
     out = tmp_path / "out"
     command = [sys.executable, "-m", "adcensus", "dedupe", str(path), "-o", str(out)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert [(t, len(x)) for t, x in ads_rows(tmp_path, "tel", "texte")] == [
         ("0639981001", 10_000_000),

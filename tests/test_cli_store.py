@@ -243,3 +243,17 @@ def test_the_readme_documents_every_store_and_tally_option() -> None:
         line.split()[2] for line in SCHEMA.splitlines() if line.startswith("CREATE TABLE")
     ):
         assert f"### `{table}`" in schema, table
+
+
+def test_tally_header_row_names_the_row_of_an_ad_file_headers(tmp_path):
+    # Row 2 takes roles too ("Ville", "Site"): only --header-row tells which row is which.
+    text = (
+        "Relevé;octobre\nVille;Site\nTéléphone;Ville\n"
+        "06 39 98 45 01;Calais\n06 39 98 45 01;Calais\n06 39 98 45 02;Lille\n"
+    )
+    path = tmp_path / "ads.csv"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run("tally", path, "--by", "Ville", "--header-row", "3", "-f", "json")
+    assert code == 0, err
+    counts = {row["Ville"]: (row["ads"], row["persons"]) for row in json.loads(out)}
+    assert counts == {"Calais": (2, 1), "Lille": (1, 1)}

@@ -29,6 +29,7 @@ from adcensus.read import (
     parse_role_override,
     read_ads,
     unreadable_cells,
+    unused_columns,
 )
 from adcensus.read.values import EXCEL_SERIALS
 
@@ -408,6 +409,17 @@ def test_excel_serials_in_a_csv_column_are_dates_the_time_of_day_dropped():
     ]
 
 
+def test_excel_serials_with_a_decimal_comma_are_dates_as_french_excel_writes_them():
+    values = pd.Series(["43376,5", "43405,25", "43376"])
+    assert parse_dates(values).tolist() == [
+        pd.Timestamp("2018-10-03"),
+        pd.Timestamp("2018-11-01"),
+        pd.Timestamp("2018-10-03"),
+    ]
+    # Still a date written with a comma is not taken for a serial.
+    assert parse_dates(pd.Series(["3 oct, 2018"])).tolist() == [pd.Timestamp("2018-10-03")]
+
+
 def test_excel_serials_from_xlsx_number_cells(tmp_path):
     rows = [["tel", "date"], ["0612345678", 43376], ["0612345679", 43376.75]]
     path = xlsx(tmp_path / "ads.xlsx", {"Annonces": rows})
@@ -630,7 +642,7 @@ def test_every_phone_column_is_a_phone_column_and_unused_ones_are_named(tmp_path
     table = read_ads(write(tmp_path, "ads.csv", text))
     assert table.roles["phone"] == "Téléphone"
     assert table.more_columns == {"phone": ("Téléphone 2", "WhatsApp")}
-    assert "columns not used: Numéro d'annonce, Notes." in table.notes
+    assert unused_columns(table) == ["Numéro d'annonce", "Notes"]
 
 
 def test_col_phone_given_twice_adds_a_column(tmp_path):
@@ -643,3 +655,39 @@ def test_col_phone_given_twice_adds_a_column(tmp_path):
     assert (table.roles["phone"], table.more_columns) == ("appel", {"phone": ("second appel",)})
     with pytest.raises(InputError, match="only phone may take several columns"):
         parse_role_overrides(["text=a", "text=b"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A one-field file whose title holds a comma: not two columns.
+        "Relevé des annonces, octobre 2018\nAnnonce\nBelle douce 06 39 98 45 72\nJolie\n",
+        # A title saved without the delimiters that would fill its row.
+        "Relevé des annonces, octobre\nAnnonce;Ville\nBelle, douce;Calais\nJolie;Lille\n",
+    ],
+)
+def test_a_title_line_narrower_than_the_table_is_skipped_not_read_as_its_shape(tmp_path, text):
+    path = write(tmp_path, "ads.csv", text)
+    table = read_ads(path)
+    headers = text.splitlines()[1].split(";")
+    assert list(table.frame.columns) == headers
+    assert table.frame[headers[0]].tolist() == [
+        line.split(";")[0] for line in text.splitlines()[2:]
+    ]
+    assert table.flags.tolist() == ["", ""]
+    assert f"{path}: headers found on row 2; row 1 above them skipped (a title, not ads)." in (
+        table.notes
+    )
+
+
+def test_a_few_ragged_rows_and_decimal_commas_do_not_make_the_comma_the_delimiter(tmp_path):
+    text = "Réf;Prix;Texte\nA1;12,5;a\nA2;13,5;b\nA3;14,5;c;en trop\nA4;15,5;d\n"
+    table = read_ads(write(tmp_path, "ads.csv", text))
+    assert list(table.frame.columns)[:3] == ["Réf", "Prix", "Texte"]
+    assert table.frame["Prix"].tolist() == ["12,5", "13,5", "14,5", "15,5"]
+
+
+def test_headers_narrower_than_rows_ending_in_a_delimiter_stay_the_headers(tmp_path):
+    table = read_ads(write(tmp_path, "ads.csv", "Réf;Tel;Texte\nA1;0639984572;a;\nA2;x;b;\n"))
+    assert list(table.frame.columns) == ["Réf", "Tel", "Texte"]
+    assert table.frame["Réf"].tolist() == ["A1", "A2"]

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from datetime import date
+from html import unescape
 from pathlib import Path
 
 import pandas as pd
@@ -17,10 +18,20 @@ from adcensus.cli import app
 from adcensus.dedupe import dedupe, write_outputs
 from adcensus.report import build_report, write_report
 from adcensus.report.browser import check_page, find_browser, screenshot_page
-from adcensus.report.charts import Counts, Series, bar_chart
+from adcensus.report.charts import (
+    BasePlace,
+    Counts,
+    MapPoint,
+    Series,
+    bar_chart,
+    column_chart,
+    point_map,
+    text_box,
+)
 from adcensus.report.data import by_month, counts_by, moves
 from adcensus.report.geo import locate
 from adcensus.report.i18n import NNBSP, check_language, day, month, number, percent
+from adcensus.report.texts import say
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample" / "ads.csv"
@@ -121,12 +132,166 @@ def test_small_counts_are_hidden_and_labels_escaped() -> None:
     assert "NaN" not in svg
 
 
+@pytest.mark.parametrize(
+    ("peak", "ticks"),
+    [
+        (10, ["0", "3", "6", "9", "12"]),  # not "0, 2, 5, 8, 10" (2.5 rounded)
+        (3, ["0", "1", "2", "3", "4"]),
+        (1, ["0", "1", "2", "3", "4"]),
+        (150, ["0", "40", "80", "120", "160"]),
+    ],
+)
+def test_count_axes_have_whole_evenly_spaced_ticks(peak: int, ticks: list[str]) -> None:
+    counts = Counts(lambda v: number(v, "en"))
+    svg = column_chart("c", "t", ["a", "b"], [Series("Ads", [peak, 1], "#000")], counts)
+    assert re.findall(r'text-anchor="end" font-size="10"[^>]*>([^<]*)<', svg) == ticks
+
+
+def _map_parts(svg: str) -> tuple[list[tuple[float, ...]], list[tuple[float, ...]]]:
+    """The boxes of the names and the circles (x, y, r) of a map, as the SVG places them."""
+    names = [
+        text_box(float(x), float(y), anchor, unescape(name))
+        for x, y, anchor, name in re.findall(
+            r'<text x="([-\d.]+)" y="([-\d.]+)" text-anchor="(\w+)"[^>]*class="place"[^>]*>'
+            r"([^<]*)</text>",
+            svg,
+        )
+    ]
+    circles = [
+        tuple(map(float, c))
+        for c in re.findall(r'<circle cx="([-\d.]+)" cy="([-\d.]+)" r="([-\d.]+)"', svg)
+    ]
+    return names, circles
+
+
+def test_map_names_fit_biggest_first_without_overlap() -> None:
+    # a knot: 30 communes with long names within a few kilometres, one far away
+    points = [
+        MapPoint(
+            f"Commune-numero-{i}-sur-Mer", 50.40 + 0.01 * (i % 6), 2.80 + 0.012 * (i // 6), 40 - i
+        )
+        for i in range(30)
+    ]
+    points.append(MapPoint("Paris", 48.85, 2.35, 1))
+    counts = Counts(lambda v: number(v, "fr"))
+    svg = point_map("m", "t", points, [], counts, lambda unit, n: unit)
+    names, circles = _map_parts(svg)
+    assert 5 <= len(names) < 31  # some fit, not all
+    assert "Commune-numero-0-sur-Mer" in svg.split('class="place"', 1)[1]  # biggest first
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            assert not (
+                a[0] < b[0] + b[2]
+                and b[0] < a[0] + a[2]
+                and a[1] < b[1] + b[3]
+                and b[1] < a[1] + a[3]
+            )
+        for cx, cy, r in circles:
+            nearest = (min(max(cx, a[0]), a[0] + a[2]), min(max(cy, a[1]), a[1] + a[3]))
+            assert (cx - nearest[0]) ** 2 + (cy - nearest[1]) ** 2 >= (r - 0.5) ** 2
+
+
+def test_map_base_tints_departements_from_the_gazetteer() -> None:
+    base = [
+        BasePlace(50.0 + 0.05 * i, 2.0 + 0.05 * j, "62 Pas-de-Calais" if j < 10 else "59 Nord")
+        for i in range(20)
+        for j in range(20)
+    ]
+    counts = Counts(lambda v: number(v, "fr"))
+    points = [MapPoint("Arras", 50.29, 2.78, 5), MapPoint("Lille", 50.63, 3.06, 3)]
+    svg = point_map("m", "t", points, [], counts, lambda unit, n: unit, base)
+    assert svg.count('<path d="M') >= 3  # two shades and the line between them
+    assert re.findall(r'class="area"><title>([^<]*)</title>', svg) == [
+        "62 Pas-de-Calais",
+        "59 Nord",
+    ]
+    assert "NaN" not in svg
+    assert point_map("m", "t", points, [], counts, lambda unit, n: unit).count("<path") == 0
+
+
+def test_the_sample_map_has_a_base_and_stays_small(report_fr: str) -> None:
+    svg = re.search(r'<svg id="chart-map".*?</svg>', report_fr, re.S).group()
+    assert 'class="area"' in svg and '<path d="M' in svg
+    assert len(svg) < 150_000
+    assert "sans fond de carte" not in report_fr
+
+
 def test_communes_are_placed_offline_with_their_departement() -> None:
     places = locate([("Lens", 40), ("Dunkerque", 10), ("Nowhere-sur-Rien", 3)])
     assert places["Lens"].department == "62 Pas-de-Calais"
     assert places["Dunkerque"].department == "59 Nord"  # "Dunkirk" in GeoNames
     assert 50.9 < places["Dunkerque"].lat < 51.1
     assert "Nowhere-sur-Rien" not in places
+
+
+SPELLINGS = ROOT / "tests" / "data" / "report" / "city_spellings.csv"
+
+
+@pytest.fixture(scope="module")
+def spellings_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One commune written several ways: "Calais", "CALAIS", "calais ", "St Omer"…"""
+    out = tmp_path_factory.mktemp("spellings") / "out"
+    write_outputs(dedupe([SPELLINGS]), out)
+    return out
+
+
+def test_spellings_of_a_commune_are_one_bar_and_no_move(spellings_output: Path) -> None:
+    report = build_report(spellings_output, lang="en")
+    cities = counts_by(report.data.ads, "city")
+    assert cities.to_dict("records") == [
+        {"label": "Calais", "ads": 3, "persons": 1},
+        {"label": "Saint-Omer", "ads": 3, "persons": 2},
+        {"label": "Boulogne sur mer", "ads": 2, "persons": 1},
+    ]
+    assert moves(report.data.ads).empty  # Calais -> CALAIS is not a tour
+    assert "CALAIS" not in report.html and "St Omer" not in report.html
+    assert "not placed" not in report.html  # "Boulogne sur mer" is on the map
+    assert "62 Pas-de-Calais" in report.html
+
+
+def test_persons_csv_writes_a_commune_once(spellings_output: Path) -> None:
+    persons = pd.read_csv(
+        spellings_output / "persons.csv", sep=";", encoding="utf-8-sig", dtype=str
+    )
+    assert sorted(persons["cities"]) == ["Boulogne sur mer", "Calais", "Saint-Omer", "Saint-Omer"]
+
+
+ONE_AD = """Réf;Site;Date;Ville;Téléphone;Pseudo;Texte
+U1;a.test;02/09/2018;Lens;0639981111;Léa;Léa à Lens
+"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_count_of_one_is_singular(tmp_path: Path, lang: str) -> None:
+    (tmp_path / "ads.csv").write_text(ONE_AD, encoding="utf-8")
+    write_outputs(dedupe([tmp_path / "ads.csv"]), tmp_path / "out")
+    text = " ".join(unescape(_visible_text(build_report(tmp_path / "out", lang=lang).html)).split())
+    plurals = r"personnes|annonces|réseaux|communes|sites|persons|ads|networks|links|liens"
+    assert re.findall(rf"\b1 (?:{plurals})\b", text) == []
+    assert (
+        "1 annonce publiée par 1 personne distincte"
+        if lang == "fr"
+        else "1 ad posted by 1 distinct person"
+    ) in text
+    assert (
+        "1 personne n'a publié qu'une annonce" if lang == "fr" else "1 person posted a single ad"
+    ) in text
+
+
+def test_say_agrees_with_the_count() -> None:
+    assert say("undated", "fr", count="1") == "1 annonce sans date n'est pas comptée ici."
+    assert say("undated", "fr", count="3") == "3 annonces sans date ne sont pas comptées ici."
+    assert say("undated", "en", count="1") == "1 ad without a date is not counted here."
+    assert say("n_persons", "fr", n="0") == "personne"  # CLDR: 0 takes the singular in French
+    assert say("n_persons", "en", n="0") == "persons"
+    assert say("n_persons", "en", n="< 3") == "persons"
+
+
+def test_names_are_found_on_the_map_however_written() -> None:
+    places = locate([("Boulogne sur mer", 3), ("ST OMER", 2), ("calais", 1)])
+    assert places["Boulogne sur mer"].official == "Boulogne-sur-Mer"
+    assert places["ST OMER"].official == "Saint-Omer"
+    assert places["calais"].department == "62 Pas-de-Calais"
 
 
 SEPTEMBER = """Réf;Site;Lien;Date;Ville;Téléphone;Pseudo;Âge;Texte
@@ -292,11 +457,16 @@ def test_the_check_catches_what_a_person_would_notice(tmp_path: Path) -> None:
     page.write_text(
         "<!DOCTYPE html><html><body><img src='missing.png'>"
         "<figure><svg width='100' height='50'><rect width='NaN' height='5'/></svg></figure>"
+        "<figure><svg id='m' width='300' height='50'><circle cx='10' cy='20' r='8'/>"
+        "<text class='place' x='5' y='20'>Lens</text><text class='place' x='9' y='22'>Liévin</text>"
+        "</svg></figure>"
         "<script>console.error('boom')</script></body></html>",
         encoding="utf-8",
     )
     problems = "\n".join(check_page(page, executable).problems)
     assert "boom" in problems
+    assert "names overlap on m: Lens / Liévin" in problems
+    assert "name over a circle on m: Lens" in problems
     assert "image not loaded" in problems
     assert "chart with NaN" in problems
 

@@ -6,6 +6,7 @@ in test_review_tty.py; here answers are given one per line, as from a pipe.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import subprocess
@@ -40,6 +41,7 @@ from adcensus.review.screen import (
     INSERTED,
     diff_words,
     mask_text,
+    pair_table,
     pair_view,
     printable,
 )
@@ -140,17 +142,12 @@ def write_folder(folder: Path) -> Path:
     return folder
 
 
+# The review queue: the doubtful links (doubtful and conflict), closest to the threshold
+# first; agency pairs (scored below the doubtful range) and confident links are not in it.
 DOUBTFUL_ORDER = [
     ("C1", "C2"),  # 0.03 from the threshold
     ("B1", "B2"),  # 0.05
     ("D1", "D2"),  # the conflict, 0.10
-    ("E1", "E2"),  # agency pairs, strongest first
-    ("E1", "E3"),
-    # the person of ten ads: the three weakest links of its maximum spanning tree
-    # (L08-L09, 0.91, is not in it: L02-L09 and the chain already hold L09)
-    ("L09", "L10"),
-    ("L07", "L08"),
-    ("L06", "L07"),
 ]
 
 
@@ -177,9 +174,7 @@ def test_decided_pairs_leave_the_queue_and_skipped_ones_come_last(folder):
     append_decision(folder / "review.jsonl", "B1", "B2", "s", "doubtful")
     append_decision(folder / "review.jsonl", "E1", "E2", "n", "sample")
     _, pairs = build_queue(open_source(folder))
-    assert keys(pending(pairs)) == [
-        ("D1", "D2"), ("E1", "E3"), ("L09", "L10"), ("L07", "L08"), ("L06", "L07"), ("B1", "B2")
-    ]  # fmt: skip
+    assert keys(pending(pairs)) == [("D1", "D2"), ("B1", "B2")]
 
 
 def test_sample_is_seeded_uniform_over_automatic_links_and_grows_by_prefix(folder):
@@ -293,7 +288,8 @@ def test_session_saves_each_answer_and_undo_becomes_a_skip(folder):
     outcome = review_session(
         lambda *_: "", pairs, source.decisions_path, "doubtful", lambda: next(answers), console
     )
-    assert (outcome.decided, outcome.skipped, outcome.left, outcome.finished) == (1, 1, 6, False)
+    # left: D1-D2 not reached, and B1-B2 skipped: the next session opens with these two
+    assert (outcome.decided, outcome.skipped, outcome.left, outcome.finished) == (1, 1, 2, False)
     lines = [json.loads(x) for x in source.decisions_path.read_text().splitlines()]
     assert [(x["ad_a"], x["decision"], x["mode"]) for x in lines] == [
         ("C1", "y", "doubtful"), ("B1", "n", "doubtful"), ("B1", "s", "doubtful"),
@@ -308,14 +304,15 @@ def test_cli_review_from_a_pipe_resumes_and_says_so(folder):
     assert "2 decisions saved" in said(result) and "run again to resume" in said(result)
     assert result.stdout == ""
     again = runner.invoke(app, ["review", str(folder)], input="q\n")
-    assert "ad A D1" in said(again) and "pair 1 of 6" in said(again)
+    assert "1 pair left" in said(result)
+    assert "ad A D1" in said(again) and "pair 1 of 1 · 1 left" in said(again)
 
 
 def test_cli_review_says_when_nothing_is_left_and_how_to_apply(folder):
-    runner.invoke(app, ["review", str(folder)], input="y\n" * 8)
+    runner.invoke(app, ["review", str(folder)], input="y\n" * 3)
     result = runner.invoke(app, ["review", str(folder)])
     assert result.exit_code == 0
-    assert "nothing left to review: 8 pairs" in said(result)
+    assert "nothing left to review: 3 pairs" in said(result)
     assert f"adcensus dedupe ads.csv --out {folder} --force" in said(result)
 
 
@@ -347,29 +344,75 @@ def test_spreadsheet_round_trip(folder, tmp_path):
     assert header[:7] == ["pair", "mode", "decision", "why", "score", "ad_a", "ad_b"]
     assert {"text A", "text B", "phones A", "evidence"} <= set(header)
     rows = {r[5]: list(r) for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert [(r[5], r[6]) for r in sheet.iter_rows(min_row=2, values_only=True)] == DOUBTFUL_ORDER
-    assert rows["C1"][2] == "same"  # the standing answer is filled in
+    order = [(r[5], r[6]) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    # the doubtful links still to answer (C1-C2 was answered: it left the queue), then
+    # every automatic link but C1-C2 in the sample's random order, to measure precision
+    assert order[:2] == DOUBTFUL_ORDER[1:] and len(order) == 2 + 11
+    assert {r[1] for r in sheet.iter_rows(min_row=4, values_only=True)} == {"sample"}
     assert sheet.data_validations.dataValidation[0].formula1 == '"same,different,skip"'
     text_a = header.index("text A")
     assert "06 39 98" not in str(rows["B1"][text_a]) and "+33 6 ••" in str(rows["B1"][text_a])
-    neutralised = sheet.cell(row=4, column=text_a + 1)  # as in ads.csv
+    neutralised = sheet.cell(row=3, column=text_a + 1)  # as in ads.csv
     assert neutralised.value == '\'=HYPERLINK("http://x")'
 
     decision = header.index("decision") + 1
-    answers = {3: "different", 4: "Skip", 5: "oui"}  # B1-B2, D1-D2, E1-E2; C1 kept
+    answers = {2: "different", 3: "Skip", 4: "oui"}  # B1-B2, D1-D2, the first sampled link
     for row, value in answers.items():
         sheet.cell(row=row, column=decision, value=value)
     book.save(sheet_path)
     result = runner.invoke(app, ["review", str(folder), "--import", str(sheet_path)])
     assert result.exit_code == 0, result.output
-    assert "3 decisions imported" in said(result) and "1 unchanged" in said(result)
+    assert "3 decisions imported" in said(result) and "0 unchanged" in said(result)
     standing = standing_records(folder / "review.jsonl")
-    pairs = standing["ad_a"] + "-" + standing["ad_b"]
-    assert dict(zip(pairs, standing["decision"], strict=True)) == {
-        "C1-C2": "y", "B1-B2": "n", "D1-D2": "s", "E1-E2": "y"
+    decided = {
+        (f"{a}-{b}", d, m)
+        for a, b, d, m in zip(*(standing[c] for c in standing.columns), strict=True)
+    }
+    first = f"{order[2][0]}-{order[2][1]}"
+    assert decided == {
+        ("C1-C2", "y", "doubtful"), ("B1-B2", "n", "doubtful"), ("D1-D2", "s", "doubtful"),
+        (first, "y", "sample"),
     }  # fmt: skip
     again = import_review(sheet_path, open_source(folder))
-    assert sum(again.saved.values()) == 0 and again.unchanged == 4
+    assert sum(again.saved.values()) == 0 and again.unchanged == 3
+
+
+def test_an_export_is_capped_doubtful_links_first_and_says_what_did_not_fit(folder, tmp_path):
+    sheet_path = tmp_path / "review.xlsx"
+    result = runner.invoke(
+        app, ["review", str(folder), "--export", str(sheet_path), "--limit", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(load_workbook(sheet_path)["review"].iter_rows(min_row=2, values_only=True))
+    assert [(r[5], r[6]) for r in rows] == DOUBTFUL_ORDER[:2]
+    assert "wrote 2 pairs" in said(result) and "2 doubtful links to review" in said(result)
+    assert "1 more doubtful links did not fit (--limit 2)" in said(result)
+    bigger = runner.invoke(
+        app, ["review", str(folder), "--export", str(sheet_path), "--limit", "5", "--force"]
+    )
+    assert "3 doubtful links to review, then 2 links drawn at random" in said(bigger)
+    again = runner.invoke(
+        app, ["review", str(folder), "--export", str(sheet_path), "--limit", "5", "--force"]
+    )
+    assert said(again) == said(bigger)  # seeded: the same draw every time
+
+
+def test_a_doubtful_link_drawn_by_the_sample_is_saved_in_sample_mode(folder):
+    from adcensus.review import export_queue
+
+    source = open_source(folder)
+    pairs, left_out = export_queue(source, limit=20, seed=0)
+    assert left_out == 0 and len(pairs) == 3 + 11  # C1-C2 is doubtful and a link
+    modes = {(p.ad_a, p.ad_b): p.mode for p in pairs}
+    assert modes[("C1", "C2")] == "sample" and modes[("B1", "B2")] == ""
+    sampled, _ = export_queue(source, limit=20, seed=0, sample=4)
+    assert keys(sampled) == keys(build_queue(source, sample=4, seed=0)[1])
+    assert {p.mode for p in sampled} == {"sample"}
+
+
+def test_limit_goes_with_export(folder):
+    result = runner.invoke(app, ["review", str(folder), "--limit", "5"])
+    assert result.exit_code == 2 and "--limit goes with --export" in said(result)
 
 
 def test_a_pseudonymized_sheet_holds_tokens_and_its_answers_import_without_a_key(folder, tmp_path):
@@ -460,7 +503,7 @@ def test_export_refuses_to_overwrite_without_force(folder, tmp_path):
     assert result.exit_code == 2 and "--force" in said(result)
     assert sheet_path.read_bytes() == b"answers not imported yet"
     forced = runner.invoke(app, ["review", str(folder), "--export", str(sheet_path), "--force"])
-    assert forced.exit_code == 0 and load_workbook(sheet_path)["review"].max_row == 9
+    assert forced.exit_code == 0 and load_workbook(sheet_path)["review"].max_row == 1 + 3 + 11
 
 
 def test_import_of_a_file_that_is_not_a_review_sheet(folder, tmp_path):
@@ -622,3 +665,95 @@ def test_the_command_runs_as_a_real_process(folder):
     assert done.returncode == 0, done.stderr
     assert "1 decision saved" in said(done) and done.stdout == ""
     assert standing_records(folder / "review.jsonl")["decision"].tolist() == ["n"]
+
+
+def test_a_change_of_case_or_accent_is_not_a_different_word():
+    left, right = diff_words("MORGANE BRÉSILIENNE à LENS", "Morgane brésilienne à Lens, Arras")
+    assert [s for s in left.spans if s.style == DELETED] == []
+    added = [right.plain[s.start : s.end] for s in right.spans if s.style == INSERTED]
+    assert "".join(added).split() == ["Arras"]
+    emoji_left, _ = diff_words("Bonjour ✨", "Bonjour 💕")
+    assert [s.style for s in emoji_left.spans] == [DELETED]
+
+
+def test_short_fields_differing_only_by_case_or_accent_are_not_marked(folder):
+    source = open_source(folder)
+    ads = source.ads.copy()
+    ads.loc["B1", "city"], ads.loc["B2", "city"] = "Hénin-Beaumont", "HENIN BEAUMONT"
+    same = dataclasses.replace(source, ads=ads)
+    pair = next(p for p in build_queue(same)[1] if {p.ad_a, p.ad_b} == {"B1", "B2"})
+    table = pair_table(same, pair, show_phones=False)
+    city = [c for c in table.columns[1].cells][
+        [str(c) for c in table.columns[0].cells].index("city")
+    ]
+    assert city.style == ""
+
+
+def test_a_folder_that_cannot_be_written_is_refused_before_the_first_question(folder):
+    (folder / "review.jsonl").mkdir()  # where the answers go cannot be appended to
+    result = runner.invoke(app, ["review", str(folder)], input="y\n")
+    assert result.exit_code == 1
+    assert "pair 1 of" not in said(result) and "unexpected" not in said(result)
+    assert f"{folder}: cannot write the answers to review.jsonl" in said(result)
+    assert "copy it to a folder of yours" in said(result)
+    sheet = folder.parent / "answers.xlsx"
+    export_review(open_source(folder), build_queue(open_source(folder))[1], "doubtful", sheet)
+    imported = runner.invoke(app, ["review", str(folder), "--import", str(sheet)])
+    assert imported.exit_code == 1 and "cannot write the answers" in said(imported)
+
+
+def test_a_missing_decisions_file_is_not_created_by_the_check(folder):
+    from adcensus.decisions import check_writable
+
+    check_writable(folder / "review.jsonl")
+    assert not (folder / "review.jsonl").exists()
+
+
+def test_dedupe_and_review_name_the_same_queue_and_its_count_only_falls(tmp_path, sample_dir):
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["dedupe", str(sample_dir / "ads.csv"), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    to_review = json.loads((out / "summary.json").read_text())["pairs_to_review"]
+    assert to_review > 3 and f"doubtful links to review │ {to_review}" in said(done)
+    first = runner.invoke(app, ["review", str(out)], input="y\nn\ns\nq\n")
+    assert f"pair 1 of {to_review} · {to_review} left" in said(first)
+    assert f"pair 4 of {to_review} · {to_review - 2} left" in said(first)  # the skip is left
+    assert f"2 decisions saved to {out / 'review.jsonl'}; {to_review - 2} pairs left" in said(first)
+    second = runner.invoke(app, ["review", str(out)], input="q\n")
+    assert f"pair 1 of {to_review - 2} · {to_review - 2} left" in said(second)
+
+
+def test_an_export_reports_its_progress(folder, tmp_path):
+    from adcensus.review import export_queue
+
+    source = open_source(folder)
+    pairs, _ = export_queue(source, limit=500)
+    calls: list[tuple[str, int | None, int | None]] = []
+    written = export_review(
+        source,
+        pairs,
+        "doubtful",
+        tmp_path / "review.xlsx",
+        progress=lambda stage, done=None, total=None: calls.append((stage, done, total)),
+    )
+    assert calls[0] == ("export", 0, written) and calls[-1] == ("export", written, written)
+
+
+def test_a_sheet_with_more_doubtful_links_than_rows_keeps_a_fifth_for_the_sample(
+    tmp_path, sample_dir
+):
+    from adcensus.review import export_queue
+
+    out = tmp_path / "out"
+    assert (
+        runner.invoke(app, ["dedupe", str(sample_dir / "ads.csv"), "-o", str(out)]).exit_code == 0
+    )
+    source = open_source(out)
+    doubtful = len(pending(build_queue(source)[1]))
+    assert doubtful > 20
+    rows, left_out = export_queue(source, limit=20, seed=0)
+    extra = [p for p in rows if p.why == "sample"]
+    assert len(rows) == 20 and len(extra) == 4  # a fifth of the rows
+    assert all(p.mode == "sample" for p in extra)
+    assert left_out == doubtful - (20 - 4)
+    assert rows == export_queue(source, limit=20, seed=0)[0]  # seeded: the same rows

@@ -65,22 +65,22 @@ def records(folder: Path) -> list[tuple[str, str, str]]:
 
 def test_keys_undo_ctrl_c_and_resume(folder):
     child = spawn(str(folder))
-    first = screen(child, "pair 1 of 8 · 8 left")
+    first = screen(child, "pair 1 of 3 · 3 left")
     assert "mode: doubtful links" in first and "ad A  C1" in first
     child.send("y")  # one key, no Enter
-    second = screen(child, "pair 2 of 8 · 7 left")
+    second = screen(child, "pair 2 of 3 · 2 left")
     assert "ad A  B1" in second and "+33 6 •• •• •• 01" in second and "06 39 98" not in second
     assert "\x1b[1;31m" in second and "\x1b[1;32m" in second  # the texts' differences
     child.send("n")
-    screen(child, "pair 3 of 8")
+    screen(child, "pair 3 of 3 · 1 left")
     child.send("u")  # back to B1-B2: the "n" is undone
-    undone = screen(child, "pair 2 of 8")
+    undone = screen(child, "pair 2 of 3 · 2 left")
     assert "undone" in undone and "ad A  B1" in undone
     child.send("s")
-    assert "ad A  D1" in screen(child, "pair 3 of 8")
+    assert "ad A  D1" in screen(child, "pair 3 of 3 · 2 left")  # the skipped pair is left
     child.sendintr()  # Ctrl-C
     child.expect_exact("1 decision saved")
-    child.expect_exact("run again to resume")
+    child.expect_exact("2 pairs left; run again to resume")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -89,12 +89,13 @@ def test_keys_undo_ctrl_c_and_resume(folder):
     ]  # fmt: skip
 
     again = spawn(str(folder))  # resumes at D1-D2; the skipped B1-B2 waits at the end
-    resumed = screen(again, "pair 1 of 7 · 7 left")
+    resumed = screen(again, "pair 1 of 2 · 2 left")  # as many as the last session left
     assert "ad A  D1" in resumed and "ad B  D2" in resumed
     again.send("n")
-    screen(again, "pair 2 of 7")
+    screen(again, "pair 2 of 2 · 1 left")
     again.send("q")
     again.expect_exact("1 decision saved")
+    again.expect_exact("1 pair left")
     again.expect(pexpect.EOF)
     again.close()
     assert again.exitstatus == 0
@@ -106,13 +107,13 @@ def test_keys_undo_ctrl_c_and_resume(folder):
 
 def test_a_closed_terminal_loses_no_answer(folder):
     child = spawn(str(folder))
-    screen(child, "pair 1 of 8")
+    screen(child, "pair 1 of 3")
     child.send("n")
-    screen(child, "pair 2 of 8")
+    screen(child, "pair 2 of 3")
     child.close(force=True)  # the terminal goes away: SIGHUP, then worse
     assert records(folder) == [("C1", "C2", "n")]
     again = spawn(str(folder))
-    assert "ad A  B1" in screen(again, "pair 1 of 7")
+    assert "ad A  B1" in screen(again, "pair 1 of 2")
     again.send("q")
     again.expect(pexpect.EOF)
     again.close()

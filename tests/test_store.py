@@ -480,3 +480,37 @@ def test_a_load_warns_of_a_phone_column_read_in_the_wrong_region(tmp_path: Path)
     assert "try --region US" in warning
     loaded = load_into_store(tmp_path / "us.db", [path], Settings(region="US"))
     assert not [note for note in loaded.notes if note.startswith("warning: ")]
+
+
+def test_stored_row_numbers_are_the_file_rows_even_after_rows_set_aside(tmp_path):
+    path = tmp_path / "ads.csv"
+    path.write_text(
+        "Réf;Téléphone;Texte\n;;\nA1;06 39 98 45 72;Léa\n;;\nA2;06 39 98 45 73;Maya\n",
+        encoding="utf-8",
+    )
+    load_into_store(tmp_path / "census.db", [path])
+    conn = sqlite3.connect(tmp_path / "census.db")
+    rows = conn.execute("SELECT json_extract(row, '$.Réf'), row_number FROM ads").fetchall()
+    conn.close()
+    assert sorted(rows) == [("A1", 2), ("A2", 4)]
+
+
+def test_the_store_reads_every_phone_column_as_dedupe_does(tmp_path):
+    # The second ad gives its number in "WhatsApp" only: the same person, as in dedupe.
+    path = tmp_path / "ads.csv"
+    path.write_text(
+        "Réf;Téléphone;WhatsApp;Pseudo;Texte\n"
+        "A1;06 39 98 45 72;;Léa;Douce et discrète à Lens\n"
+        "A2;;06 39 98 45 72;Léa;Nouvelle à Arras, appelez\n"
+        "A3;06 39 98 45 99;;Inès;Massage relaxant\n",
+        encoding="utf-8",
+    )
+    loaded = load_into_store(tmp_path / "census.db", [path])
+    assert not any("first phone column" in note for note in loaded.notes)
+    assert (loaded.ads, loaded.persons) == (3, 2)
+    assert loaded.persons == dedupe([path]).summary["persons"]
+    # Linked again at the next load, the stored ads keep their second column's number.
+    more = tmp_path / "more.csv"
+    more.write_text("Réf;Téléphone;Texte\nB1;06 39 98 45 72;Léa revient\n", encoding="utf-8")
+    again = load_into_store(tmp_path / "census.db", [more])
+    assert (again.ads, again.persons, again.merges, again.splits) == (4, 2, 0, 0)

@@ -89,6 +89,21 @@ def test_city_and_site_spellings_fold_together_shown_by_the_most_common() -> Non
     assert tally(CENSUS, ["month", "site"])["site"].tolist()[:3] == ["a.test", "a.test", "b.test"]
 
 
+def test_city_is_folded_as_in_the_report_saint_and_hyphens_included() -> None:
+    census = ads(
+        ("P1", "N1", "2026-10-03", "a.test", "St Omer"),
+        ("P1", "N1", "2026-10-04", "a.test", "Saint-Omer"),
+        ("P2", "N2", "2026-10-05", "a.test", "Saint-Omer"),
+        ("P2", "N2", "2026-10-06", "a.test", "Boulogne sur mer"),
+    )
+    counted = tally(census, ["city"])
+    assert rows(counted, "city", "ads", "persons") == [
+        ["Boulogne sur mer", 1, 1],
+        ["Saint-Omer", 3, 2],
+    ]
+    assert tally(census)["touring_persons"].tolist() == [1]  # P2 only; P1 stayed put
+
+
 def test_keys_combine_and_any_column_can_be_a_key() -> None:
     counted = tally(CENSUS, ["month", "pseudo"])
     assert rows(counted, "month", "pseudo", "ads")[:3] == [

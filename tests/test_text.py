@@ -130,3 +130,30 @@ def test_fold_name_of_distinct_values_is_fold_with_digits_apart(values: list[str
     before = text.fold(series).str.replace(r"(\p{N}+)", r" \1 ", regex=True)
     before = before.str.replace(r"[ \t\n\r\f\v]+", " ", regex=True).str.strip()
     pd.testing.assert_series_equal(text.fold_name(series), before)
+
+
+def test_fold_place_reads_case_accents_hyphens_and_saint_alike() -> None:
+    folded = text.fold_place(
+        pd.Series(["CALAIS", " Calais", "Boulogne sur mer", "Boulogne-sur-Mer", "St-Omer", None])
+    )
+    assert folded.tolist() == [
+        "calais", "calais", "boulogne sur mer", "boulogne sur mer", "saint omer", "",
+    ]  # fmt: skip
+    assert text.fold_place(pd.Series(["Ste Cécile", "Stella", "Steenvoorde"])).tolist() == [
+        "sainte cecile", "stella", "steenvoorde",
+    ]  # fmt: skip
+
+
+def test_common_spelling_shows_the_most_frequent_not_shouted() -> None:
+    cells = pd.Series(["LENS", "Lens", "Calais", "CALAIS", "CALAIS", "", None, "St Omer"])
+    shown = text.common_spelling(cells, text.fold_place)
+    assert shown.tolist() == ["Lens", "Lens", "CALAIS", "CALAIS", "CALAIS", None, None, "St Omer"]
+
+
+@given(st.lists(st.text(alphabet="abcéèSTtEeOoMmRr -'’", max_size=24), max_size=8))
+def test_fold_place_ignores_case_and_is_stable(values: list[str]) -> None:
+    folded = text.fold_place(pd.Series(values, dtype="str"))
+    assert text.fold_place(pd.Series([v.upper() for v in values], dtype="str")).tolist() == (
+        folded.tolist()
+    )
+    assert text.fold_place(folded).tolist() == folded.tolist()

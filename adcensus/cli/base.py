@@ -23,6 +23,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from typer.core import TyperGroup
 
 from adcensus import __version__
 from adcensus.errors import AdcensusError, UsageError
@@ -30,7 +31,23 @@ from adcensus.privacy import load_key
 from adcensus.progress import Progress as ProgressReporter
 from adcensus.progress import silent
 
+
+class DebugAnywhere(TyperGroup):
+    """The root group: `--debug` is taken anywhere before `--`, after the command name too.
+
+    `adcensus dedupe x.csv --debug` is what people type after an error; click would only
+    take the root's option before the command name, so it is moved there.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context
+        end = args.index("--") if "--" in args else len(args)
+        if "--debug" in args[:end]:
+            args = ["--debug", *(a for a in args[:end] if a != "--debug"), *args[end:]]
+        return super().parse_args(ctx, args)
+
+
 app = typer.Typer(
+    cls=DebugAnywhere,
     name="adcensus",
     help="Count the distinct persons behind a file of online ads.",
     no_args_is_help=True,
@@ -118,7 +135,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+    debug: bool = typer.Option(
+        False, "--debug", help="Show full tracebacks on errors (also after the command name)."
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
@@ -135,6 +154,7 @@ STAGES = {
     "compare": "Comparing pairs",
     "cluster": "Clustering persons",
     "write": "Writing outputs",
+    "export": "Writing the review sheet",
 }
 
 
@@ -147,6 +167,7 @@ _UNITS = {
     "compare": "pairs",
     "cluster": "pairs",
     "write": "rows",
+    "export": "pairs",
 }
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from adcensus.cli.base import (
@@ -25,10 +24,9 @@ from adcensus.cli.base import (
 from adcensus.decisions import DECISIONS_FILE, decisions_path_for
 from adcensus.dedupe import dedupe_table, write_outputs
 from adcensus.memory import check_cells_fit, check_fits
-from adcensus.phones import phone_column_warnings
 from adcensus.privacy import pseudonymize_result
+from adcensus.quality import quality_lines
 from adcensus.read import parse_role_overrides, read_ads
-from adcensus.setaside import describe
 from adcensus.settings import load_settings, parse_setting
 from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir
 
@@ -49,12 +47,8 @@ def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
         f"{phones['unallocated']:,} unallocated)",
     )
     table.add_row("rows flagged while reading", f"{summary['flagged_rows']:,}")
-    pairs = summary["pairs"]
-    table.add_row("doubtful links to review", f"{pairs['doubtful'] + pairs['conflict']:,}")
+    table.add_row("doubtful links to review", f"{summary['pairs_to_review']:,}")
     err_console.print(table)
-    set_aside = describe(summary.get("rows_set_aside") or {})
-    if set_aside:
-        err_console.print(f"{set_aside}: see rejected.csv", highlight=False, markup=False)
     per_site = summary.get("ads_per_site") or {}
     if per_site:
         sites = Table()
@@ -66,6 +60,10 @@ def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
         if len(shown) > 10:
             sites.add_row(f"… {len(shown) - 10} more sites", f"{sum(c for _, c in shown[10:]):,}")
         err_console.print(sites)
+    for line in quality_lines(summary.get("data_quality") or {}):
+        warning = line.startswith("warning: ")
+        style = "yellow" if warning else ("bold" if not line.startswith(" ") else None)
+        err_console.print(line, style=style, highlight=False, markup=False)
     if out_dir is not None:
         err_console.print(
             f"written to [bold]{out_dir}[/]/ (ads.csv, persons.csv, pairs.csv, rejected.csv, "
@@ -241,8 +239,6 @@ def dedupe(
             check_cells_fit(table.frame)
         for note in table.notes:
             err_console.print(note, highlight=False, markup=False)
-        for warning in phone_column_warnings(table, settings.region):
-            err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
         _show_roles(table.roles, table.more_columns)
         result = dedupe_table(table, settings, progress, decisions, workers or None)
         if key is not None:

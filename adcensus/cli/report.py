@@ -59,10 +59,10 @@ def report(
     built = build_report(directory, lang, min_count, show_identifiers, key)
     target = out or default_output(directory, built.lang)
     written = write_report(built, target, png)
-    pngs = len(written) - 1
-    extra = f" and {pngs} PNG charts to [bold]{png}[/]" if png is not None else ""
+    pngs, charts = len(written) - 1, len(built.charts)
+    extra = f" and {pngs} PNG chart{'s' * (pngs != 1)} to [bold]{png}[/]" if png is not None else ""
     err_console.print(
-        f"wrote the report to [bold]{target}[/] ({len(built.charts)} charts){extra}",
+        f"wrote the report to [bold]{target}[/] ({charts} chart{'s' * (charts != 1)}){extra}",
         highlight=False,
         soft_wrap=True,
     )

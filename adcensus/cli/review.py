@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +17,20 @@ from adcensus.cli.base import (
     OUTPUT_DIR_ARGUMENT,
     PSEUDONYMIZE_OPTION,
     _privacy_key,
+    _progress,
     app,
     err_console,
     reports_errors,
 )
 from adcensus.decisions import (
     DECISIONS_FILE,
+    check_writable,
     load_decisions,
 )
 from adcensus.errors import UsageError
+
+# Rows of a review spreadsheet by default: an afternoon's work, and a sheet that opens fast.
+EXPORT_LIMIT = 500
 
 
 def _review_decisions(given: Path | None, default: Path) -> Any:
@@ -70,6 +76,13 @@ def review(
     import_file: Path | None = typer.Option(
         None, "--import", metavar="FILE.xlsx", help="Read the decisions of such a spreadsheet."
     ),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        min=1,
+        metavar="N",
+        help=f"Rows of an --export at most: doubtful links first (default {EXPORT_LIMIT}).",
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing --export file."),
     pseudonymize: bool = PSEUDONYMIZE_OPTION,
     key_file: Path | None = KEY_FILE_OPTION,
@@ -78,7 +91,6 @@ def review(
     """Look at doubtful links two ads side by side and decide; the next dedupe obeys."""
     from adcensus.review import (
         build_queue,
-        export_review,
         import_review,
         open_source,
         pending,
@@ -87,6 +99,8 @@ def review(
 
     if export is not None and import_file is not None:
         raise UsageError("give --export or --import, not both")
+    if limit is not None and export is None:
+        raise UsageError("--limit goes with --export: the screen shows one pair at a time")
     if import_file is not None and sample is not None:
         raise UsageError("--import takes each row's mode from the sheet; drop --sample")
     if pseudonymize and export is None:
@@ -100,6 +114,7 @@ def review(
     source = open_source(directory)
     where = _escape(str(source.decisions_path))
     if import_file is not None:
+        check_writable(source.decisions_path)
         imported = import_review(import_file, source)
         saved = imported.saved
         err_console.print(
@@ -111,19 +126,12 @@ def review(
         )
         _review_next_step(source)
         return
-    mode, pairs = build_queue(source, sample, seed)
     if export is not None:
-        written = export_review(
-            source, pairs, mode, export, show_phones, force, key=key, drop_text=drop_text
-        )
-        err_console.print(
-            f"wrote {written:,} pairs ({mode} mode) to [bold]{_escape(str(export))}[/]; choose "
-            f"a decision on each row, then: adcensus review {_escape(str(directory))} "
-            f"--import {_escape(str(export))}",
-            highlight=False,
-            soft_wrap=True,
+        _review_export(
+            source, export, limit or EXPORT_LIMIT, sample, seed, show_phones, force, key, drop_text
         )
         return
+    mode, pairs = build_queue(source, sample, seed)
     todo = pending(pairs)
     if not pairs:
         err_console.print(
@@ -138,6 +146,7 @@ def review(
         )
         _review_next_step(source)
         return
+    check_writable(source.decisions_path)  # before the first question, not at its answer
     outcome = run_review(source, todo, mode, err_console, show_phones)
     if outcome.finished:
         err_console.print(
@@ -149,11 +158,55 @@ def review(
         _review_next_step(source)
     else:
         err_console.print(
-            f"{_count_decisions(outcome.decided)} saved to {where}; {outcome.left:,} pairs left; "
+            f"{_count_decisions(outcome.decided)} saved to {where}; {outcome.left:,} "
+            f"pair{'' if outcome.left == 1 else 's'} left; "
             "run again to resume.",
             highlight=False,
             soft_wrap=True,
         )
+
+
+def _review_export(
+    source: Any,
+    export: Path,
+    limit: int,
+    sample: int | None,
+    seed: int,
+    show_phones: bool,
+    force: bool,
+    key: bytes | None,
+    drop_text: bool,
+) -> None:
+    """Write the review spreadsheet and say what it holds, and what did not fit."""
+    from adcensus.review import export_queue, export_review
+
+    pairs, left_out = export_queue(source, limit, seed, sample)
+    mode = "sample" if sample is not None else "doubtful"
+    with contextlib.contextmanager(_progress)() as progress:
+        written = export_review(
+            source, pairs, mode, export, show_phones, force, key, drop_text, progress
+        )
+    sampled = sum(1 for p in pairs if p.mode == "sample" and p.why == "sample")
+    doubtful = written - sampled
+    if sample is not None:
+        what = f"{written:,} links of the random sample of {sample:,} (seed {seed}) still to answer"
+    else:
+        what = f"{doubtful:,} doubtful links to review"
+        if sampled:
+            what += f", then {sampled:,} links drawn at random (seed {seed}) to measure precision"
+    more = (
+        f"; {left_out:,} more {'sampled links' if sample is not None else 'doubtful links'} "
+        f"did not fit (--limit {limit}): export again after importing this one"
+        if left_out
+        else ""
+    )
+    where = _escape(str(source.location))
+    err_console.print(
+        f"wrote {written:,} pairs to [bold]{_escape(str(export))}[/]: {what}{more}. Choose a "
+        f"decision on each row, then: adcensus review {where} --import {_escape(str(export))}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _count_decisions(count: int) -> str:

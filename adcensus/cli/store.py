@@ -244,6 +244,12 @@ def tally(
     config: Path | None = typer.Option(
         None, "--config", help="With an ad file: settings file (default: ./adcensus.toml)."
     ),
+    header_row: int | None = typer.Option(
+        None,
+        "--header-row",
+        min=1,
+        help="With an ad file: row of its headers, 1-based (default: found).",
+    ),
     pseudonymize: bool = PSEUDONYMIZE_OPTION,
     key_file: Path | None = KEY_FILE_OPTION,
 ) -> None:
@@ -259,7 +265,9 @@ def tally(
     columns = parse_role_overrides(col_specs)
     key = _privacy_key(pseudonymize, key_file, False)
     with contextlib.contextmanager(_progress)() as progress:
-        data, keys = read_source(source, by, load_settings(config), columns, progress)
+        data, keys = read_source(
+            source, by, load_settings(config), columns, progress, header_row=header_row
+        )
     if key is not None:
         data = pseudonymize_keys(data, key)
     counts = tally_counts(data, keys, first, last)

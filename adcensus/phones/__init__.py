@@ -23,7 +23,7 @@ The package, by step:
 
 from __future__ import annotations
 
-from adcensus.phones.coverage import phone_column_warnings
+from adcensus.phones.coverage import few_numbers_warning, phone_column_warnings
 from adcensus.phones.model import (
     FICTIONAL_BLOCKS,
     FICTIONAL_RANGES,
@@ -47,6 +47,7 @@ __all__ = [
     "extract_phones",
     "extract_phones_arrow",
     "extract_phones_many",
+    "few_numbers_warning",
     "is_fictional",
     "mask_phone",
     "phone_column_warnings",

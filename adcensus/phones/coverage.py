@@ -62,6 +62,24 @@ def phone_column_warnings(table: AdTable, region: str) -> list[str]:
     return warnings
 
 
+def few_numbers_warning(header: str, filled: int, with_number: int) -> str | None:
+    """A warning when fewer than FOUND_SHARE of a phone column's filled cells give a number
+    (the whole column counted, however sparse); None otherwise.
+
+    A real phone column gives a number in nearly every filled cell, and its junk ("voir
+    annonce", an e-mail address) is far less than half of it (see FOUND_SHARE): a column
+    below that is a column of something else ("oui"/"non" under "WhatsApp", a fax column of
+    another country) or of numbers written in a way the scanner does not read.
+    """
+    if not filled or with_number >= FOUND_SHARE * filled:
+        return None
+    return (
+        f"the phone column {header!r} gives a number in {with_number:,} of its {filled:,} "
+        f"filled cells ({with_number / filled:.0%}); if it holds no phone numbers, name the "
+        "phone columns with --col phone=HEADER."
+    )
+
+
 def _column_warning(cells: pd.Series, region: str, where: str) -> str | None:
     rows = len(cells)
     filled = cells[cells.str.strip().str.len().fillna(0).to_numpy() > 0]

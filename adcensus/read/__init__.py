@@ -29,7 +29,7 @@ The package, by concern (`read_ads` in `reader` calls the others):
 
 from __future__ import annotations
 
-from adcensus.read.reader import read_ads
+from adcensus.read.reader import read_ads, unused_columns
 from adcensus.read.roles import detect_roles, parse_role_override, parse_role_overrides
 from adcensus.read.table import (
     EMPTY_ROW,
@@ -58,4 +58,5 @@ __all__ = [
     "parse_role_overrides",
     "read_ads",
     "unreadable_cells",
+    "unused_columns",
 ]

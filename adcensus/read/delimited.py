@@ -33,6 +33,8 @@ from adcensus.read.table import (
 
 _DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+# Title records looked for above the headers (as the rows searched for headers, read.reader).
+_TITLE_SCAN_ROWS = 20
 
 
 def _read_delimited(
@@ -47,6 +49,9 @@ def _read_delimited(
         raise _error(name, "holds no header and no rows; give the file that holds the ads.")
     sample_text = payload[:_SNIFF_CHARS].decode("utf-8", errors="ignore")
     delimiter = delimiter or _sniff_delimiter(sample_text, len(payload) > _SNIFF_CHARS)
+    titles, title_bytes = _title_lines(sample_text, delimiter, len(payload) > _SNIFF_CHARS)
+    if titles:
+        return _below_titles(name, titles, payload[title_bytes:], delimiter)
     sample = csv.reader(io.StringIO(sample_text, newline=""), delimiter=delimiter)
     width = len(next((record for record in sample if record), []))
     multiline = _newline_in_quotes(payload)
@@ -77,6 +82,58 @@ def _read_delimited(
     extra = _unique_name(EXTRA_COLUMN, {h for h in headers if h})
     frame, flags, notes = _merge_odd_rows(name, good, odd, delimiter, extra)
     return [*headers, extra][: frame.shape[1]], frame, flags, delimiter, notes
+
+
+def _title_lines(sample: str, delimiter: str, truncated: bool) -> tuple[list[list[str]], int]:
+    """The records above the headers that are narrower than the table and hold one cell (a
+    title line saved without the delimiters that would fill its row), and the bytes they
+    take; ([], 0) when the first record is as wide as the table.
+
+    The table's width is the most common width of the sample's records; the headers are
+    the first record that has it, within the rows searched for headers (_TITLE_SCAN_ROWS).
+    """
+    lines = io.StringIO(sample, newline="").readlines()
+    if truncated and len(lines) > 1:
+        lines.pop()  # probably cut in the middle
+    reader = csv.reader(lines, delimiter=delimiter, strict=False)
+    records: list[tuple[list[str], int]] = []  # each record, and the line after it
+    for record in itertools.islice(reader, 200):
+        if record:
+            records.append((record, reader.line_num))
+    widths = [len(record) for record, _ in records]
+    if len(widths) < 2:
+        return [], 0
+    width = max(set(widths), key=lambda w: (widths.count(w), w))
+    first = next(i for i, w in enumerate(widths) if w == width)
+    if first == 0 or first >= _TITLE_SCAN_ROWS or any(w > width for w in widths[:first]):
+        return [], 0
+    # A title is one cell; narrower headers with cells of their own ("a;b;c" above rows that
+    # end in ";") are the file's headers.
+    if any(sum(bool(cell.strip()) for cell in record) > 1 for record, _ in records[:first]):
+        return [], 0
+    end = records[first - 1][1]
+    return [record for record, _ in records[:first]], len("".join(lines[:end]).encode("utf-8"))
+
+
+def _below_titles(
+    name: str, titles: list[list[str]], rest: bytes, delimiter: str
+) -> tuple[list[str | None], pd.DataFrame, list[str] | None, str, list[str]]:
+    """`rest` read as a file of its own, the title records put back above it as rows padded
+    to its width, so that the rows keep their numbers and the headers are found below."""
+    headers, frame, flags, delimiter, notes = _read_delimited(name, rest, delimiter)
+    width = len(headers)
+    rows = [[cell or None for cell in record] + [None] * (width - len(record)) for record in titles]
+    rows += [headers]
+    above = pd.DataFrame(
+        {
+            column: _text_array([row[i] for row in rows[1:]])
+            for i, column in enumerate(frame.columns)
+        }
+    )
+    frame = pd.concat([above, frame], ignore_index=True)
+    frame.columns = pd.RangeIndex(width)
+    flags = [""] * len(above) + flags if flags is not None else None
+    return rows[0], frame, flags, delimiter, notes
 
 
 def _unclosed_tail(payload: bytes, table: pa.Table, delimiter: str) -> int | None:
@@ -149,20 +206,51 @@ def _merge_odd_rows(
 
 
 def _sniff_delimiter(sample: str, truncated: bool) -> str:
-    """The candidate whose header splits in most fields that the next rows repeat."""
+    """The candidate whose header splits in most fields that the next rows repeat.
 
-    def score(candidate: str) -> tuple[bool, float, int]:
+    When no header is repeated by nine rows in ten (a title line above the headers, one
+    field wide whatever the delimiter, or many ragged rows), the candidate that splits
+    the rows below any narrower leading lines in the most fields, most consistently.
+    """
+    parsed = {}
+    for candidate in _DELIMITERS:
         reader = csv.reader(io.StringIO(sample, newline=""), delimiter=candidate, strict=False)
         records = [r for r in itertools.islice(reader, 200) if r]
         if truncated and len(records) > 1:
             records.pop()  # probably cut in the middle
-        if not records:
+        # Per record: its width, and how often it holds the other candidates.
+        others = [d for d in _DELIMITERS if d != candidate]
+        parsed[candidate] = [
+            (len(r), sum(field.count(d) for field in r for d in others)) for r in records
+        ]
+
+    def by_header(candidate: str) -> tuple[bool, float, int]:
+        widths = [w for w, _ in parsed[candidate]]
+        if not widths:
             return (False, 0.0, 0)
-        width, rest = len(records[0]), records[1:] or records
-        consistency = sum(len(r) == width for r in rest) / len(rest)
+        width, rest = widths[0], widths[1:] or widths
+        consistency = sum(w == width for w in rest) / len(rest)
         return (width > 1, round(consistency, 2), width)
 
-    return max(_DELIMITERS, key=score)
+    def by_rows(candidate: str) -> tuple[bool, bool, int, float]:
+        widths = [w for w, _ in parsed[candidate]]
+        if not widths:
+            return (False, False, 0, 0.0)
+        width = max(set(widths), key=lambda w: (widths.count(w), w))
+        first = widths.index(width)
+        # Lines above, narrower, are titles; not when they hold another candidate as often
+        # as the table's own: they are the headers of a file split by the wrong one.
+        lead = parsed[candidate][:first]
+        if first < _TITLE_SCAN_ROWS and all(w < width and n < width - 1 for w, n in lead):
+            widths = widths[first:]
+        consistency = widths.count(width) / len(widths)
+        return (width > 1, consistency >= 0.9, width, round(consistency, 2))
+
+    best = max(_DELIMITERS, key=by_header)
+    wide, consistency, _ = by_header(best)
+    if wide and consistency >= 0.9:
+        return best
+    return max(_DELIMITERS, key=by_rows)
 
 
 def _parse_arrow(

@@ -96,7 +96,6 @@ def read_ads(
     headers = [c for c in frame.columns if len(parts) == 1 or c != SOURCE_FILE]
     roles = detect_roles(headers, _resolve_overrides(first_headers, headers, names))
     more_columns = _more_columns(headers, roles, more_headers, names)
-    notes += _unused_columns_note(headers, roles, more_columns)
     if not any(role in roles for role in _USABLE_ROLES):
         raise InputError(
             f"{names}: no column looks like a phone, text, title or name (headers: "
@@ -134,20 +133,17 @@ def refuse_stdin_twice(paths: Sequence[str | Path]) -> None:
         )
 
 
-def _unused_columns_note(
-    headers: Sequence[str], roles: Mapping[str, str], more: Mapping[str, tuple[str, ...]]
-) -> list[str]:
-    """One note naming the columns no role uses (they are carried through untouched)."""
-    used = {*roles.values(), *(h for hs in more.values() for h in hs)}
+def unused_columns(table: AdTable) -> list[str]:
+    """The columns of `table` no role uses, in order (they are carried through untouched).
+
+    Neither `source_file`, the columns adcensus writes (re-reading a dedupe output) nor the
+    extras of ragged rows count.
+    """
+    used = {*table.roles.values(), *(h for hs in table.more_columns.values() for h in hs)}
     used |= {SOURCE_FILE, *ADS_OUTPUT_COLUMNS}
-    unused = [h for h in headers if h not in used and not h.startswith(EXTRA_COLUMN)]
-    if len(unused) > _MAX_LISTED:  # 10,000 columns make one readable line, not a page
-        shown = ", ".join(unused[:_MAX_LISTED])
-        return [f"columns not used: {shown} and {len(unused) - _MAX_LISTED:,} more."]
-    return [f"columns not used: {', '.join(unused)}."] if unused else []
-
-
-_MAX_LISTED = 30
+    return [
+        str(h) for h in table.frame.columns if h not in used and not str(h).startswith(EXTRA_COLUMN)
+    ]
 
 
 def _read_one(
@@ -216,7 +212,8 @@ def _read_one(
     frame = frame.astype("str")
     if size > MAX_CELL_CHARS or fmt in ("xlsx", "parquet"):  # else no cell can be that long
         _refuse_long_cells(name, frame, first_row + skip if fmt in ("xlsx", "csv") else None)
-    return _Part(frame, row_flags, InputInfo(name, len(frame), info_hash), notes)
+    info = InputInfo(name, len(frame), info_hash, first_row + skip)
+    return _Part(frame, row_flags, info, notes)
 
 
 # The longest cell read: beyond it, a cell is no ad (an ad's text is a few thousand

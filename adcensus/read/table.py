@@ -29,11 +29,13 @@ EXTRA_COLUMN = "_extra"
 
 @dataclass(frozen=True)
 class InputInfo:
-    """One input file as read: `path` as the user gave it ("-" for stdin)."""
+    """One input file as read: `path` as the user gave it ("-" for stdin); `header_row` is
+    the row of its headers as a spreadsheet counts (its data rows follow it)."""
 
     path: str
     rows: int
     sha256: str
+    header_row: int = 1
 
 
 @dataclass(frozen=True, eq=False)

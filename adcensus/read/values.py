@@ -47,6 +47,8 @@ _WORD_REWRITES = (
     *((rf"\b(?:{names})\b\.?", f" m{n:02d} ") for n, names in enumerate(_MONTHS, 1)),
 )
 _NUMBER_REWRITES = (
+    # A decimal comma in a serial number as French Excel writes it: "43376,5" is 43376.5.
+    (r"^(\d{5}),(\d+)$", r"\1.\2"),
     (r",", " "),
     (r"\s+", " "),
     (r"^ | $", ""),
@@ -93,9 +95,9 @@ def parse_dates(values: pd.Series) -> pd.Series:
     parsed once, format by format with pd.to_datetime, never row by row.
 
     The column as a whole decides two more readings:
-    - Excel serial numbers ("43376", "43376.5": 2018-10-03, the time of day dropped) when
-      every number left unread lies in EXCEL_SERIALS; one number outside (an id, a price)
-      and none is read as a date.
+    - Excel serial numbers ("43376", "43376.5", "43376,5": 2018-10-03, the time of day
+      dropped) when every number left unread lies in EXCEL_SERIALS; one number outside (an
+      id, a price) and none is read as a date.
     - A day and month without a year ("le 9/10", "9 oct.", "Oct 9") takes the year that puts
       it inside, or nearest to, the span of the column's other dates, when that span is
       shorter than a year (one collection period); otherwise NaT.

@@ -64,6 +64,22 @@ _CHECK_PAGE = """(() => {
     const label = svg.getAttribute('aria-label') || svg.id || 'svg';
     if (box.width < 1 || box.height < 1) broken.push('chart with no size: ' + label);
     if (/NaN|Infinity|undefined/.test(svg.outerHTML)) broken.push('chart with NaN: ' + label);
+    const names = [...svg.querySelectorAll('text.place')].map(t => [t.textContent, t.getBBox()]);
+    const dots = [...svg.querySelectorAll('circle')].map(
+      c => [c.cx.baseVal.value, c.cy.baseVal.value, c.r.baseVal.value]);
+    names.forEach(([a, p], i) => {
+      for (const [b, q] of names.slice(i + 1)) {
+        if (p.x < q.x + q.width - 1 && q.x < p.x + p.width - 1 &&
+            p.y < q.y + q.height - 1 && q.y < p.y + p.height - 1) {
+          broken.push('names overlap on ' + label + ': ' + a + ' / ' + b);
+        }
+      }
+      for (const [x, y, r] of dots) {
+        const dx = x - Math.min(Math.max(x, p.x), p.x + p.width);
+        const dy = y - Math.min(Math.max(y, p.y), p.y + p.height);
+        if (Math.hypot(dx, dy) < r - 1) broken.push('name over a circle on ' + label + ': ' + a);
+      }
+    });
   }
   for (const el of document.querySelectorAll('[src],[href]')) {
     const url = el.getAttribute('src') || el.getAttribute('href');

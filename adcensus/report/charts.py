@@ -9,9 +9,14 @@ count below the report's minimum is shown as "< K" and its bar is not drawn.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
+
+import numpy as np
+import pandas as pd
 
 FONT = 12.0
 CHAR_WIDTH = 0.58 * FONT  # an average glyph of the sans-serif fonts, to size label columns
@@ -80,14 +85,18 @@ def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
     return parts
 
 
-def _scale_max(values: Sequence[float], ticks: int = 4) -> float:
-    """A round top for the value axis, at or above the largest value, in `ticks` round steps."""
+def _scale_max(values: Sequence[float], ticks: int = 4) -> int:
+    """A round top for the value axis, at or above the largest count, in `ticks` whole steps.
+
+    Counts have whole ticks: a top of 10 in 4 steps would read "0, 2, 5, 8, 10" (2.5
+    rounded), so 12 is taken ("0, 3, 6, 9, 12").
+    """
     top = max([1.0, *values])
     magnitude = 10 ** math.floor(math.log10(top / ticks)) if top >= ticks else 1
     for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if step * magnitude * ticks >= top:
-            return step * magnitude * ticks
-    return 10.0 * magnitude * ticks  # pragma: no cover
+        if step * magnitude == int(step * magnitude) and step * magnitude * ticks >= top:
+            return int(step * magnitude) * ticks
+    return 10 * magnitude * ticks  # pragma: no cover
 
 
 def bar_chart(
@@ -155,7 +164,7 @@ def column_chart(
     slot = (width - left - right) / max(1, len(labels))
     body = _legend(series, left, 14)
     for tick in range(5):
-        value = top_value * tick / 4
+        value = top_value * tick // 4
         y = top + plot_h - value * scale
         body.append(
             f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(width - right)}" y2="{_n(y)}" '
@@ -202,11 +211,47 @@ def column_chart(
     return _svg(chart_id, title, width, height, body)
 
 
-MAP_LABELS = 24  # communes named on the map, most ads first, where their names fit
+MAP_LABELS = 40  # communes named on the map at most, most ads first, where their names fit
+LABEL_FONT = 11.0
+BASE_CELL = 5.0  # side of a cell of the base, in px
+BASE_REACH_KM = 9.0  # a cell farther than this from every known commune is sea or abroad
+BASE_TONES = ("#e4eaef", "#d9e1e8", "#edf0f3", "#d0d9e1", "#e9ecea", "#dfe6e3")
+BASE_EDGE = "#ffffff"
+
+Box = tuple[float, float, float, float]  # x, y, width, height
 
 
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+def _overlap(a: Box, b: Box) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _covers(box: Box, circle: tuple[float, float, float]) -> bool:
+    """True when the box cuts into the circle (touching is fine)."""
+    cx, cy, r = circle
+    nearest_x = min(max(cx, box[0]), box[0] + box[2])
+    nearest_y = min(max(cy, box[1]), box[1] + box[3])
+    return math.hypot(cx - nearest_x, cy - nearest_y) < r - 0.5
+
+
+_NARROW, _SMALL, _WIDE = set("iljI.,;:!|'’ "), set("frt-()/"), set("mwMW")
+
+
+def text_width(text: str, font: float = LABEL_FONT) -> float:
+    """The width of `text` in px, a little over what the usual sans-serif fonts draw
+    (DejaVu Sans, the widest of them, on Linux)."""
+    em = sum(
+        0.34 if c in _NARROW else 0.44 if c in _SMALL else 0.94 if c in _WIDE
+        else 0.74 if c.isupper() else 0.64
+        for c in text
+    )  # fmt: skip
+    return em * font
+
+
+def text_box(x: float, y: float, anchor: str, text: str, font: float = LABEL_FONT) -> Box:
+    """The box a label takes: `x`, `y` its anchor point and baseline, as SVG places it."""
+    w = text_width(text, font)
+    left = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
+    return (left, y - 0.96 * font, w, 1.24 * font)
 
 
 @dataclass(frozen=True)
@@ -219,84 +264,287 @@ class MapPoint:
     ads: int
 
 
+@dataclass(frozen=True)
+class BasePlace:
+    """A place of the gazetteer under the map: where, and its area (a département)."""
+
+    lat: float
+    lon: float
+    area: str  # "62 Pas-de-Calais"
+
+
+@dataclass(frozen=True)
+class _Projection:
+    """Equirectangular, scaled by the cosine of the mean latitude, centred on the points."""
+
+    cx: float
+    cy: float
+    k: float
+    scale: float  # px per degree of latitude
+    width: float
+    height: float
+
+    def x(self, lon: Any) -> Any:
+        return self.width / 2 + (lon - self.cx) * self.k * self.scale
+
+    def y(self, lat: Any) -> Any:
+        return self.height / 2 + 10 - (lat - self.cy) * self.scale
+
+    @property
+    def km_per_px(self) -> float:
+        return 111.32 / self.scale
+
+
+def _area_tones(grid: np.ndarray, n_areas: int) -> np.ndarray:
+    """A tone per area such that areas that touch differ (greedy colouring, biggest first)."""
+    pairs: set[tuple[int, int]] = set()
+    for a, b in ((grid[:, :-1], grid[:, 1:]), (grid[:-1, :], grid[1:, :])):
+        cut = (a != b) & (a >= 0) & (b >= 0)
+        pairs.update(zip(a[cut].tolist(), b[cut].tolist(), strict=True))
+    neighbours: list[set[int]] = [set() for _ in range(n_areas)]
+    for one, other in pairs:
+        neighbours[one].add(other)
+        neighbours[other].add(one)
+    sizes = np.bincount(grid[grid >= 0], minlength=n_areas)
+    tones = np.full(n_areas, -1, dtype=np.int64)
+    for area in sorted(range(n_areas), key=lambda i: (-sizes[i], i)):
+        used = {int(tones[b]) for b in neighbours[area]}
+        tones[area] = next((t for t in range(len(BASE_TONES)) if t not in used), area % 4)
+    return tones
+
+
+def _cell_runs(mask: np.ndarray, cell: float) -> str:
+    """SVG path data covering the true cells of `mask`, one rectangle per run of a row."""
+    parts = []
+    for row in range(mask.shape[0]):
+        line = np.concatenate([[False], mask[row], [False]]).astype(np.int8)
+        edges = np.flatnonzero(np.diff(line))
+        for start, stop in zip(edges[::2], edges[1::2], strict=True):
+            parts.append(
+                f"M{_n(start * cell)} {_n(row * cell)}h{_n((stop - start) * cell)}"
+                f"v{_n(cell)}h{_n(-(stop - start) * cell)}z"
+            )
+    return "".join(parts)
+
+
+def _area_edges(grid: np.ndarray, cell: float) -> str:
+    """SVG path data of the lines between cells of two different areas."""
+    parts = []
+    vertical = (grid[:, :-1] != grid[:, 1:]) & (grid[:, :-1] >= 0) & (grid[:, 1:] >= 0)
+    for row, col in zip(*np.nonzero(vertical), strict=True):
+        parts.append(f"M{_n((col + 1) * cell)} {_n(row * cell)}v{_n(cell)}")
+    horizontal = (grid[:-1, :] != grid[1:, :]) & (grid[:-1, :] >= 0) & (grid[1:, :] >= 0)
+    for row, col in zip(*np.nonzero(horizontal), strict=True):
+        parts.append(f"M{_n(col * cell)} {_n((row + 1) * cell)}h{_n(cell)}")
+    return "".join(parts)
+
+
+def _base_layer(
+    base: Sequence[BasePlace], view: _Projection
+) -> tuple[list[str], list[tuple[float, float, str, str]]]:
+    """The ground under the points: each cell of the map tinted by the area (département)
+    of the nearest known commune, blank where none is within BASE_REACH_KM (sea,
+    abroad); white lines where the area changes; area codes where they fit. Derived
+    from commune positions only: the lines follow communes, not surveyed borders.
+    Returns the SVG parts and where each area's code would go: (x, y, code, name)."""
+    if not base:
+        return [], []
+    from scipy.spatial import cKDTree
+
+    xs = view.x(np.array([b.lon for b in base]))
+    ys = view.y(np.array([b.lat for b in base]))
+    reach = BASE_REACH_KM / view.km_per_px
+    near = (xs > -reach) & (xs < view.width + reach) & (ys > -reach) & (ys < view.height + reach)
+    if not near.any():
+        return [], []
+    codes, areas = pd.factorize(pd.Series([b.area for b in base])[near])
+    cols, rows = int(view.width // BASE_CELL), int(view.height // BASE_CELL)
+    gx, gy = np.meshgrid((np.arange(cols) + 0.5) * BASE_CELL, (np.arange(rows) + 0.5) * BASE_CELL)
+    distance, nearest = cKDTree(np.column_stack([xs[near], ys[near]])).query(
+        np.column_stack([gx.ravel(), gy.ravel()])
+    )
+    grid = np.where(distance <= reach, codes[nearest], -1).reshape(rows, cols)
+    tones = _area_tones(grid, len(areas))
+    parts = []
+    for tone, color in enumerate(BASE_TONES):
+        mask = (grid >= 0) & (tones[np.maximum(grid, 0)] == tone)
+        if mask.any():
+            parts.append(f'<path d="{_cell_runs(mask, BASE_CELL)}" fill="{color}"/>')
+    edges = _area_edges(grid, BASE_CELL)
+    if edges:
+        parts.append(f'<path d="{edges}" stroke="{BASE_EDGE}" stroke-width="1.2" fill="none"/>')
+    names = []
+    for code, area in enumerate(areas):
+        cells = np.argwhere(grid == code)
+        short = str(area).split(" ", 1)[0] if re.match(r"\d{2,3}\b|2[AB]\b", str(area)) else ""
+        if short and len(cells) >= 60:  # enough of it on the map to name it
+            cy, cx = (cells.mean(axis=0) + 0.5) * BASE_CELL
+            names.append((float(cx), float(cy) + 4, short, str(area)))
+    return parts, names
+
+
+def _label_spots(x: float, y: float, r: float) -> list[tuple[float, float, str]]:
+    """Where a name may go around a circle, nearest first: beside it, then a little
+    farther (with a leader line), each time right, left, above and below."""
+    spots = []
+    for gap in (0.0, 14.0, 28.0):
+        d, e = r * 0.71 + 2, gap * 0.71
+        spots += [
+            (x + r + 3 + gap, y + 4, "start"),
+            (x - r - 3 - gap, y + 4, "end"),
+            (x + d + e, y - d - e, "start"),
+            (x - d - e, y - d - e, "end"),
+            (x, y - r - 4 - gap, "middle"),
+            (x, y + r + 12 + gap, "middle"),
+            (x + d + e, y + d + 8 + e, "start"),
+            (x - d - e, y + d + 8 + e, "end"),
+        ]
+    return spots
+
+
+@dataclass(frozen=True)
+class _Label:
+    name: str
+    x: float
+    y: float
+    anchor: str
+    leader: tuple[float, float, float, float] | None  # a line from the circle to the name
+
+
+def _place_labels(
+    places: Sequence[tuple[str, float, float, float]],
+    width: float,
+    height: float,
+    blocked: list[Box],
+) -> list[_Label]:
+    """Where each name goes, biggest first: near its circle, clear of every other name,
+    circle and `blocked` box, inside the map; a name that fits nowhere is left out.
+
+    `places` are (name, x, y, radius), most ads first.
+    """
+    circles = [(x, y, r) for _, x, y, r in places]
+    taken = list(blocked)
+    placed: list[_Label] = []
+    for index, (name, x, y, r) in enumerate(places):
+        if len(placed) >= MAP_LABELS:
+            break
+        for tx, ty, anchor in _label_spots(x, y, r):
+            box = text_box(tx, ty, anchor, name)
+            inside = box[0] >= 3 and box[1] >= 3 and box[0] + box[2] <= width - 3
+            inside = inside and box[1] + box[3] <= height - 3
+            if not inside or any(_overlap(box, other) for other in taken):
+                continue
+            if any(_covers(box, c) for i, c in enumerate(circles) if i != index):
+                continue
+            taken.append(box)
+            # the point of the name's box nearest the circle, and the circle's edge facing it
+            near_x = min(max(x, box[0]), box[0] + box[2])
+            near_y = min(max(y, box[1]), box[1] + box[3])
+            far = math.hypot(near_x - x, near_y - y)
+            leader = None
+            if far > r + 8:
+                ux, uy = (near_x - x) / far, (near_y - y) / far
+                leader = (x + ux * r, y + uy * r, near_x - ux * 2, near_y - uy * 2)
+            placed.append(_Label(name, tx, ty, anchor, leader))
+            break
+    return placed
+
+
 def point_map(
     chart_id: str,
     title: str,
     points: Sequence[MapPoint],
     links: Sequence[tuple[MapPoint, MapPoint, int]],
     counts: Counts,
-    texts: dict[str, str],
+    words: Callable[[str, int], str],
+    base: Sequence[BasePlace] = (),
     width: float = 760,
     height: float = 560,
 ) -> str:
-    """Communes as circles sized by ads, touring moves as lines; a scale bar in kilometres.
+    """Communes as circles sized by ads, touring moves as lines, names where they fit,
+    on a base of départements drawn from `base`; a scale bar in kilometres.
 
     Equirectangular projection scaled by the cosine of the mean latitude: faithful
-    enough at the size of a région. `texts` holds "ads", "persons" and "km" words.
+    enough at the size of a région; at least some 50 km are shown around the points.
+    `words(unit, count)` is the unit of a count in the report's language, singular or
+    plural: words("ads", 1) -> "annonce".
     """
     pad = 36.0
     lats = [p.lat for p in points] or [0.0]
     lons = [p.lon for p in points] or [0.0]
     k = math.cos(math.radians(sum(lats) / len(lats)))
-    span_x = max((max(lons) - min(lons)) * k, 0.05)
-    span_y = max(max(lats) - min(lats), 0.05)
+    span_x = max((max(lons) - min(lons)) * k, 0.45)
+    span_y = max(max(lats) - min(lats), 0.45)
     scale = min((width - 2 * pad) / span_x, (height - 2 * pad - 20) / span_y)
-    cx = (max(lons) + min(lons)) / 2
-    cy = (max(lats) + min(lats)) / 2
+    view = _Projection(
+        (max(lons) + min(lons)) / 2, (max(lats) + min(lats)) / 2, k, scale, width, height
+    )
 
     def xy(p: MapPoint) -> tuple[float, float]:
-        return width / 2 + (p.lon - cx) * k * scale, height / 2 + 10 - (p.lat - cy) * scale
+        return float(view.x(p.lon)), float(view.y(p.lat))
 
     body = [
         f'<rect x="0.5" y="0.5" width="{_n(width - 1)}" height="{_n(height - 1)}" '
         f'fill="#f7f9fb" stroke="{GRID_COLOR}"/>'
     ]
+    ground, area_names = _base_layer(base, view)
+    body.extend(ground)
+    biggest = max([1, *(p.ads for p in points)])
+    ordered = sorted(points, key=lambda p: (-p.ads, p.label))
+    places = []
+    for p in ordered:
+        x, y = xy(p)
+        shown = max(p.ads, counts.min_count)
+        places.append((_cut(p.label, 24), x, y, 3 + 19 * math.sqrt(shown / max(biggest, shown))))
+    room = 120 * view.km_per_px  # a scale bar of about 120 px, in a round number of km
+    bar_km = max([k for k in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500) if k <= room] or [1])
+    bar_px = bar_km / view.km_per_px
+    y0 = height - 14
+    scale_text = f"{counts.fmt(bar_km)} km"
+    scale_box = text_box(20 + bar_px, y0 + 4, "start", scale_text, 10)
+    taken: list[Box] = [(12.0, y0 - 6, bar_px + 8 + scale_box[2], 14.0)]
+    labels = _place_labels(places, width, height, taken)
+    taken += [text_box(label.x, label.y, label.anchor, label.name) for label in labels]
+    circles = [(x, y, r) for _, x, y, r in places]
+    for x, y, code, area in area_names:  # under everything, where no name or circle is
+        box = text_box(x, y, "middle", code, 10)
+        if not any(_overlap(box, t) for t in taken) and not any(_covers(box, c) for c in circles):
+            taken.append(box)
+            body.append(
+                f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="middle" font-size="10" '
+                f'fill="#8a96a3" class="area"><title>{escape(area)}</title>{escape(code)}</text>'
+            )
     widest = max([1, *(n for _, _, n in links)])
     for a, b, persons in links:
         (x1, y1), (x2, y2) = xy(a), xy(b)
-        tip = f"{a.label} — {b.label}: {counts.text(persons)} {texts['persons']}"
+        tip = f"{a.label} — {b.label}: {counts.text(persons)} {words('persons', persons)}"
         body.append(
             f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="{PERSONS_COLOR}" '
             f'stroke-opacity="0.55" stroke-width="{_n(1 + 4 * persons / widest)}" '
             f'stroke-linecap="round"><title>{escape(tip)}</title></line>'
         )
-    biggest = max([1, *(p.ads for p in points)])
-    ordered = sorted(points, key=lambda p: (-p.ads, p.label))
-    for p in ordered:
-        x, y = xy(p)
-        shown = max(p.ads, counts.min_count)
-        radius = 3 + 19 * math.sqrt(shown / max(biggest, counts.min_count))
-        tip = f"{p.label}: {counts.text(p.ads)} {texts['ads']}"
+    for p, (_, x, y, radius) in zip(ordered, places, strict=True):
+        tip = f"{p.label}: {counts.text(p.ads)} {words('ads', p.ads)}"
         body.append(
             f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(radius)}" fill="{ADS_COLOR}" '
             f'fill-opacity="0.55" stroke="#ffffff" stroke-width="1">'
             f"<title>{escape(tip)}</title></circle>"
         )
-    taken: list[tuple[float, float, float, float]] = []
-    for p in ordered:
-        if len(taken) >= MAP_LABELS:
-            break
-        x, y = xy(p)
-        text = _cut(p.label, 24)
-        w = len(text) * 0.58 * 11
-        for tx, anchor in ((x + 7, "start"), (x - 7, "end")):
-            box = (tx if anchor == "start" else tx - w, y - 16, w, 13)
-            inside = box[0] >= 2 and box[0] + w <= width - 2 and box[1] >= 2
-            if inside and not any(_overlap(box, other) for other in taken):
-                taken.append(box)
-                body.append(
-                    f'<text x="{_n(tx)}" y="{_n(y - 6)}" text-anchor="{anchor}" font-size="11" '
-                    f'paint-order="stroke" stroke="#f7f9fb" stroke-width="3">{escape(text)}</text>'
-                )
-                break
-    km_per_px = 111.32 / scale
-    room = 120 * km_per_px  # a scale bar of about 120 px, in a round number of km
-    bar_km = max([k for k in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500) if k <= room] or [1])
-    bar_px = bar_km / km_per_px
-    y0 = height - 14
+    for label in labels:
+        if label.leader is not None:
+            x1, y1, x2, y2 = label.leader
+            body.append(
+                f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" '
+                f'stroke="{AXIS_COLOR}" stroke-width="0.8"/>'
+            )
+        body.append(
+            f'<text x="{_n(label.x)}" y="{_n(label.y)}" text-anchor="{label.anchor}" '
+            f'font-size="11" class="place" paint-order="stroke" stroke="#f7f9fb" '
+            f'stroke-width="3">{escape(label.name)}</text>'
+        )
     body.append(
         f'<line x1="16" y1="{_n(y0)}" x2="{_n(16 + bar_px)}" y2="{_n(y0)}" stroke="{AXIS_COLOR}" '
         f'stroke-width="2"/><text x="{_n(20 + bar_px)}" y="{_n(y0 + 4)}" font-size="10" '
-        f'fill="{AXIS_COLOR}">{escape(counts.fmt(bar_km))} {escape(texts["km"])}</text>'
+        f'fill="{AXIS_COLOR}">{escape(scale_text)}</text>'
     )
     return _svg(chart_id, title, width, height, body)

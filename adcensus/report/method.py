@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from adcensus.report.i18n import plural
+
 # (setting, French label, English label): the settings a reader can understand.
 KEY_SETTINGS: tuple[tuple[str, str, str], ...] = (
     ("region", "Pays des numéros sans indicatif", "Country of numbers without +CC"),
@@ -73,6 +75,14 @@ the sites collected, during the collection, are counted.</p>
 """
 
 
+def _persons(count: Any, lang: str, fmt: Any) -> str:
+    """ "1 personne", "12 persons": a count of persons with its noun agreeing."""
+    written = fmt(count)
+    if lang == "fr":
+        return f"{written} {plural(written, lang, 'personne', 'personnes')}"
+    return f"{written} {plural(written, lang, 'person', 'persons')}"
+
+
 def uncertainty(estimate: dict[str, Any], lang: str, fmt: Any) -> str:
     """How the interval was made, in one or two sentences (plain text, not escaped)."""
     sens = estimate.get("sensitivity") or {}
@@ -81,14 +91,20 @@ def uncertainty(estimate: dict[str, Any], lang: str, fmt: Any) -> str:
     if lang == "fr":
         text = (
             f"Le nombre de personnes est recalculé avec un seuil plus strict ({fmt(stricter)} : "
-            f"{fmt(sens.get('persons_stricter'))} personnes) et plus souple ({fmt(looser)} : "
-            f"{fmt(sens.get('persons_looser'))} personnes)."
+            f"{_persons(sens.get('persons_stricter'), lang, fmt)}) et plus souple "
+            f"({fmt(looser)} : {_persons(sens.get('persons_looser'), lang, fmt)})."
         )
         if review:
+            links = fmt(review["sampled_links"])
+            checked = plural(
+                links,
+                lang,
+                "lien tiré au hasard a été vérifié",
+                "liens tirés au hasard ont été vérifiés",
+            )
             text += (
-                f" {fmt(review['sampled_links'])} liens tirés au hasard ont été vérifiés à la "
-                f"main : leur exactitude mesurée donne un intervalle de confiance à "
-                f"{fmt(round(estimate['confidence'] * 100))} %."
+                f" {links} {checked} à la main : leur exactitude mesurée donne un intervalle de "
+                f"confiance à {fmt(round(estimate['confidence'] * 100))} %."
             )
         else:
             text += (
@@ -99,12 +115,14 @@ def uncertainty(estimate: dict[str, Any], lang: str, fmt: Any) -> str:
         return text
     text = (
         f"The number of persons is computed again with a stricter threshold ({fmt(stricter)}: "
-        f"{fmt(sens.get('persons_stricter'))} persons) and a looser one ({fmt(looser)}: "
-        f"{fmt(sens.get('persons_looser'))} persons)."
+        f"{_persons(sens.get('persons_stricter'), lang, fmt)}) and a looser one "
+        f"({fmt(looser)}: {_persons(sens.get('persons_looser'), lang, fmt)})."
     )
     if review:
+        links = fmt(review["sampled_links"])
+        checked = plural(links, lang, "link drawn at random was", "links drawn at random were")
         text += (
-            f" {fmt(review['sampled_links'])} links drawn at random were checked by hand: "
+            f" {links} {checked} checked by hand: "
             f"their measured precision gives a {fmt(round(estimate['confidence'] * 100))}% "
             "confidence interval."
         )

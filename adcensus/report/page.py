@@ -138,12 +138,13 @@ def headline(ctx: Context) -> str:
     )
     sites = summary.get("sites", data.ads["site"].replace("", None).nunique())
     communes = data.ads["city"].replace("", None).nunique()
+    networks = int(summary.get("networks", 0))
     cards = [
-        _card("ads", number(ads, lang), ctx.say("ads")),
+        _card("ads", number(ads, lang), ctx.say("n_ads", n=ads)),
         _card(
             "persons",
             number(persons, lang),
-            ctx.say("persons"),
+            ctx.say("n_persons", n=persons),
             escape(count_range(low, high, lang)),
         ),
         _card(
@@ -152,9 +153,9 @@ def headline(ctx: Context) -> str:
             ctx.say("doublon_rate"),
             escape(percent_range(rate_low, rate_high, lang)),
         ),
-        _card("networks", number(int(summary.get("networks", 0)), lang), ctx.say("networks")),
-        _card("sites", number(int(sites), lang), ctx.say("sites")),
-        _card("communes", number(int(communes), lang), ctx.say("communes")),
+        _card("networks", number(networks, lang), ctx.say("n_networks", n=networks)),
+        _card("sites", number(int(sites), lang), ctx.say("n_sites", n=int(sites))),
+        _card("communes", number(int(communes), lang), ctx.say("n_communes", n=int(communes))),
     ]
     out.append(f"<div class='cards'>{''.join(cards)}</div>")
     in_networks = summary.get("persons_in_networks")
@@ -198,6 +199,7 @@ def method_section(ctx: Context) -> str:
             f"<h3>{ctx.say('inputs')}</h3>"
             + table([ctx.say("file"), ctx.say("rows"), "SHA-256"], rows, 1)
         )
+    out.append(quality_html(ctx))
     # the note on review.jsonl is said in the method's own words, in the report's language
     notes = [n for n in ctx.data.estimate.get("notes") or [] if "review.jsonl" not in str(n)]
     if notes:
@@ -218,6 +220,44 @@ def method_section(ctx: Context) -> str:
     else:
         out.append(f"<p>{ctx.say('privacy_all')}</p>")
     return "".join(out)
+
+
+def quality_html(ctx: Context) -> str:
+    """The data-quality summary (summary.json's `data_quality`, adcensus.quality) as a
+    short table and its warnings; "" for a folder written before it existed."""
+    quality: dict[str, Any] = ctx.data.summary.get("data_quality") or {}
+    if not quality:
+        return ""
+    lang = ctx.lang
+
+    def n(value: Any) -> str:
+        return escape(number(int(value), lang))
+
+    rows = [[ctx.say("quality_rows_read"), n(quality.get("rows_read", 0))]]
+    rows.append([escape(ctx.say("Ads")), n(quality.get("ads", 0))])
+    aside = quality.get("rows_set_aside") or {}
+    rows.append([ctx.say("quality_set_aside"), n(sum(aside.values()))])
+    for column, count in (quality.get("unreadable_cells") or {}).items():
+        rows.append([ctx.say("quality_unreadable", column=column), n(count)])
+    for column, found in (quality.get("phones_by_column") or {}).items():
+        cells = ctx.say(
+            "quality_phones_cells",
+            found=number(int(found["with_number"]), lang),
+            filled=number(int(found["filled"]), lang),
+            numbers=number(int(found["numbers"]), lang),
+        )
+        rows.append([ctx.say("quality_phones", column=column), cells])
+    if "phones_in_text_only" in quality:
+        rows.append([ctx.say("quality_text_only"), n(quality["phones_in_text_only"])])
+    unused = quality.get("columns_unused") or []
+    if unused:
+        rows.append([ctx.say("quality_unused"), escape(", ".join(unused))])
+    warnings = "".join(f"<li>{escape(str(w))}</li>" for w in quality.get("warnings") or [])
+    return (
+        f"<h3>{ctx.say('quality')}</h3>"
+        + table(["", ""], rows)
+        + (f"<ul class='note'>{warnings}</ul>" if warnings else "")
+    )
 
 
 def render_page(

@@ -116,7 +116,7 @@ def _others_note(ctx: Context, column: str, full: pd.DataFrame) -> str:
     return ctx.say(
         "others_note",
         count=number(len(rest), ctx.lang),
-        what=say("sites" if column == "site" else "communes", ctx.lang),
+        what=say("n_sites" if column == "site" else "n_communes", ctx.lang, n=len(rest)),
         ads=ctx.counts.text(len(others)),
         persons=ctx.counts.text(others["person_id"].nunique()),
     )
@@ -182,9 +182,11 @@ def where_section(ctx: Context, country: str) -> str:
             for p in drawn
         }
         links = _map_links(ctx, points)
-        words = {"ads": say("ads", ctx.lang), "persons": say("persons", ctx.lang), "km": "km"}
         title = say("chart_map", ctx.lang)
-        svg = charts.point_map("chart-map", title, list(points.values()), links, ctx.counts, words)
+        base = [charts.BasePlace(*place) for place in geo.gazetteer_places(country)]
+        svg = charts.point_map(
+            "chart-map", title, list(points.values()), links, ctx.counts, _words(ctx), base
+        )
         out.append(ctx.figure("map", title, svg, ctx.say("map_note", links=MAP_LINKS)))
     else:
         out.append(f"<p class='note'>{ctx.say('no_map')}</p>")
@@ -202,6 +204,15 @@ def where_section(ctx: Context, country: str) -> str:
         out.append(f"<h3>{ctx.say('departments')}</h3>")
         out.append(table([ctx.say("department"), ctx.say("Ads"), ctx.say("Communes")], rows))
     return "".join(out)
+
+
+def _words(ctx: Context) -> Callable[[str, int], str]:
+    """The unit of a count on the map: words("ads", 1) is "annonce", ("ads", 2) "annonces"."""
+
+    def words(unit: str, count: int) -> str:
+        return say(f"n_{unit}", ctx.lang, n=ctx.counts.text(count))
+
+    return words
 
 
 def _map_links(ctx: Context, points: dict[str, MapPoint]) -> list[tuple[MapPoint, MapPoint, int]]:

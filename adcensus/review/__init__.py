@@ -1,7 +1,8 @@
 """Human review of links: people confirm the doubtful ones, and the census obeys them.
 
 - `source`: read a dedupe output folder or a census store (`open_source`);
-- `queue`: which pairs to show and in which order, doubtful or sampled (`build_queue`);
+- `queue`: which pairs to show and in which order, doubtful or sampled (`build_queue`),
+  and in a spreadsheet (`export_queue`);
 - `screen`: one pair on the terminal, with rich (`pair_view`);
 - `session`: the keys, each answer appended to the decisions file at once (`run_review`);
 - `spreadsheet`: the same pairs as an XLSX sheet, and its answers read back.
@@ -17,8 +18,10 @@ from adcensus.review.queue import (
     SAMPLE,
     ReviewPair,
     build_queue,
+    export_queue,
     pair_id,
     pending,
+    queue_size,
     standing_records,
 )
 from adcensus.review.screen import pair_view
@@ -36,12 +39,14 @@ __all__ = [
     "SessionOutcome",
     "build_queue",
     "decisions_path_for",
+    "export_queue",
     "export_review",
     "import_review",
     "open_source",
     "pair_id",
     "pair_view",
     "pending",
+    "queue_size",
     "read_review",
     "review_session",
     "run_review",

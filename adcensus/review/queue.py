@@ -1,52 +1,61 @@
 """Which pairs a reviewer sees, in which order, and what was already decided about them.
 
-Two modes:
+**The review queue** is the doubtful links: the pairs of pairs.csv whose decision is
+`doubtful` (scored within the doubtful margin of the threshold) or `conflict` (linked
+by score, refused for a conflict of pseudonyms or ages), closest to the threshold
+first (`REVIEW_QUEUE`). It is the number `adcensus dedupe` prints as "doubtful links
+to review" and writes as `pairs_to_review` in summary.json (`queue_size`). A pair
+answered y or n, in any mode, leaves the queue; a skipped one stays, at the end. Once dedupe has obeyed an
+answer the pair is `confirmed` or `rejected` and no longer doubtful, so the number
+dedupe prints is the number the review then opens with.
 
-- **doubtful** (the default): the hard cases first. Pairs scored within the doubtful
-  margin of the threshold and refused conflicts, closest to the threshold first; then
-  pairs that share an agency's phone but were not linked, strongest first; then, for
-  each person of LARGE_PERSON_ADS ads or more (largest first), the weakest
-  LINKS_PER_LARGE_PERSON links of its maximum spanning tree: the links that hold the
-  person together, where one wrong link would glue two persons into one.
-- **sample**: a uniform random sample of the automatic links (`link` or `doubtful`
-  pairs that joined two ads), so that the answers measure the precision of linking.
-  Each pair gets a rank from a hash of the seed and its two ad keys, and the sample is
-  the pairs of smallest rank: the same seed gives the same sample, a bigger sample
-  holds the smaller one, and a new dedupe run keeps the pairs already answered.
+**The sample** (`--sample N`, mode "sample") is a uniform random sample of the
+automatic links (`link` or `doubtful` pairs that joined two ads), so that the answers
+measure the precision of linking. Each pair gets a rank from a hash of the seed and
+its two ad keys, and the sample is the pairs of smallest rank: the same seed gives the
+same sample, a bigger sample holds the smaller one, and a new dedupe run keeps the
+pairs already answered.
+
+**A spreadsheet** (`export_queue`) holds the doubtful links still to answer first, then
+the sample's links still to answer, up to a limit, of which the sample fills at least a
+fifth: a small review counts twice, for the links it corrects and for the precision it
+measures.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from adcensus.decisions import read_records
+from adcensus.decisions import REVIEW_QUEUE, read_records
 from adcensus.errors import InputError
 from adcensus.review.source import ReviewSource
 
 DOUBTFUL = "doubtful"
 SAMPLE = "sample"
 MODES = (DOUBTFUL, SAMPLE)
-LARGE_PERSON_ADS = 10
-LINKS_PER_LARGE_PERSON = 3
 AUTOMATIC_LINKS = ("link", "doubtful")
+# The least share of a review spreadsheet's rows that the random sample fills, when
+# there are more doubtful links than rows: every sheet measures precision too.
+SAMPLE_SHARE = 0.2
 
 # Why a pair is in the queue, as the screen and the spreadsheet say it.
 WHY = {
     "doubtful": "score near the threshold",
-    "conflict": "linked by score, refused by a pseudonym or age conflict",
-    "agency": "shares an agency phone, not linked",
-    "large": "a weak link inside a large person",
+    "conflict": "linked by score, refused (pseudonyms or ages differ, or a reviewer said different)",
     "sample": "random sample of links",
 }
 
 
 @dataclass(frozen=True)
 class ReviewPair:
-    """One pair to judge; `earlier` is the standing answer ("y", "n", "s" or "")."""
+    """One pair to judge; `earlier` is the standing answer ("y", "n", "s" or "").
+
+    `mode` is the mode its answer is saved with ("" for the queue's own mode).
+    """
 
     ad_a: str
     ad_b: str
@@ -56,6 +65,7 @@ class ReviewPair:
     same_person: bool
     why: str
     earlier: str = ""
+    mode: str = ""
 
     @property
     def pair_id(self) -> str:
@@ -130,64 +140,18 @@ def _earlier(records: pd.DataFrame) -> dict[tuple[str, str], str]:
     }
 
 
+def queue_size(pairs: pd.DataFrame) -> int:
+    """How many pairs of a pairs.csv frame are in the review queue (doubtful or conflict)."""
+    return int(pairs["decision"].isin(REVIEW_QUEUE).sum())
+
+
 def doubtful_pairs(source: ReviewSource, records: pd.DataFrame) -> list[ReviewPair]:
-    """Every pair of the doubtful queue, in order, decided ones included."""
+    """Every pair of the review queue, in order, decided ones included."""
     pairs = _sorted_pairs(source.pairs)
-    earlier = _earlier(records)
-    hard = pairs[pairs["decision"].isin(["doubtful", "conflict"])]
+    hard = pairs[pairs["decision"].isin(REVIEW_QUEUE)]
     hard = hard.assign(distance=(hard["score"] - source.threshold).abs())
     hard = hard.sort_values(["distance", "ad_a", "ad_b"], kind="stable")
-    agency = pairs[pairs["decision"] == "agency"]
-    agency = agency.sort_values(["score", "ad_a", "ad_b"], ascending=[False, True, True])
-    queue = pairs_of(hard, hard["decision"].astype(str), earlier)
-    queue += pairs_of(agency, "agency", earlier)
-    seen = {(p.ad_a, p.ad_b) for p in queue}
-    large = [p for p in _large_person_links(source, pairs, earlier) if (p.ad_a, p.ad_b) not in seen]
-    return queue + large
-
-
-def _large_person_links(
-    source: ReviewSource, pairs: pd.DataFrame, earlier: dict[tuple[str, str], str]
-) -> list[ReviewPair]:
-    sizes = source.person_sizes
-    large = sizes[sizes >= LARGE_PERSON_ADS]
-    if large.empty:
-        return []
-    links = pairs[pairs["decision"].isin(AUTOMATIC_LINKS) & (pairs["same_person"] == 1)]
-    person = source.ads["person_id"].reindex(links["ad_a"].to_numpy()).to_numpy()
-    links = links.assign(person=person)
-    links = links[links["person"].isin(large.index)]
-    order = sorted(large.index, key=lambda p: (-int(large[p]), str(p)))
-    rank = {person_id: position for position, person_id in enumerate(order)}
-    chosen: list[pd.DataFrame] = []
-    for person_id, group in links.groupby("person", sort=False):
-        tree = _spanning_tree(group)
-        weakest = tree.sort_values(["score", "ad_a", "ad_b"], kind="stable")
-        chosen.append(weakest.head(LINKS_PER_LARGE_PERSON).assign(rank=rank[person_id]))
-    if not chosen:
-        return []
-    frame = pd.concat(chosen).sort_values(["rank", "score", "ad_a", "ad_b"], kind="stable")
-    return pairs_of(frame, "large", earlier)
-
-
-def _spanning_tree(links: pd.DataFrame) -> pd.DataFrame:
-    """The links of a maximum spanning tree (Kruskal, strongest first, ties by ad keys)."""
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    keep = []
-    ordered = links.sort_values(["score", "ad_a", "ad_b"], ascending=[False, True, True])
-    for index, a, b in zip(ordered.index, ordered["ad_a"], ordered["ad_b"], strict=True):
-        ra, rb = root(str(a)), root(str(b))
-        if ra != rb:
-            parent[ra] = rb
-            keep.append(index)
-    return links.loc[keep]
+    return pairs_of(hard, hard["decision"].astype(str), _earlier(records))
 
 
 def sample_rank(seed: int, ad_a: str, ad_b: str) -> int:
@@ -204,6 +168,11 @@ def sample_pairs(
     `records` are the sample-mode records: pairs answered in an earlier sample stay
     in it even when a later dedupe run confirmed or rejected them.
     """
+    return pairs_of(_ranked_pool(source, records, seed).head(size), "sample", _earlier(records))
+
+
+def _ranked_pool(source: ReviewSource, records: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """The pairs a sample is drawn from, in the random order of `seed` (see `sample_pairs`)."""
     pairs = _sorted_pairs(source.pairs)
     answered = set(zip(records["ad_a"], records["ad_b"], strict=True))
     automatic = pairs["decision"].isin(AUTOMATIC_LINKS) & (pairs["same_person"] == 1)
@@ -214,8 +183,7 @@ def sample_pairs(
     )
     pool = pairs[automatic | before].drop_duplicates(["ad_a", "ad_b"])
     rank = [sample_rank(seed, a, b) for a, b in zip(pool["ad_a"], pool["ad_b"], strict=True)]
-    chosen = pool.assign(rank=rank).sort_values("rank", kind="stable").head(size)
-    return pairs_of(chosen, "sample", _earlier(records))
+    return pool.assign(rank=rank).sort_values("rank", kind="stable")
 
 
 def build_queue(
@@ -236,3 +204,56 @@ def pending(queue: list[ReviewPair]) -> list[ReviewPair]:
     fresh = [p for p in queue if p.earlier == ""]
     skipped = [p for p in queue if p.earlier == "s"]
     return fresh + skipped
+
+
+def export_queue(
+    source: ReviewSource, limit: int, seed: int = 0, sample: int | None = None
+) -> tuple[list[ReviewPair], int]:
+    """The pairs of a review spreadsheet, each with its mode, and how many were left out.
+
+    Without `sample`: the doubtful links still to answer, closest to the threshold first,
+    then links of the seeded sample (`seed`) still to answer, `limit` rows in all. At
+    least a fifth of them (SAMPLE_SHARE) are sampled links whenever there are links to
+    sample, so that every sheet measures precision too. A doubtful link that the sample
+    draws is saved in mode "sample", so that the sample stays uniform over the automatic
+    links. With `sample`: that sample's pairs still to answer, at most `limit`. "Left
+    out" counts the doubtful links (or sampled pairs) still to answer that did not fit.
+    """
+    if limit < 1:
+        raise InputError(f"--limit must be at least 1, got {limit}")
+    if sample is not None:
+        _, drawn = build_queue(source, sample, seed)
+        todo = [replace(p, mode=SAMPLE) for p in pending(drawn)]
+        return todo[:limit], max(0, len(todo) - limit)
+    _, queue = build_queue(source)
+    doubtful = pending(queue)
+    keys = {(p.ad_a, p.ad_b) for p in doubtful}
+    want = max(limit - len(doubtful), int(limit * SAMPLE_SHARE))
+    records = standing_records(source.decisions_path)
+    answered = {(a, b) for a, b, d in _triples(records) if d in ("y", "n")}
+    drawn: set[tuple[str, str]] = set()  # doubtful links the sample drew
+    extra: list[ReviewPair] = []
+    ranked = _ranked_pool(source, standing_records(source.decisions_path, SAMPLE), seed)
+    for pair in pairs_of(ranked, "sample", _earlier(records)):
+        key = (pair.ad_a, pair.ad_b)
+        if key in answered:
+            continue
+        if key in keys:  # drawn by the sample: its answer counts for the precision too
+            drawn.add(key)
+            continue
+        if len(extra) >= want:
+            break
+        extra.append(replace(pair, mode=SAMPLE))
+    room = max(0, limit - len(extra) - len(drawn))  # for the doubtful links not drawn
+    chosen: list[ReviewPair] = []
+    for pair in doubtful:
+        if (pair.ad_a, pair.ad_b) in drawn:
+            chosen.append(replace(pair, mode=SAMPLE))
+        elif room:
+            chosen.append(pair)
+            room -= 1
+    return chosen + extra, len(doubtful) - len(chosen)
+
+
+def _triples(records: pd.DataFrame) -> zip[tuple[str, str, str]]:
+    return zip(records["ad_a"], records["ad_b"], records["decision"], strict=True)

@@ -20,6 +20,7 @@ from adcensus.phones import mask_phone
 from adcensus.privacy import mask_phones_in, mask_phones_in_text
 from adcensus.review.queue import DOUBTFUL, WHY, ReviewPair
 from adcensus.review.source import SHOWN_ROLES, ReviewSource
+from adcensus.text import fold
 
 DELETED = "bold red"
 INSERTED = "bold green"
@@ -73,12 +74,24 @@ def shown_phones(phones: str, show: bool) -> str:
     return "\n".join(masked)
 
 
+def _word_keys(words: list[str]) -> list[str]:
+    """What a word is compared by: folded as linking folds text (case, accents and
+    punctuation ignored); a word of symbols only (an emoji) by itself, case folded."""
+    stripped = [w.strip() for w in words]
+    folded = fold(pd.Series(stripped, dtype=object)) if stripped else []
+    return [str(f) or w.casefold() for f, w in zip(folded, stripped, strict=True)]
+
+
 def diff_words(a: str, b: str) -> tuple[Text, Text]:
-    """Both texts with their word-level differences highlighted: deleted red, inserted green."""
+    """Both texts with their word-level differences highlighted: deleted red, inserted green.
+
+    "LENS", "Lens" and "lens," are one word, as "Hénin" and "Henin" are: the highlight
+    shows what linking sees as different, not a change of case, accent or comma.
+    """
     words_a, words_b = _WORDS.findall(a), _WORDS.findall(b)
     lead_a, lead_b = a[: len(a) - len(a.lstrip())], b[: len(b) - len(b.lstrip())]
     matcher = difflib.SequenceMatcher(
-        None, [w.strip() for w in words_a], [w.strip() for w in words_b], autojunk=False
+        None, _word_keys(words_a), _word_keys(words_b), autojunk=False
     )
     left, right = Text(lead_a), Text(lead_b)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -94,7 +107,8 @@ def diff_words(a: str, b: str) -> tuple[Text, Text]:
 
 
 def _fold(value: str) -> str:
-    return " ".join(value.casefold().split())
+    """A short field as compared for the yellow mark: case, accents and punctuation ignored."""
+    return _word_keys([value])[0]
 
 
 def ad_fields(source: ReviewSource, key: str, show_phones: bool) -> dict[str, str]:
@@ -144,13 +158,19 @@ def pair_view(
     total: int,
     show_phones: bool,
     note: str = "",
+    left: int | None = None,
 ) -> RenderableType:
-    """The whole screen for one pair: where we are, the ads, why the pair is shown, the keys."""
+    """The whole screen for one pair: where we are, the ads, why the pair is shown, the keys.
+
+    `left` is the pairs not answered yet, this one included (default: from `position`;
+    a session passes it, as pairs skipped in it are still left).
+    """
     head = Text()
     head.append("adcensus review ", style="bold")
     head.append(printable(str(source.location)))
     head.append(f" · {MODE_TITLES.get(mode, mode)}", style="bold cyan")
-    counter = Text(f"pair {position} of {total} · {total - position + 1} left", style="bold")
+    left = total - position + 1 if left is None else left
+    counter = Text(f"pair {position} of {total} · {left} left", style="bold")
     linked = "linked now: same person" if pair.same_person else "not linked now"
     score = Text()
     score.append(f"score {pair.score:.3f}", style="bold")

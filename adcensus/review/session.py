@@ -25,7 +25,7 @@ from adcensus.review.queue import ReviewPair, repair_decisions_file
 from adcensus.review.screen import pair_view
 from adcensus.review.source import ReviewSource
 
-View = Callable[[ReviewPair, int, int, str], RenderableType]
+View = Callable[[ReviewPair, int, int, int, str], RenderableType]
 
 
 class KeyReader:
@@ -86,7 +86,11 @@ class KeyReader:
 
 @dataclass
 class SessionOutcome:
-    """What a session did: answers kept (y/n), skips, pairs left, and how it ended."""
+    """What a session did: answers kept (y/n), skips, pairs left, and how it ended.
+
+    `left` counts every pair of the session not answered y or n, skipped ones included:
+    the next session opens with exactly that many.
+    """
 
     decided: int
     skipped: int
@@ -105,7 +109,8 @@ def review_session(
 ) -> SessionOutcome:
     """Ask about each pair in turn and append each answer to the decisions file `path` at once.
 
-    `view(pair, position, total, note)` makes the screen of a pair. With `prompt`, a
+    `view(pair, position, total, left, note)` makes the screen of a pair, `left` the
+    pairs not answered y or n yet, this one and skipped ones included. With `prompt`, a
     prompt is printed before each read (for answers given line by line).
     """
     repair_decisions_file(path)
@@ -116,7 +121,8 @@ def review_session(
         while index < len(pairs):
             pair = pairs[index]
             console.clear()
-            console.print(view(pair, index + 1, len(pairs), note))
+            decided = sum(1 for a in answers.values() if a in ("y", "n"))
+            console.print(view(pair, index + 1, len(pairs), len(pairs) - decided, note))
             if prompt:
                 console.print(Text("answer (y/n/s/u/q): "), end="")
             key = read_key()
@@ -144,7 +150,7 @@ def review_session(
         console.print()
     decided = sum(1 for a in answers.values() if a in ("y", "n"))
     skipped = sum(1 for a in answers.values() if a == "s")
-    return SessionOutcome(decided, skipped, len(pairs) - index, index >= len(pairs))
+    return SessionOutcome(decided, skipped, len(pairs) - decided, index >= len(pairs))
 
 
 def run_review(
@@ -157,8 +163,8 @@ def run_review(
 ) -> SessionOutcome:
     """Review `pairs` of `source` on `console`, keys read from `stream` (default: stdin)."""
 
-    def view(pair: ReviewPair, position: int, total: int, note: str) -> RenderableType:
-        return pair_view(source, pair, mode, position, total, show_phones, note)
+    def view(pair: ReviewPair, position: int, total: int, left: int, note: str) -> RenderableType:
+        return pair_view(source, pair, mode, position, total, show_phones, note, left)
 
     with KeyReader(stream) as reader:
         return review_session(

@@ -40,7 +40,8 @@ class ReviewSource:
     """The pairs of a dedupe output or a store, and what the review screen shows of each ad.
 
     `ads` is indexed by ad key (the ids of pairs.csv) with text columns `person_id`,
-    `phones` (E.164, `;`-joined) and one per role of SHOWN_ROLES ("" when unknown).
+    `phones` (E.164, `;`-joined), `network_id`, `link_reason` and one per role of
+    SHOWN_ROLES ("" when unknown).
     `pairs` has PAIR_COLUMNS, `score` as float and `same_person` as int.
     """
 
@@ -126,6 +127,9 @@ def _from_folder(folder: Path, location: Path, is_store: bool) -> ReviewSource:
         )
     raw = raw[raw[person] != ""]  # rows set aside as not ads have no person
     ads = pd.DataFrame({"person_id": raw[person], "phones": raw[phones]})
+    for name in (col.NETWORK_ID, col.LINK_REASON):  # for `adcensus explain`
+        header = _ours(raw, name)
+        ads[name] = raw[header] if header in raw.columns else ""
     headers = _role_headers(summary)
     for role in SHOWN_ROLES:
         values = pd.Series("", index=raw.index, dtype=object)

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from adcensus.decisions import append_decision
 from adcensus.errors import InputError, UsageError
 from adcensus.privacy import Tokens, key_id, mask_phones_in
+from adcensus.progress import Progress, silent
 from adcensus.review.queue import (
     MODES,
     WHY,
@@ -96,8 +97,12 @@ def export_review(
     force: bool = False,
     key: bytes | None = None,
     drop_text: bool = False,
+    progress: Progress = silent,
 ) -> int:
     """Write `pairs` as a review spreadsheet at `path` (atomically); return the rows written.
+
+    Each row's mode is its pair's (`ReviewPair.mode`), else `mode`. `progress` is told
+    `("export", rows done, rows)` as rows are made.
 
     An existing file is refused without `force`: it may hold answers not read back yet.
     With `key`, phones, pseudonyms and the numbers in titles, texts and evidence are the
@@ -128,13 +133,14 @@ def export_review(
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for pair in pairs:
+    progress("export", 0, len(pairs))
+    for done, pair in enumerate(pairs, start=1):
         left = ad_fields(source, pair.ad_a, show_phones)
         right = ad_fields(source, pair.ad_b, show_phones)
         evidence = pair.evidence if show_phones else mask_phones_in(pair.evidence)
         row: list[Any] = [
             pair.pair_id,
-            mode,
+            pair.mode or mode,
             CHOICES[pair.earlier] if pair.earlier in ("y", "n") else "",
             WHY.get(pair.why, pair.why),
             pair.score,
@@ -144,6 +150,8 @@ def export_review(
         for name in fields:
             row += [left.get(name, ""), right.get(name, "")]
         sheet.append([_clean(v) for v in [*row, evidence]])
+        if done % 100 == 0 or done == len(pairs):
+            progress("export", done, len(pairs))
     _format(sheet, header, len(pairs))
     notes = book.create_sheet("how to")
     for line in HOW_TO + (_tokens_note(key, drop_text) if key is not None else ()):

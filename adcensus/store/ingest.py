@@ -16,6 +16,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,9 @@ from adcensus.store.schema import ad_key
 from adcensus.text import ARROW_STR
 
 ROW_KEY = "ad_id"  # the linking table's ad id column: the store's ad keys
+# The key of a file's `roles` (JSON) naming its further phone columns ("Téléphone 2",
+# "WhatsApp"): no role has this name.
+MORE_PHONES = "more_phone"
 LINK_ROLES: tuple[str, ...] = tuple(role for role in col.ROLES if role != col.AD_ID)
 
 
@@ -37,7 +41,8 @@ class NewRows:
 
     `rows`: row_number (1-based data row of the file), fingerprint, date (ISO day or
     None), site, city, url, read_flags, row (the original cells as a JSON object), and
-    one column per linking role present in the file.
+    one column per linking role present in the file; `phone` holds the cells of every
+    phone column (`more_phones` names those after the first), joined by " ; ".
     """
 
     info: InputInfo
@@ -45,6 +50,12 @@ class NewRows:
     columns: tuple[str, ...]
     rows: pd.DataFrame
     duplicates: int
+    more_phones: tuple[str, ...] = ()
+
+    def roles_json(self) -> dict[str, str | list[str]]:
+        """The file's roles as stored: role → header, and MORE_PHONES → further phone headers."""
+        more: dict[str, str | list[str]] = {MORE_PHONES: list(self.more_phones)}
+        return {**self.roles, **(more if self.more_phones else {})}
 
 
 _SPACE = r"[\s\p{Z}]+"  # ASCII white space and every Unicode space (NBSP, thin space, …)
@@ -127,9 +138,20 @@ def _cells(values: pd.Series) -> np.ndarray:
     return values.astype(object).where(values.notna(), None).to_numpy(dtype=object)
 
 
-def new_rows(table: AdTable, known: set[str]) -> NewRows:
-    """The rows of `table` (one file) whose fingerprint is not in `known`; adds theirs to it."""
+def _joined(cells: list[list[object]]) -> list[object]:
+    """Per row, its filled cells of several columns joined by " ; " (None when none is)."""
+    joined = [" ; ".join(str(c) for c in row if c is not None and str(c).strip()) for row in cells]
+    return [text or None for text in joined]
+
+
+def new_rows(table: AdTable, known: set[str], row_numbers: np.ndarray | None = None) -> NewRows:
+    """The rows of `table` (one file) whose fingerprint is not in `known`; adds theirs to it.
+
+    `row_numbers` gives each row of `table` its 1-based data row in the file (default: its
+    position + 1): a table whose rows that are not ads were set aside passes theirs.
+    """
     frame = table.frame
+    numbers = np.arange(1, len(frame) + 1) if row_numbers is None else np.asarray(row_numbers)
     prints = fingerprints(table).to_numpy(dtype=object)
     keep = np.zeros(len(frame), dtype=bool)
     for i, fingerprint in enumerate(prints):
@@ -141,7 +163,7 @@ def new_rows(table: AdTable, known: set[str]) -> NewRows:
     cells = rows.astype(object).where(rows.notna(), None).to_numpy(dtype=object).tolist()
     out = pd.DataFrame(
         {
-            "row_number": np.flatnonzero(keep) + 1,
+            "row_number": numbers[keep],
             "fingerprint": prints[keep],
             "read_flags": table.flags[keep].fillna("").astype(str).to_numpy(dtype=object),
             "row": [
@@ -149,11 +171,15 @@ def new_rows(table: AdTable, known: set[str]) -> NewRows:
             ],
         }
     )
+    more_phones = table.more_columns.get(col.PHONE, ()) if col.PHONE in table.roles else ()
     for role in LINK_ROLES:
         header = table.roles.get(role)
         if header is not None:
             values = rows[header]
             out[role] = _iso_days(values) if role == col.DATE else _cells(values)
+    if more_phones:
+        phones = [_cells(rows[h]) for h in (table.roles[col.PHONE], *more_phones)]
+        out[col.PHONE] = _joined([list(row) for row in zip(*phones, strict=True)])
     for role in (col.DATE, col.SITE, col.CITY, col.URL):
         if role not in out.columns:
             out[role] = None
@@ -163,17 +189,26 @@ def new_rows(table: AdTable, known: set[str]) -> NewRows:
         columns=tuple(headers),
         rows=out,
         duplicates=int(len(frame) - keep.sum()),
+        more_phones=tuple(more_phones),
     )
 
 
-def stored_roles(rows: Iterable[str], roles: dict[str, str], dates: Iterable[object]) -> dict:
-    """Linking-role columns of stored ads, from their original cells (JSON) and stored dates."""
+def stored_roles(rows: Iterable[str], roles: dict[str, Any], dates: Iterable[object]) -> dict:
+    """Linking-role columns of stored ads, from their original cells (JSON) and stored dates.
+
+    `roles` is the file's as stored (NewRows.roles_json): the phone role reads every phone
+    column of the file.
+    """
     records = [json.loads(r) for r in rows]
     out: dict[str, list[object]] = {
         role: [record.get(header) for record in records]
         for role, header in roles.items()
         if role in LINK_ROLES and role != col.DATE
     }
+    more = roles.get(MORE_PHONES) or []
+    if col.PHONE in out and more:
+        headers = [roles[col.PHONE], *more]
+        out[col.PHONE] = _joined([[record.get(h) for h in headers] for record in records])
     out[col.DATE] = list(dates)
     return out
 

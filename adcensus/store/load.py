@@ -25,14 +25,20 @@ import pandas as pd
 from adcensus import __version__
 from adcensus import columns as col
 from adcensus.dedupe import DedupeResult, dedupe_table
-from adcensus.phones import phone_column_warnings
 from adcensus.progress import Progress, silent
+from adcensus.quality import columns_text, data_quality
 from adcensus.read import AdTable, InputInfo, read_ads
 from adcensus.read.reader import refuse_stdin_twice
 from adcensus.setaside import describe, set_aside
 from adcensus.settings import Settings
 from adcensus.store import persist
-from adcensus.store.ingest import linking_table, new_rows, number_new_ads, stored_ads
+from adcensus.store.ingest import (
+    MORE_PHONES,
+    linking_table,
+    new_rows,
+    number_new_ads,
+    stored_ads,
+)
 from adcensus.store.reconcile import Reconciliation, reconcile
 from adcensus.store.schema import (
     connect,
@@ -135,26 +141,19 @@ def load_into_store(
         for p in paths
     ]
     tables = [aside.ads for aside in asides]
-    rows_set_aside = {
-        reason: sum(aside.counts()[reason] for aside in asides) for reason in asides[0].counts()
-    }
+    quality = data_quality(asides, settings.region)
+    rows_set_aside = quality["rows_set_aside"]
     store = Path(store)
     conn = connect(store, create=True)
     try:
         with translate_errors(store):
             conn.execute("BEGIN IMMEDIATE")
             ensure_schema(conn, store)
-            result = _load(conn, store, tables, settings, note, decisions, rows_set_aside)
-            warned = [
-                f"warning: {w}" for t in tables for w in phone_column_warnings(t, settings.region)
-            ]
-            # The store keeps one column per role: say so rather than drop numbers unseen.
-            warned += [
-                f"warning: {t.inputs[0].path}: a census store reads the first phone column "
-                f"only; {', '.join(repr(h) for h in more)} not searched for numbers."
-                for t in tables
-                if (more := t.more_columns.get(col.PHONE))
-            ]
+            rows = [aside.positions + 1 for aside in asides]
+            result = _load(conn, store, tables, settings, note, decisions, quality, rows)
+            warned = [f"warning: {w}" for w in quality["warnings"]]
+            unused = quality["columns_unused"]
+            warned += [f"columns not used: {columns_text(unused)}."] if unused else []
             aside = describe(rows_set_aside)
             aside_note = (f"{aside}: not stored.",) if aside else ()
             result = replace(
@@ -184,11 +183,15 @@ def _load(
     settings: Settings,
     note: Progress,
     decisions: pd.DataFrame | None = None,
-    rows_set_aside: dict[str, int] | None = None,
+    quality: dict[str, Any] | None = None,
+    row_numbers: list[np.ndarray] | None = None,
 ) -> LoadResult:
+    """One load into the open store; `row_numbers` gives each table's rows their data row
+    in their file (the rows set aside are not in the tables)."""
     started = utc_now()
     known = {row[0] for row in conn.execute("SELECT fingerprint FROM ads")}
-    files = [new_rows(table, known) for table in tables]
+    numbers: list[np.ndarray | None] = [*row_numbers] if row_numbers else [None] * len(tables)
+    files = [new_rows(table, known, rows) for table, rows in zip(tables, numbers, strict=True)]
     added = sum(len(f.rows) for f in files)
     file_loads = tuple(
         FileLoad(f.info.path, f.info.sha256, f.info.rows, len(f.rows), f.duplicates, f.roles)
@@ -242,7 +245,7 @@ def _load(
         .astype(object)
         .itertuples(index=False, name=None),
     )
-    summary = _summary(conn, result, tables, store, load_id, rec, rows_set_aside or {})
+    summary = _summary(conn, result, tables, store, load_id, rec, quality or {})
     conn.execute(
         "UPDATE loads SET finished_at = ?, rows = ?, added = ?, duplicates = ?, persons_new = ?,"
         " merges = ?, splits = ?, ads_moved = ?, ads_total = ?, persons_total = ?, summary = ?"
@@ -300,23 +303,32 @@ def _summary(
     store: Path,
     load_id: int,
     rec: Reconciliation,
-    rows_set_aside: dict[str, int],
+    quality: dict[str, Any],
 ) -> dict[str, Any]:
     """summary.json of the store after this load: dedupe's summary with the files' roles.
 
     `rows_read` and `rows_set_aside` are this load's: the rows of its files, and those
-    set aside as not ads (never stored).
+    set aside as not ads (never stored); so is `data_quality` (adcensus.quality, without
+    the counts per phone column: a store links one phone column per ad).
     """
     headers: dict[str, list[str]] = {}
     for (roles,) in conn.execute("SELECT roles FROM files ORDER BY file_id"):
-        for role, header in json.loads(roles).items():
+        stored = json.loads(roles)
+        # The further phone columns are phone headers too (privacy masks them all).
+        more = [(col.PHONE, h) for h in stored.pop(MORE_PHONES, [])]
+        for role, header in [*stored.items(), *more]:
             headers.setdefault(role, [])
             if header not in headers[role]:
                 headers[role].append(header)
     (merged,) = conn.execute("SELECT COUNT(*) FROM persons WHERE status = 'merged'").fetchone()
     summary = dict(result.summary)
     summary["rows_read"] = sum(info.rows for table in tables for info in table.inputs)
-    summary["rows_set_aside"] = {**result.summary["rows_set_aside"], **rows_set_aside}
+    summary["rows_set_aside"] = {
+        **result.summary["rows_set_aside"],
+        **(quality.get("rows_set_aside") or {}),
+    }
+    if quality:
+        summary["data_quality"] = quality
     summary["roles"] = dict(tables[-1].roles)
     summary["role_headers"] = headers
     summary["store"] = {

@@ -35,7 +35,7 @@ def insert_file(conn: sqlite3.Connection, load_id: int, rows: NewRows) -> int:
             rows.info.rows,
             len(rows.rows),
             rows.duplicates,
-            json.dumps(rows.roles, ensure_ascii=False),
+            json.dumps(rows.roles_json(), ensure_ascii=False),
             json.dumps(list(rows.columns), ensure_ascii=False),
         ),
     ).lastrowid

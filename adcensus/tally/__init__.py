@@ -6,6 +6,7 @@ CSV, JSON or Markdown. Definitions (the README repeats them):
 
 - groups: the distinct values of the `--by` keys: `month` (YYYY-MM of the ad's date),
   `week` (ISO week, YYYY-Www), `site`, `city` (spellings that fold alike are one group,
+  `adcensus.text.fold_place`: "CALAIS", "St Omer" and "Saint-Omer" fold together;
   shown by their most common spelling, ties: not in capitals, then alphabetical),
   `network`, or any original column.
 - period of a group: its week when `week` is a key, else its month when `month` is,

@@ -12,7 +12,7 @@ from adcensus import columns as col
 from adcensus.errors import UsageError
 from adcensus.privacy import mask_phones_in_text, neutralize_formulas
 from adcensus.tally.sources import BUILTIN_KEYS, TallyInput
-from adcensus.text import fold
+from adcensus.text import common_spelling, fold_place
 from adcensus.write import json_text
 
 TALLY_COLUMNS: tuple[str, ...] = (
@@ -39,21 +39,6 @@ def mask_keys(counts: pd.DataFrame, keys: Sequence[str], data: TallyInput) -> pd
     return out
 
 
-def _spelled(values: pd.Series) -> pd.Series:
-    """Group values for site or city: folded key, shown by its most common spelling."""
-    raw = values.astype("str").str.strip()
-    key = fold(raw).astype(object)
-    frame = pd.DataFrame({"key": key, "raw": raw.astype(object)})
-    frame = frame[frame["key"] != ""]
-    counts = frame.groupby(["key", "raw"]).size().reset_index(name="n")
-    counts["capitals"] = counts["raw"].str.isupper()  # ties: "Lens" rather than "LENS"
-    counts = counts.sort_values(
-        ["key", "n", "capitals", "raw"], ascending=[True, False, True, True]
-    )
-    shown = counts.drop_duplicates("key").set_index("key")["raw"]
-    return key.map(shown).astype(object)
-
-
 def _key_values(name: str, data: TallyInput) -> pd.Series:
     ads = data.ads
     dates = ads["date"]
@@ -63,8 +48,10 @@ def _key_values(name: str, data: TallyInput) -> pd.Series:
         iso = dates.dt.isocalendar()
         text = iso["year"].astype("str") + "-W" + iso["week"].astype("str").str.zfill(2)
         return text.astype(object).where(dates.notna(), None)
-    if name in ("site", "city"):
-        return _spelled(ads[name])
+    if name == "site":
+        return common_spelling(ads[name])
+    if name == "city":
+        return common_spelling(ads[name], fold_place)
     if name == "network":
         return ads["network_id"].astype(object)
     values = data.originals[name].astype("str").str.strip()
@@ -119,7 +106,7 @@ def tally(
         _all="",
         _person=ads["person_id"].to_numpy(),
         _network=ads["network_id"].to_numpy(),
-        _city=fold(ads["city"]).replace("", None).astype(object).to_numpy(),
+        _city=fold_place(ads["city"]).replace("", None).astype(object).to_numpy(),
         _new=new.to_numpy(),
         _returning=returning.to_numpy(),
         _in_network=in_network.to_numpy(),

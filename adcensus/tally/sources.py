@@ -90,8 +90,12 @@ def read_source(
     settings: Settings | None = None,
     columns: Mapping[str, str | Sequence[str]] | None = None,
     progress: Progress | None = None,
+    header_row: int | None = None,
 ) -> tuple[TallyInput, list[str]]:
-    """Read a store, a dedupe output folder or an ad file; return it and the resolved keys."""
+    """Read a store, a dedupe output folder or an ad file; return it and the resolved keys.
+
+    `header_row` (1-based) names the row of an ad file's headers, as for `read_ads`.
+    """
     from adcensus import store
 
     source = Path(source)
@@ -110,7 +114,7 @@ def read_source(
     from adcensus.dedupe import dedupe_table
 
     settings = settings or Settings()
-    table = read_ads([source], columns)
+    table = read_ads([source], columns, header_row=header_row)
     keys = resolve_keys(by, [str(c) for c in table.frame.columns], str(source))
     result = dedupe_table(table, settings, progress)
     ads = _ads_frame(table, result.ads[col.PERSON_ID], result.ads[col.NETWORK_ID])

@@ -93,6 +93,9 @@ def test_ten_thousand_repeated_headers_give_one_line(tmp_path: Path) -> None:
     ]
     assert all(len(n) < 500 for n in table.notes)
     assert list(table.frame.columns[:3]) == ["x", "x.2", "x.3"]
+    code, _, err = run("dedupe", path, "-o", tmp_path / "out")
+    assert code == 0 and "columns not used: x, x.2" in err and "and 9,970 more." in err
+    assert err.count("repeat a header") == 1 and len(err) < 5_000
 
 
 def test_two_repeated_headers_still_get_a_note_each(tmp_path: Path) -> None:

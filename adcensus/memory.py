@@ -9,8 +9,11 @@ memory per byte of CSV (benchmarks/run.py: a 278 MB CSV of a million ads peaks a
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+
+import pandas as pd
 
 from adcensus.errors import UsageError
 
@@ -20,6 +23,15 @@ from adcensus.errors import UsageError
 BYTES_PER_INPUT_BYTE = {".csv": 14, ".tsv": 14, ".txt": 14, ".jsonl": 11, ".json": 11}
 COMPRESSED_BYTES_PER_INPUT_BYTE = 60
 BASE_BYTES = 300 * 2**20
+# A workbook is judged by its parts uncompressed too (a 1.5 MB workbook can hold 1.5 GB
+# of text): a generated census of 20,000 ads peaked at 8 bytes per uncompressed byte.
+UNCOMPRESSED_BYTES_PER_BYTE = 8
+# A long cell costs far more than its bytes (its phone numbers are searched with
+# overlapping windows): a 20 MB cell of digits and spaces peaked at 1.5 GB, 73 bytes per
+# character; 180 was seen. Cells longer than LONG_CELL_CHARS are counted at that rate
+# once read (`check_cells_fit`).
+LONG_CELL_CHARS = 100_000
+BYTES_PER_LONG_CELL_CHAR = 180
 
 
 def available_memory() -> int | None:
@@ -45,8 +57,45 @@ def estimated_peak(paths: Sequence[str | Path]) -> int:
             continue  # stdin: size unknown before reading
         size = Path(path).stat().st_size if Path(path).is_file() else 0
         factor = BYTES_PER_INPUT_BYTE.get(Path(path).suffix.lower(), 0)
-        total += size * (factor or COMPRESSED_BYTES_PER_INPUT_BYTE)
+        total += max(
+            size * (factor or COMPRESSED_BYTES_PER_INPUT_BYTE),
+            _uncompressed_size(Path(path)) * UNCOMPRESSED_BYTES_PER_BYTE,
+        )
     return total
+
+
+def _uncompressed_size(path: Path) -> int:
+    """Bytes of a zip file's parts (an XLSX workbook) once uncompressed; 0 for other files."""
+    try:
+        if not path.is_file() or not zipfile.is_zipfile(path):  # never read a device
+            return 0
+        with zipfile.ZipFile(path) as archive:
+            return sum(part.file_size for part in archive.infolist())
+    except (OSError, zipfile.BadZipFile):
+        return 0
+
+
+def check_cells_fit(frame: pd.DataFrame, available: int | None = None) -> None:
+    """Raise UsageError when the long cells read would need more memory than is available.
+
+    The check before reading assumes ordinary ads; this one, made on the cells actually
+    read, counts each cell longer than LONG_CELL_CHARS at BYTES_PER_LONG_CELL_CHAR.
+    """
+    long_chars = 0
+    for column in frame.columns:
+        lengths = frame[column].str.len()
+        long_chars += int(lengths[lengths > LONG_CELL_CHARS].sum())
+    if not long_chars:
+        return
+    available = available_memory() if available is None else available
+    needed = BASE_BYTES + long_chars * BYTES_PER_LONG_CELL_CHAR
+    if available is None or needed <= available:
+        return
+    raise UsageError(
+        f"cells longer than {LONG_CELL_CHARS:,} characters ({long_chars:,} characters in all) "
+        f"need about {_gb(needed)} of memory and this machine has {_gb(available)} free; "
+        "shorten them, or add --no-memory-check to try anyway."
+    )
 
 
 def check_fits(paths: Sequence[str | Path], available: int | None = None) -> None:

@@ -6,14 +6,23 @@ forked: they inherit the parent's data instead of receiving a pickled copy, and
 send back only their chunk's compact result. Where fork is not available (Windows,
 macOS by default) or the file is small, chunks run in this process, one by one,
 with the same result.
+
+Workers die with their parent, even when it is killed (`kill -9`, the out-of-memory
+killer) and cannot stop them: each asks Linux to kill it when its parent dies
+(`prctl(PR_SET_PDEATHSIG)`), and where that call fails, a watchdog thread checks
+every second that its parent is still there.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +36,8 @@ T = TypeVar("T")
 # Below this many rows per worker, starting processes costs more than it saves.
 MIN_ROWS_PER_WORKER = 20_000
 CHUNK_ROWS = 25_000
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+WATCHDOG_SECONDS = 1.0
 
 _job: dict[str, Any] = {}
 
@@ -70,7 +81,9 @@ def map_chunks(
     _job["fn"], _job["data"] = fn, data
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             for (_, stop), result in zip(bounds, pool.map(_run, bounds), strict=True):
                 yield stop, result
     except BrokenProcessPool:
@@ -82,6 +95,30 @@ def map_chunks(
         ) from None
     finally:
         _job.clear()
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker: make sure it ends when process `parent` ends, however that ends."""
+    if not _ask_kernel_to_kill_on_parent_death():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _ask_kernel_to_kill_on_parent_death() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCHDOG_SECONDS)
+    os._exit(1)
 
 
 def _run(bounds: tuple[int, int]) -> Any:

@@ -100,6 +100,17 @@ def _unreadable(asides: Sequence[SetAside], features: pd.DataFrame | None) -> di
     return counts
 
 
+# Columns named in one line at most; a file of 10,000 columns gives one readable line.
+MAX_COLUMNS_LISTED = 30
+
+
+def columns_text(headers: Sequence[str]) -> str:
+    """Headers for a message: "a, b, c", or the first 30 "and 9,970 more"."""
+    shown = ", ".join(headers[:MAX_COLUMNS_LISTED])
+    more = len(headers) - MAX_COLUMNS_LISTED
+    return shown + (f" and {more:,} more" if more > 0 else "")
+
+
 def quality_lines(
     quality: Mapping[str, Any], set_aside_note: str = "see rejected.csv"
 ) -> list[str]:
@@ -117,7 +128,7 @@ def quality_lines(
         )
     unused = quality.get("columns_unused") or []
     if unused:
-        lines.append(f"  columns not used: {', '.join(unused)}.")
+        lines.append(f"  columns not used: {columns_text(unused)}.")
     by_column = quality.get("phones_by_column")
     if by_column is not None:
         for header, count in by_column.items():

@@ -45,6 +45,10 @@ class Settings:
     # More columns to compare (`--compare COL`), each with weights learned like the others.
     compare: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        for name, value in asdict(self).items():
+            check_range(name, value, "settings")
+
     def to_dict(self) -> dict[str, Any]:
         """The settings as plain JSON-ready values (written into summary.json): lists, not
         tuples, so that a dict read back from JSON compares equal."""
@@ -59,6 +63,31 @@ class Settings:
                 f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
             )
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+# The values each numeric setting may take (both ends included). Out of them a setting
+# means nothing (a probability above 1, a negative window) or makes linking quadratic.
+RANGES: dict[str, tuple[float, float]] = {
+    "link_threshold": (0.0, 1.0),
+    "doubtful_margin": (0.0, 1.0),
+    "em_min_pairs": (0, 1_000_000_000),
+    "max_phones": (1, 100),
+    "block_window": (2, 10_000),
+    "name_window": (1, 10_000),
+    "text_key_max_ads": (2, 1_000_000),
+    "boilerplate_min_ads": (2, 1_000_000),
+}
+
+
+def check_range(key: str, value: Any, where: str) -> None:
+    """Raise InputError naming `where` when setting `key` is outside its range (RANGES)."""
+    if key not in RANGES or isinstance(value, bool) or not isinstance(value, int | float):
+        return
+    low, high = RANGES[key]
+    if not low <= value <= high:
+        raise InputError(
+            f"{where}: setting {key!r} must be between {low:,} and {high:,}, got {value!r}"
+        )
 
 
 # Hand-set weights and cut-offs of earlier versions, now learned or declared as priors.
@@ -107,6 +136,7 @@ def coerce_setting(key: str, value: Any, where: str) -> Any:
         value = float(value)
     if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
         raise InputError(f"{where}: setting {key!r} must be a {expected.__name__}, got {value!r}")
+    check_range(key, value, where)
     return value
 
 

@@ -53,17 +53,11 @@ def parse_out_delimiter(value: str, allowed: tuple[str, ...] = OUT_DELIMITERS) -
     return delimiter
 
 
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
     """Call `write` on a temporary file beside `path`, then rename it over `path`.
 
     A crash, a full disk or Ctrl-C leaves either the old file or the new one,
-    never half a file.
+    never half a file. The file is readable by its owner only (0600).
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,8 +72,8 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600); give it the permissions of any new file.
-        os.chmod(tmp, 0o666 & ~_current_umask())
+        # mkstemp makes the file readable by its owner only (0600), which it stays: outputs
+        # hold personal data (docs/reliability.md).
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -28,13 +28,18 @@ def test_csv_is_excel_french_friendly():
     assert data == "\ufeffville;n\r\nBéthune;1\r\n".encode()
 
 
-def test_written_file_has_ordinary_permissions(tmp_path):
+def test_a_written_file_is_readable_by_its_owner_only(tmp_path):
     path = tmp_path / "a.csv"
-    write_csv(pd.DataFrame({"a": [1]}), path)
-    mode = stat.S_IMODE(path.stat().st_mode)
-    umask = os.umask(0)
-    os.umask(umask)
-    assert mode == 0o666 & ~umask
+    path.write_text("old")
+    os.chmod(path, 0o644)
+    umask = os.umask(0o022)
+    try:
+        write_csv(pd.DataFrame({"a": [1]}), path)
+        write_csv(pd.DataFrame({"a": [1]}), tmp_path / "new.csv")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o600
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):

@@ -7,6 +7,7 @@ Library errors (AdcensusError) become one line on stderr and an exit code:
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -106,12 +107,24 @@ def reports_errors(func: F) -> F:
             if _state["debug"]:
                 raise
             fail(
-                f"unexpected {type(exc).__name__}: {exc}. Run again with --debug for details "
-                "and report it.",
+                f"unexpected {type(exc).__name__}: {without_data(str(exc))}. Run again with "
+                "--debug for details and report it.",
                 1,
             )
 
     return wrapper  # type: ignore[return-value]
+
+
+# What may be personal data in an unexpected error's text: urls, e-mail addresses, numbers.
+_DATA = re.compile(r"[^\s'\"]+(?:://|@)[^\s'\"]+|www\.[^\s'\"]+|\+?\d[\d .\-/]{4,}\d")
+_MAX_ERROR_TEXT = 200
+
+
+def without_data(text: str) -> str:
+    """An unexpected error's text fit for a terminal or a log: urls, addresses and numbers
+    replaced by "…", cut to 200 characters (an error may quote an ad's cells)."""
+    text = _DATA.sub("…", text)
+    return text if len(text) <= _MAX_ERROR_TEXT else text[: _MAX_ERROR_TEXT - 1] + "…"
 
 
 def _version(value: bool) -> None:

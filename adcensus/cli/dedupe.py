@@ -23,7 +23,7 @@ from adcensus.cli.base import (
 )
 from adcensus.decisions import DECISIONS_FILE, decisions_path_for
 from adcensus.dedupe import dedupe_table, write_outputs
-from adcensus.memory import check_fits
+from adcensus.memory import check_cells_fit, check_fits
 from adcensus.privacy import pseudonymize_result
 from adcensus.quality import quality_lines
 from adcensus.read import parse_role_overrides, read_ads
@@ -235,6 +235,8 @@ def dedupe(
             header_row=header_row,
         )
         progress("read", len(table.frame), len(table.frame))
+        if memory_check:
+            check_cells_fit(table.frame)
         for note in table.notes:
             err_console.print(note, highlight=False, markup=False)
         _show_roles(table.roles, table.more_columns)

@@ -56,8 +56,22 @@ def store_forget_command(
     """Delete persons and all their ads from a store, in one transaction, then vacuum it."""
     planned = forget_in_store(store, phones, persons, region.upper(), dry_run=True)
     what = f"{planned.persons:,} person id(s) and {planned.ads:,} ad(s)"
+    finish = "compact the file after the earlier forget" if planned.finished_earlier else ""
     if dry_run:
-        err_console.print(f"would forget {what} from {store}", markup=False, highlight=False)
+        would = f"forget {what}" if planned.persons else "forget nothing more"
+        err_console.print(
+            f"would {would} from {store}" + (f", and {finish}" if finish else ""),
+            markup=False,
+            highlight=False,
+        )
+        return
+    if planned.persons == 0:  # only an earlier forget to finish: nothing to confirm
+        forget_in_store(store, phones, persons, region.upper())
+        err_console.print(
+            f"already forgotten; finished the earlier forget: {store} compacted",
+            markup=False,
+            highlight=False,
+        )
         return
     if not yes:
         if not sys.stdin.isatty():

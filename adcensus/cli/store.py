@@ -1,4 +1,4 @@
-"""`adcensus store info|export` and `adcensus tally`, and loading a store from `dedupe`."""
+"""`adcensus store info|check|export` and `adcensus tally`, and loading a store from `dedupe`."""
 
 from __future__ import annotations
 
@@ -26,12 +26,13 @@ from adcensus.cli.base import (
     err_console,
     reports_errors,
 )
-from adcensus.errors import UsageError
+from adcensus.errors import InputError, UsageError
 from adcensus.privacy import export_store_pseudonymized
 from adcensus.progress import Progress
 from adcensus.read import parse_role_overrides
 from adcensus.settings import Settings, load_settings
 from adcensus.store import LoadResult, export_store, load_into_store, store_info
+from adcensus.store.schema import DAMAGED, integrity_problems
 from adcensus.tally import FORMATS, mask_keys, parse_day, pseudonymize_keys, read_source, render
 from adcensus.tally import tally as tally_counts
 from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir
@@ -172,6 +173,21 @@ def store_info_command(
     err_console.print(loads)
     if as_json:
         typer.echo(json_text(info), nl=False)
+
+
+@store_app.command("check")
+@reports_errors
+def store_check_command(
+    store: Path = typer.Argument(..., metavar="STORE", help="A census store file."),
+) -> None:
+    """Check every page of a census store (SQLite's integrity_check): ok, or damaged."""
+    problems = integrity_problems(store)
+    if problems:
+        raise InputError(
+            f"{store}: {DAMAGED} ({len(problems):,} problem(s) found by SQLite's "
+            f"integrity_check, the first: {problems[0]})"
+        )
+    err_console.print(f"{escape(str(store))}: ok, no damage found", highlight=False)
 
 
 @store_app.command("export")

@@ -46,7 +46,19 @@ def parse_key(text: str, source: str) -> bytes:
         raise InputError(
             f"{source} holds {len(key)} bytes, fewer than {MIN_KEY_BYTES}; {WHY_A_KEY}"
         )
+    if is_weak_key(key):
+        raise InputError(
+            f"{source} is a weak key (all zeros, or a few bytes repeated): anyone could guess "
+            "it; make a random one with `adcensus keygen`"
+        )
     return key
+
+
+def is_weak_key(key: bytes) -> bool:
+    """True for a key with fewer distinct bytes than half its length: all zeros, a short
+    pattern repeated. Random keys of 16 bytes or more never are (32 random bytes hold about
+    30 distinct values)."""
+    return len(set(key)) < len(key) / 2
 
 
 def load_key(key_file: Path | None) -> bytes:

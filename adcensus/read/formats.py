@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import stat
 import sys
 import warnings
 from datetime import date, datetime, time, timedelta
@@ -38,15 +39,33 @@ _UNSUPPORTED |= {".gz": "decompress it first", ".pdf": "export the ads as CSV or
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+# Bounds on what is read (docs/reliability.md). A pipe or stdin has no size to check
+# beforehand: past this many bytes it is refused. A workbook is compressed: past these
+# sizes once uncompressed (all its parts; its shared strings, which openpyxl holds in
+# memory as Python strings) it is refused. Sheets are read as the cells they hold, not
+# the dimensions they declare; an empty gap of more rows or columns than these, before
+# a filled cell, is a stray cell far from the ads and is refused with its address.
+MAX_STREAM_BYTES = 2**30
+MAX_XLSX_UNCOMPRESSED = 4 * 2**30
+MAX_XLSX_SHARED_STRINGS = 2**30
+MAX_EMPTY_ROWS_GAP = 10_000
+MAX_EMPTY_COLUMNS_GAP = 1_000
+
+
 def _load(name: str, stdin: BinaryIO | None) -> bytes:
     if name == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        data: Any = stream.read()
-        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        return _read_capped(name, stream)
     path = Path(name)
     try:
         if path.is_dir():
             raise _error(name, "is a folder, not a file; give the ad files inside it.")
+        kind = path.stat().st_mode
+        if stat.S_ISFIFO(kind):
+            with path.open("rb") as pipe:
+                return _read_capped(name, pipe)
+        if not stat.S_ISREG(kind):
+            raise _error(name, "is not a file (a device or a socket); give an ad file.")
         return path.read_bytes()
     except FileNotFoundError:
         raise _error(name, "file not found; check the name and the current folder.") from None
@@ -54,6 +73,23 @@ def _load(name: str, stdin: BinaryIO | None) -> bytes:
         raise _error(name, "permission denied; copy the file somewhere you can read.") from None
     except OSError as exc:
         raise _error(name, f"cannot be read ({exc.strerror or exc}); check the file.") from None
+
+
+def _read_capped(name: str, stream: Any) -> bytes:
+    """All of a pipe or stdin, refused past MAX_STREAM_BYTES."""
+    data: Any = stream.read(MAX_STREAM_BYTES + 1)
+    data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if len(data) > MAX_STREAM_BYTES:
+        raise _error(
+            name,
+            f"more than {_size(MAX_STREAM_BYTES)} from a pipe; save the ads in a "
+            "file first (its size is then checked against the free memory).",
+        )
+    return data
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**30:,.1f} GB" if count >= 2**30 else f"{count:,} bytes"
 
 
 def _detect_format(name: str, data: bytes) -> str:
@@ -81,6 +117,7 @@ def _read_xlsx(
     """
     import openpyxl  # imported here: slow to import and only needed for workbooks
 
+    _check_uncompressed(name, data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -96,7 +133,7 @@ def _read_xlsx(
             for ws in sheets:
                 if sheet is None and ws.sheet_state != "visible":
                     continue
-                rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+                rows = _sheet_rows(name, ws)
                 filled = [i for i, row in enumerate(rows) if any(v is not None for v in row)]
                 if filled:
                     break
@@ -119,6 +156,75 @@ def _read_xlsx(
     how = f"sheet {ws.title!r}" + (f" of {len(titles)}" if len(titles) > 1 else "")
     note = f"; {formulas:,} formula(s) never computed (no saved value) kept as text"
     return rows[0], frame, (f"Excel {how}", note if formulas else ""), filled[0] + 1
+
+
+def _check_uncompressed(name: str, data: bytes) -> None:
+    """Refuse a workbook too large once uncompressed (a zip bomb, or a census to save as CSV)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl says it is not a readable workbook
+    total = sum(part.file_size for part in parts)
+    strings = sum(part.file_size for part in parts if part.filename.endswith("sharedStrings.xml"))
+    if total > MAX_XLSX_UNCOMPRESSED or strings > MAX_XLSX_SHARED_STRINGS:
+        raise _error(
+            name,
+            f"holds {_size(total)} once uncompressed, more than adcensus reads from a "
+            f"workbook ({_size(MAX_XLSX_UNCOMPRESSED)}, {_size(MAX_XLSX_SHARED_STRINGS)} of "
+            f"text); {_SAVE_AS} in parts.",
+        )
+
+
+def _sheet_rows(name: str, ws: Any) -> list[list[str | None]]:
+    """The rows of a read-only sheet as text, each as long as its last filled cell.
+
+    The sheet's declared dimensions are ignored (a stray cell at XFD1048576 would make
+    17 billion cells); empty rows after the last filled one are not kept. A filled cell
+    after an empty gap of more than MAX_EMPTY_ROWS_GAP rows or MAX_EMPTY_COLUMNS_GAP
+    columns is refused with its address: it is far from the ads, and would make a
+    million empty ads or columns.
+    """
+    from openpyxl.utils import get_column_letter
+
+    ws.reset_dimensions()
+    rows: list[list[str | None]] = []
+    empty_run = 0  # empty rows since the last filled one
+    used_columns = 0  # columns up to the last filled cell of any row so far
+    for number, values in enumerate(ws.iter_rows(values_only=True), 1):
+        row = [_cell_text(v) for v in values]
+        while row and row[-1] is None:
+            row.pop()
+        if not row:
+            empty_run += 1
+            continue
+        stray, gap = None, ""
+        if rows and empty_run > MAX_EMPTY_ROWS_GAP:
+            stray = next(i for i, v in enumerate(row) if v is not None)
+            gap = f"{empty_run:,} empty rows"
+        elif len(row) - used_columns > MAX_EMPTY_COLUMNS_GAP:
+            last = used_columns - 1
+            for column, value in enumerate(row):
+                if value is None:
+                    continue
+                if column - last > MAX_EMPTY_COLUMNS_GAP:
+                    stray, gap = column, f"{column - last - 1:,} empty columns"
+                    break
+                last = column
+        if stray is not None:
+            raise _error(
+                name,
+                f"sheet {ws.title!r} has a cell at {get_column_letter(stray + 1)}{number} after "
+                f"{gap}, far from the ads; delete it (Ctrl+End in Excel goes to the last "
+                "cell) and save the workbook again.",
+            )
+        rows.extend([] for _ in range(empty_run))
+        empty_run = 0
+        rows.append(row)
+        used_columns = max(used_columns, len(row))
+    return rows
 
 
 def _has_formulas(data: bytes) -> bool:
@@ -144,12 +250,16 @@ def _unsaved_formulas(data: bytes, title: str, rows: list[list[str | None]]) -> 
         warnings.simplefilter("ignore")
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     count = 0
+    sheet = book[title]
+    sheet.reset_dimensions()  # the rows as _sheet_rows read them
     try:
-        for row, formulas in zip(rows, book[title].iter_rows(values_only=True), strict=False):
-            for column, formula in enumerate(formulas[: len(row)]):
-                if row[column] is None and isinstance(formula, str) and formula[:1] == "=":
-                    row[column] = formula
-                    count += 1
+        for row, formulas in zip(rows, sheet.iter_rows(values_only=True), strict=False):
+            for column, formula in enumerate(formulas):
+                if isinstance(formula, str) and formula[:1] == "=":
+                    row.extend([None] * (column + 1 - len(row)))  # rows end at their last value
+                    if row[column] is None:
+                        row[column] = formula
+                        count += 1
     finally:
         book.close()
     return count

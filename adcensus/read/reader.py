@@ -67,6 +67,7 @@ def read_ads(
         paths = [paths]
     if not paths:
         raise InputError("no input file given; name one or more ad files, or - for stdin.")
+    refuse_stdin_twice(paths)
     delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter or "", delimiter)
     if delimiter is not None and len(delimiter) != 1:
         raise InputError(f"delimiter {delimiter!r} is not one character; give e.g. ';' or tab.")
@@ -124,6 +125,14 @@ def _more_columns(
     return {PHONE: phones} if phones else {}
 
 
+def refuse_stdin_twice(paths: Sequence[str | Path]) -> None:
+    """Raise InputError when "-" (stdin, which can be read once) is given more than once."""
+    if sum(str(p) == "-" for p in paths) > 1:
+        raise InputError(
+            "- (standard input) is given more than once; it can be read only once: give it once"
+        )
+
+
 def unused_columns(table: AdTable) -> list[str]:
     """The columns of `table` no role uses, in order (they are carried through untouched).
 
@@ -147,6 +156,7 @@ def _read_one(
     named: Sequence[str] = (),
 ) -> _Part:
     data = _load(name, stdin)
+    size = len(data)
     info_hash = hashlib.sha256(data).hexdigest()
     if not re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", data):
         raise _error(name, "is empty; give the file that holds the ads.")
@@ -199,8 +209,36 @@ def _read_one(
     notes = [f"{name}: {_rows(len(frame))} ({how}).", *(f"{name}: {r}" for r in renamed), *notes]
     frame = frame.where(frame != "") if fmt != "csv" else frame
     row_flags = np.array(flags if flags is not None else [""] * len(frame), dtype=object)
+    frame = frame.astype("str")
+    if size > MAX_CELL_CHARS or fmt in ("xlsx", "parquet"):  # else no cell can be that long
+        _refuse_long_cells(name, frame, first_row + skip if fmt in ("xlsx", "csv") else None)
     info = InputInfo(name, len(frame), info_hash, first_row + skip)
-    return _Part(frame.astype("str"), row_flags, info, notes)
+    return _Part(frame, row_flags, info, notes)
+
+
+# The longest cell read: beyond it, a cell is no ad (an ad's text is a few thousand
+# characters) and finding phones in it would take minutes and gigabytes.
+MAX_CELL_CHARS = 16 * 2**20
+
+
+def _refuse_long_cells(name: str, frame: pd.DataFrame, header_row: int | None) -> None:
+    """Raise InputError naming the first cell longer than MAX_CELL_CHARS, if any.
+
+    `header_row` is the file's row of the headers (data row i is on row header_row + 1 + i);
+    None for JSON and Parquet, whose rows are counted from 1.
+    """
+    for column in frame.columns:
+        lengths = frame[column].str.len()
+        longest = lengths.max()
+        if pd.notna(longest) and longest > MAX_CELL_CHARS:
+            i = int(np.argmax(lengths.fillna(0).to_numpy()))
+            where = f"row {header_row + 1 + i}" if header_row is not None else f"record {i + 1}"
+            raise _error(
+                name,
+                f"{where}, column {column!r}: a cell of {int(longest):,} characters, more than "
+                f"the {MAX_CELL_CHARS:,} adcensus reads in one cell; is it the file of ads? "
+                "Shorten that cell.",
+            )
 
 
 def _first_rows(frame: pd.DataFrame, count: int) -> list[list[str | None]]:

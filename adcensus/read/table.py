@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,23 +83,59 @@ def _text_array(values: list[Any]) -> ExtensionArray:
         return pd.array(clean, dtype="str")
 
 
+# Beyond this many columns renamed for one reason, one note counts them.
+_MAX_RENAME_NOTES = 3
+
+
 def _unique_headers(headers: Sequence[str | None]) -> tuple[list[str], list[str]]:
-    """Blank headers → column_N; repeats of x → x.2, x.3; returns names and notes."""
+    """Blank headers → column_N; repeats of x → x.2, x.3; returns names and notes.
+
+    A few renamed columns get a note each; more get one note with their count (a file
+    of 10,000 columns named alike gives one line, not 9,999).
+    """
     names = [h if h and h.strip() else f"column_{i}" for i, h in enumerate(headers, 1)]
-    notes = [
-        f"column {i} has no header; it is named {n!r}."
-        for i, n in enumerate(names, 1)
-        if n != headers[i - 1]
-    ]
+    blank = [i for i, n in enumerate(names, 1) if n != headers[i - 1]]
+    if len(blank) <= _MAX_RENAME_NOTES:
+        notes = [f"column {i} has no header; it is named {names[i - 1]!r}." for i in blank]
+    else:
+        notes = [
+            f"{len(blank):,} columns have no header (columns {_some(blank)}); each is named "
+            "column_N after its number N."
+        ]
+    every = set(names)
     taken: set[str] = set()
-    unique = []
+    next_suffix: dict[str, int] = {}
+    unique: list[str] = []
+    repeats: list[tuple[int, str, str]] = []
     for i, name in enumerate(names, 1):
-        new = _unique_name(name, taken | set(names)) if name in taken else name
-        if new != name:
-            notes.append(f"column {i} repeats the header {name!r}; it is named {new!r}.")
+        new = name
+        if name in taken:
+            k = next_suffix.get(name, 2)
+            while f"{name}.{k}" in taken or f"{name}.{k}" in every:
+                k += 1
+            next_suffix[name] = k + 1
+            new = f"{name}.{k}"
+            repeats.append((i, name, new))
         taken.add(new)
         unique.append(new)
+    if len(repeats) <= _MAX_RENAME_NOTES:
+        notes += [
+            f"column {i} repeats the header {n!r}; it is named {new!r}." for i, n, new in repeats
+        ]
+    else:
+        counts = Counter(n for _, n, _ in repeats)
+        most = ", ".join(f"{n!r} {c + 1:,} times" for n, c in counts.most_common(3))
+        more = f" and {len(counts) - 3:,} more" if len(counts) > 3 else ""
+        notes.append(
+            f"{len(repeats):,} columns repeat a header ({most}{more}); each repeat is named "
+            f"after it with .2, .3, … (e.g. {repeats[0][2]!r})."
+        )
     return unique, notes
+
+
+def _some(numbers: list[int], limit: int = 5) -> str:
+    shown = ", ".join(f"{n:,}" for n in numbers[:limit])
+    return shown + (", …" if len(numbers) > limit else "")
 
 
 def _unique_name(name: str, taken: set[str]) -> str:

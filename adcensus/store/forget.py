@@ -3,8 +3,11 @@
 One transaction deletes the person's ads, their person ids (with the ids merged into
 them), their pairs, moves, merges and splits, and replaces their phone numbers by
 "(forgotten)" in the evidence left on other rows. The `forgotten` table keeps only when
-and how many rows went, never an identifier. Then VACUUM rewrites the file, so that
-the deleted rows do not stay readable in its free pages.
+and how many rows went, never an identifier. SQLite overwrites deleted rows with zeros
+(`secure_delete`, set on every store connection), then VACUUM rewrites the file without
+its free pages. When the VACUUM fails (a full disk), the deletion stays done, the error
+says so, and the store remembers (`meta.compact_pending`) that the next `forget`, even of
+someone already forgotten, must finish the job.
 
 A later load of a file that still holds the ads adds them again: delete them from the
 source files too.
@@ -18,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from adcensus.errors import InputError, UsageError
+from adcensus.errors import InputError, OutputError, UsageError
 from adcensus.phones import extract_phones
 from adcensus.store.schema import connect, translate_errors, utc_now
 
@@ -31,6 +34,7 @@ CREATE TABLE IF NOT EXISTS forgotten (
 )
 """
 FORGOTTEN_MARK = "(forgotten)"
+COMPACT_PENDING = "compact_pending"  # meta key: a forget committed, its VACUUM not yet done
 # The tables whose free text quotes phone numbers (see docs/store-schema.md).
 _EVIDENCE = (("ads", "link_reason"), ("pairs", "evidence"), ("merges", "evidence"),
              ("splits", "evidence"))  # fmt: skip
@@ -44,6 +48,9 @@ class Forgotten:
     persons: int  # person ids deleted: the active ones and the ids merged into them
     ads: int
     dry_run: bool
+    # The file was (or, in a dry run, will be) compacted after an earlier forget whose
+    # VACUUM failed.
+    finished_earlier: bool = False
 
 
 def forget(
@@ -68,20 +75,39 @@ def forget(
     try:
         with translate_errors(store):
             conn.execute("BEGIN IMMEDIATE")
-            active = _active_ids(conn, store, numbers, persons)
+            pending = _compact_pending(conn)
+            try:
+                active = _active_ids(conn, store, numbers, persons)
+            except InputError:
+                if not pending:
+                    raise
+                active = set()  # forgotten by the earlier forget, whose VACUUM failed
             ids = _with_merged(conn, active)
             counted = _delete(conn, ids, numbers)
             if dry_run:
                 conn.rollback()
-            else:
+                return Forgotten(store, len(ids), counted, dry_run, pending)
+            if ids:
                 conn.execute(FORGOTTEN_TABLE)
                 conn.execute(
                     "INSERT INTO forgotten (at, persons, ads) VALUES (?, ?, ?)",
                     (utc_now(), len(ids), counted),
                 )
-                conn.commit()
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                conn.execute("VACUUM")
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    (COMPACT_PENDING, utc_now()),
+                )
+            conn.commit()
+        try:
+            compact(conn)
+            conn.execute("DELETE FROM meta WHERE key = ?", (COMPACT_PENDING,))
+        except (sqlite3.Error, OSError) as exc:
+            done = f"forgot {len(ids):,} person id(s) and {counted:,} ad(s)" if ids else "nothing"
+            raise OutputError(
+                f"{store}: {done} (saved: their rows are deleted and overwritten), but could "
+                f"not compact the file afterwards ({exc}); free space and run "
+                "`adcensus store forget` again to finish"
+            ) from None
     except BaseException:
         with contextlib.suppress(sqlite3.Error):
             if conn.in_transaction:
@@ -89,7 +115,18 @@ def forget(
         raise
     finally:
         conn.close()
-    return Forgotten(store=store, persons=len(ids), ads=counted, dry_run=dry_run)
+    return Forgotten(store, len(ids), counted, dry_run, pending)
+
+
+def compact(conn: sqlite3.Connection) -> None:
+    """Rewrite the store without its free pages (what deleted rows leave behind)."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("VACUUM")
+
+
+def _compact_pending(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT 1 FROM meta WHERE key = ?", (COMPACT_PENDING,)).fetchone()
+    return row is not None
 
 
 def _e164(phone: str, region: str) -> str:

@@ -4,7 +4,8 @@ A load reads its files first (a bad file never touches the store), then takes th
 store's write lock (`BEGIN IMMEDIATE`), keeps the rows whose fingerprint is new, links
 every ad of the store and the new ones with `dedupe_table` (the same linking as
 `adcensus dedupe`, by construction), names the persons with `reconcile`, writes, and
-commits. Any error, Ctrl-C or a killed process before the commit leaves the store as it
+commits. The store file is created under the same lock, so two first loads at once
+make one store. Any error, Ctrl-C or a killed process before the commit leaves the store as it
 was: SQLite rolls the transaction back (at the next open, after a kill).
 """
 
@@ -25,8 +26,9 @@ from adcensus import __version__
 from adcensus import columns as col
 from adcensus.dedupe import DedupeResult, dedupe_table
 from adcensus.progress import Progress, silent
-from adcensus.quality import data_quality
+from adcensus.quality import columns_text, data_quality
 from adcensus.read import AdTable, InputInfo, read_ads
+from adcensus.read.reader import refuse_stdin_twice
 from adcensus.setaside import describe, set_aside
 from adcensus.settings import Settings
 from adcensus.store import persist
@@ -40,7 +42,8 @@ from adcensus.store.ingest import (
 from adcensus.store.reconcile import Reconciliation, reconcile
 from adcensus.store.schema import (
     connect,
-    create_schema,
+    discard_if_new,
+    ensure_schema,
     translate_errors,
     utc_now,
 )
@@ -121,6 +124,7 @@ def load_into_store(
     """
     settings = settings or Settings()
     note = progress or silent
+    refuse_stdin_twice(paths)
     note("read")
     asides = [
         set_aside(
@@ -140,18 +144,16 @@ def load_into_store(
     quality = data_quality(asides, settings.region)
     rows_set_aside = quality["rows_set_aside"]
     store = Path(store)
-    created = not store.exists() or store.stat().st_size == 0
     conn = connect(store, create=True)
     try:
         with translate_errors(store):
             conn.execute("BEGIN IMMEDIATE")
-            if created:
-                create_schema(conn)
+            ensure_schema(conn, store)
             rows = [aside.positions + 1 for aside in asides]
             result = _load(conn, store, tables, settings, note, decisions, quality, rows)
             warned = [f"warning: {w}" for w in quality["warnings"]]
             unused = quality["columns_unused"]
-            warned += [f"columns not used: {', '.join(unused)}."] if unused else []
+            warned += [f"columns not used: {columns_text(unused)}."] if unused else []
             aside = describe(rows_set_aside)
             aside_note = (f"{aside}: not stored.",) if aside else ()
             result = replace(
@@ -167,10 +169,8 @@ def load_into_store(
         with contextlib.suppress(sqlite3.Error):
             if conn.in_transaction:
                 conn.rollback()
+        discard_if_new(conn, store)  # a store this load created: leave no empty file behind
         conn.close()
-        if created:  # the store did not exist before: leave no empty file behind
-            for leftover in (store, store.with_name(store.name + "-journal")):
-                leftover.unlink(missing_ok=True)
         raise
     conn.close()
     return result

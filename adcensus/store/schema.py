@@ -9,17 +9,26 @@ in load order and never reused, which is what keeps them stable from month to mo
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
+
 from adcensus import __version__
 from adcensus.errors import AdcensusError, InputError, OutputError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; a failed first load leaves its empty store
+    fcntl = None  # type: ignore[assignment]
 
 SCHEMA_VERSION = 1
 APPLICATION = "adcensus census store"
 BUSY_TIMEOUT = 10.0  # seconds a load waits for another load to finish before giving up
+DAMAGED = "damaged: restore it from a backup"
 
 SCHEMA = """
 CREATE TABLE meta (
@@ -171,36 +180,188 @@ def is_store_file(path: Path) -> bool:
         return False
 
 
-def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
+class StoreConnection(sqlite3.Connection):
+    """A connection to a store that knows whether it created the file, and holds it open.
+
+    Every adcensus process with a store open holds a shared `flock` on it (POSIX), so a
+    load that created the file and then failed can tell whether anyone else opened it
+    meanwhile (see `discard_if_new`).
+    """
+
+    created: bool = False
+    holder: int | None = None
+
+    def close(self) -> None:
+        """Close the connection and let go of the store file."""
+        super().close()
+        if self.holder is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.holder)
+            self.holder = None
+
+
+def connect(path: Path, *, create: bool = False) -> StoreConnection:
     """Open the store at `path` (autocommit mode: transactions are explicit).
 
-    With `create`, a missing file becomes an empty store (the caller creates the
-    schema inside its first transaction, see `create_schema`). Raises InputError when
-    `path` is missing (without `create`), a folder, or not an adcensus store.
+    With `create`, a missing file becomes an empty store, readable by its owner only
+    (0600): the caller creates the schema inside its first write transaction, under the
+    store's lock (`ensure_schema`), so two first loads at once make one store. An
+    existing store is checked (`PRAGMA quick_check`) before use. Raises InputError when
+    `path` is missing (without `create`), a folder, damaged, or not an adcensus store.
     """
     if path.is_dir():
         raise InputError(f"{path}: is a folder; give the census store's file name (e.g. census.db)")
-    exists = path.exists()
-    if not exists and not create:
-        raise InputError(
-            f"{path}: no such census store; create it with "
-            f"`adcensus dedupe ADS_FILE --store {path}`"
-        )
-    if exists and path.stat().st_size > 0 and not is_store_file(path):
+    created, holder = _open_file(path, create)
+    size = os.fstat(holder).st_size if holder is not None else path.stat().st_size
+    if size > 0 and not is_store_file(path):
+        _release(holder)
         raise InputError(
             f"{path}: not a census store (not an SQLite file); give the file made by "
             "`adcensus dedupe --store`, or a new file name"
         )
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None)
+        conn = sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT, isolation_level=None, factory=StoreConnection
+        )
+    except sqlite3.Error as exc:
+        _release(holder)
+        raise OutputError(f"{path}: cannot open the census store ({exc})") from None
+    assert isinstance(conn, StoreConnection)
+    conn.created, conn.holder = created, holder
+    try:
+        with translate_errors(path):
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: a 100k-ad load stays in memory
+            # Deleted rows are overwritten with zeros, not left readable in free pages.
+            conn.execute("PRAGMA secure_delete = ON")
+            if size > 0:
+                quick_check(conn, path)
+                check_schema(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _open_file(path: Path, create: bool) -> tuple[bool, int | None]:
+    """(whether this call created the file, a descriptor holding it with a shared lock).
+
+    The file is created with O_EXCL: of two processes, exactly one creates it. The
+    descriptor is None where `flock` does not exist (Windows).
+    """
+    for _ in range(100):
+        created = False
+        if create:
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
+                created = True
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise OutputError(
+                    f"{path}: cannot create the census store ({exc.strerror or exc}); "
+                    "check the folder"
+                ) from None
+        if fcntl is None:
+            if not path.exists():
+                raise _missing(path)
+            return created, None
+        try:
+            holder = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            if not create:
+                raise _missing(path) from None
+            continue  # removed by a load that created it and failed: create it again
+        except OSError as exc:
+            raise InputError(
+                f"{path}: cannot open the census store ({exc.strerror or exc})"
+            ) from None
+        fcntl.flock(holder, fcntl.LOCK_SH)
+        try:
+            same = os.path.samestat(os.fstat(holder), os.stat(path))
+        except FileNotFoundError:
+            same = False
+        if same:
+            return created, holder
+        os.close(holder)  # removed (and perhaps created again) while this call waited
+        if not create:
+            raise _missing(path)
+    raise OutputError(f"{path}: the store keeps being removed while opened; try again")
+
+
+def _missing(path: Path) -> InputError:
+    return InputError(
+        f"{path}: no such census store; create it with `adcensus dedupe ADS_FILE --store {path}`"
+    )
+
+
+def _release(holder: int | None) -> None:
+    if holder is not None:
+        os.close(holder)
+
+
+def discard_if_new(conn: StoreConnection, path: Path) -> None:
+    """After a failed first load, remove the store file if nothing else can miss it.
+
+    Only a file this connection created, that no other process has open (a shared lock
+    held by nobody else) and that holds nothing committed (empty) is removed; anything
+    else stays. Call it after the rollback, before `close`.
+    """
+    if not conn.created or conn.holder is None or fcntl is None:
+        return
+    try:
+        fcntl.flock(conn.holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return  # another process has the store open: it is theirs too now
+    try:
+        if os.fstat(conn.holder).st_size == 0:
+            for leftover in (path, path.with_name(path.name + "-journal")):
+                leftover.unlink(missing_ok=True)
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(conn.holder, fcntl.LOCK_SH)
+
+
+def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
+    """Inside a write transaction: create the tables of an empty store, else check them."""
+    (tables,) = conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    if tables == 0:
+        create_schema(conn)
+    else:
+        check_schema(conn, path)
+
+
+def quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a store whose pages SQLite finds damaged (`PRAGMA quick_check`)."""
+    rows = conn.execute("PRAGMA quick_check").fetchall()
+    if rows != [("ok",)]:
+        raise InputError(f"{path}: {DAMAGED} (`adcensus store check {path}` says more)")
+
+
+def integrity_problems(path: Path) -> list[str]:
+    """What SQLite's full `PRAGMA integrity_check` finds wrong in the store (empty: none).
+
+    SQLite's problems name pages, tables and indexes, never a stored value. Raises
+    InputError when `path` is missing or not an SQLite file at all.
+    """
+    if not path.is_file():
+        raise _missing(path)
+    if not is_store_file(path):
+        raise InputError(f"{path}: not a census store (not an SQLite file)")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
     except sqlite3.Error as exc:
         raise OutputError(f"{path}: cannot open the census store ({exc})") from None
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: a 100k-ad load stays in memory
-    if exists and path.stat().st_size > 0:
+    try:
         with translate_errors(path):
-            check_schema(conn, path)
-    return conn
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+    except InputError as exc:
+        return [str(exc).removeprefix(f"{path}: ")]
+    finally:
+        conn.close()
+    return [] if rows == [("ok",)] else [line for r in rows for line in str(r[0]).splitlines()]
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
@@ -240,7 +401,10 @@ def check_schema(conn: sqlite3.Connection, path: Path) -> None:
 
 @contextlib.contextmanager
 def translate_errors(path: Path) -> Iterator[None]:
-    """Turn SQLite errors into one-line messages that say what to do."""
+    """Turn SQLite errors into one-line messages that say what to do.
+
+    The messages hold SQLite's own words and the store's name, never a stored value.
+    """
     try:
         yield
     except sqlite3.OperationalError as exc:
@@ -260,7 +424,15 @@ def translate_errors(path: Path) -> Iterator[None]:
                 "the store is as it was before this command"
             ) from None
         raise AdcensusError(f"{path}: census store error ({text})") from None
-    except sqlite3.DatabaseError as exc:
-        raise InputError(
-            f"{path}: damaged or not a census store ({exc}); restore it from a backup"
-        ) from None
+    except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:
+        cause = exc.__cause__ if isinstance(exc, pd.errors.DatabaseError) else exc
+        if isinstance(cause, sqlite3.OperationalError):
+            with translate_errors(path):
+                raise cause from None
+        raise InputError(f"{path}: {DAMAGED} (SQLite: {_sqlite_words(cause)})") from None
+
+
+def _sqlite_words(exc: BaseException | None) -> str:
+    """SQLite's message without the SQL statement pandas puts in front of it."""
+    text = str(exc)
+    return text.rsplit(": ", 1)[-1] if "Execution failed on sql" in text else text

@@ -30,6 +30,7 @@ from adcensus.errors import AdcensusError, UsageError
 from adcensus.privacy import load_key
 from adcensus.progress import Progress as ProgressReporter
 from adcensus.progress import silent
+from adcensus.write import Terminated, terminate_as_exception
 
 
 class DebugAnywhere(TyperGroup):
@@ -93,7 +94,11 @@ def reports_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with terminate_as_exception():  # SIGTERM cleans up as Ctrl-C does
+                return func(*args, **kwargs)
+        except Terminated:
+            err_console.print("terminated: nothing was written.")
+            raise typer.Exit(143) from None
         except AdcensusError as exc:
             if _state["debug"]:
                 raise

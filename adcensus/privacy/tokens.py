@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import json
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -285,15 +284,19 @@ def _pseudonymize_cells(
 
 
 def read_outputs(folder: Path, delimiter: str = ";") -> DedupeResult:
-    """The files `write_outputs` wrote in `folder`, read back as text tables."""
+    """The files `write_outputs` wrote in `folder`, read back as text tables (a mixed
+    folder is refused: see adcensus.outputs)."""
     from adcensus.dedupe import DedupeResult
+    from adcensus.outputs import check_belongs, check_folder
 
     def table(name: str) -> pd.DataFrame:
+        check_belongs(folder / name)
         return pd.read_csv(
             folder / name, sep=delimiter, encoding="utf-8-sig", dtype=str, keep_default_na=False
         )
 
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    check_folder(folder, summary)
     result = DedupeResult(
         ads=table("ads.csv"), persons=table("persons.csv"), pairs=table("pairs.csv"),
         summary=summary,
@@ -313,14 +316,11 @@ def export_store_pseudonymized(
 ) -> list[Path]:
     """`adcensus.store.export_store` with keyed tokens (see `pseudonymize_result`).
 
-    The store's plain export goes to a private temporary folder on this machine (which
-    holds the store anyway), deleted at once; only the tokens reach `out_dir`.
+    The store's tables are pseudonymized in memory: no plain copy is ever written to
+    disk; only the tokens reach `out_dir`.
     """
     from adcensus.dedupe import write_outputs
-    from adcensus.store import export_store
+    from adcensus.store.export import store_result
 
-    with tempfile.TemporaryDirectory(prefix="adcensus-") as plain:
-        export_store(store, Path(plain), force=True, delimiter=delimiter)
-        result = read_outputs(Path(plain), delimiter)
-    private = pseudonymize_result(result, key, drop_text)
+    private = pseudonymize_result(store_result(store), key, drop_text)
     return write_outputs(private, Path(out_dir), force=force, delimiter=delimiter)

@@ -102,7 +102,14 @@ def _plain(value: Any) -> Any:
 def export_store(
     store: Path, out_dir: Path, force: bool = False, delimiter: str = ";"
 ) -> list[Path]:
-    """Write the store's ads, persons, pairs and summary as `adcensus dedupe` writes them.
+    """Write the store's ads, persons, pairs and summary as `adcensus dedupe` writes them
+    (see `store_result`)."""
+    result = store_result(store)
+    return write_outputs(result, Path(out_dir), force=force, delimiter=delimiter)
+
+
+def store_result(store: Path) -> DedupeResult:
+    """The store's ads, persons, pairs and summary as the tables of a dedupe run, in memory.
 
     ads.csv holds every stored ad in load order, then row order of its file, with its
     original columns (the union over the files) and a `source_file` column when the store
@@ -142,8 +149,7 @@ def export_store(
     for name in col.ADS_OUTPUT_COLUMNS:
         frame[name if name not in headers else f"adcensus_{name}"] = ads[name].astype("str")
     persons = persons.fillna("")
-    result = DedupeResult(ads=frame, persons=persons, pairs=pairs, summary=summary)
-    return write_outputs(result, Path(out_dir), force=force, delimiter=delimiter)
+    return DedupeResult(ads=frame, persons=persons, pairs=pairs, summary=summary)
 
 
 def store_columns(store: Path) -> list[str]:

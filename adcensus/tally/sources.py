@@ -16,6 +16,7 @@ import pandas as pd
 
 from adcensus import columns as col
 from adcensus.errors import InputError, UsageError
+from adcensus.outputs import check_belongs, check_folder
 from adcensus.privacy import Tokens
 from adcensus.progress import Progress
 from adcensus.read import AdTable, parse_dates, read_ads
@@ -180,6 +181,9 @@ def _read_output_dir(folder: Path, by: Sequence[str]) -> tuple[TallyInput, list[
             summary = json.loads(summary_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             summary = {}
+    if isinstance(summary, dict):  # a folder mixing two runs is refused (adcensus.outputs)
+        check_folder(folder, summary)
+    check_belongs(path)
     table = read_ads([path])
     headers = [str(c) for c in table.frame.columns]
     ours = {name: f"adcensus_{name}" if f"adcensus_{name}" in headers else name

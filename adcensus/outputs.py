@@ -75,8 +75,7 @@ def mixed_folder(folder: Path, name: str) -> InputError:
 
 
 def check_folder(folder: Path, summary: dict[str, Any]) -> None:
-    """Refuse `folder` when a file listed in `summary["files"]` is missing or of another
-    size, or when a file adcensus writes is there but not listed (sizes only: each file's
+    """Refuse `folder` when a file listed in `summary["files"]` is of another size, or when a file adcensus writes is there but not listed (sizes only: each file's
     SHA-256 is checked as it is read, by `check_belongs`)."""
     files = summary.get("files")
     if not isinstance(files, dict):
@@ -93,7 +92,7 @@ def check_folder(folder: Path, summary: dict[str, Any]) -> None:
         try:
             size = path.stat().st_size
         except OSError:
-            raise mixed_folder(folder, name) from None
+            continue  # a file removed: the reader that needs it says so
         if not isinstance(listed, dict) or size != listed.get("bytes"):
             raise mixed_folder(folder, name)
 

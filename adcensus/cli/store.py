@@ -35,7 +35,7 @@ from adcensus.store import LoadResult, export_store, load_into_store, store_info
 from adcensus.store.schema import DAMAGED, integrity_problems
 from adcensus.tally import FORMATS, mask_keys, parse_day, pseudonymize_keys, read_source, render
 from adcensus.tally import tally as tally_counts
-from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir
+from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir, refuse_overwrite
 
 store_app = typer.Typer(
     help="Look into a census store made by `adcensus dedupe --store`, or export it.",
@@ -204,6 +204,7 @@ def store_export_command(
     """Write a store's ads, persons, pairs and summary, the files `adcensus dedupe` writes."""
     out_delimiter = parse_out_delimiter(out_delimiter)
     key = _privacy_key(pseudonymize, key_file, drop_text)
+    refuse_overwrite(out, [store], force=True)
     prepare_out_dir(out, force)
     if key is not None:
         export_store_pseudonymized(store, out, key, True, out_delimiter, drop_text)

@@ -243,3 +243,21 @@ def _privacy_key(
             "next month's ads; export it with `adcensus store export STORE -o DIR --pseudonymize`"
         )
     return load_key(key_file)
+
+
+def show_identifiers_found(found: dict[str, dict[str, int]]) -> None:
+    """Say on stderr how many phone numbers and urls were found and replaced by tokens in
+    columns of free text or of no role, per column (see `pseudonymize_result`)."""
+    if not found:
+        return
+    parts = []
+    for name, counts in found.items():
+        words = [f"{counts[k]:,} {k[:-1] if counts[k] == 1 else k}" for k in ("phones", "urls")]
+        words = [w.replace("phone", "phone number") for w in words if not w.startswith("0 ")]
+        parts.append(f"{' and '.join(words)} in {name}")
+    err_console.print(
+        f"pseudonymized: {'; '.join(parts)} replaced by tokens",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )

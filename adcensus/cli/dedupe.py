@@ -20,6 +20,7 @@ from adcensus.cli.base import (
     app,
     err_console,
     reports_errors,
+    show_identifiers_found,
 )
 from adcensus.decisions import DECISIONS_FILE, decisions_path_for
 from adcensus.dedupe import dedupe_table, write_outputs
@@ -249,6 +250,7 @@ def dedupe(
         result = dedupe_table(table, settings, progress, decisions, workers or None)
         if key is not None:
             result = pseudonymize_result(result, key, drop_text)
+            show_identifiers_found(result.summary["pseudonymized"]["found_in_cells"])
         write_outputs(result, out_dir, force=True, delimiter=out_delimiter, progress=progress)
     _show_summary(result.summary, out_dir)
     if show_weights:

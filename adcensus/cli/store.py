@@ -25,8 +25,10 @@ from adcensus.cli.base import (
     app,
     err_console,
     reports_errors,
+    show_identifiers_found,
 )
 from adcensus.errors import InputError, UsageError
+from adcensus.outputs import read_summary
 from adcensus.privacy import export_store_pseudonymized
 from adcensus.progress import Progress
 from adcensus.read import parse_role_overrides
@@ -208,6 +210,7 @@ def store_export_command(
     prepare_out_dir(out, force)
     if key is not None:
         export_store_pseudonymized(store, out, key, True, out_delimiter, drop_text)
+        show_identifiers_found(read_summary(out)["pseudonymized"]["found_in_cells"])
     else:
         export_store(store, out, force=True, delimiter=out_delimiter)
     err_console.print(
@@ -270,7 +273,9 @@ def tally(
             source, by, load_settings(config), columns, progress, header_row=header_row
         )
     if key is not None:
-        data = pseudonymize_keys(data, key)
+        found: dict[str, dict[str, int]] = {}
+        data = pseudonymize_keys(data, key, found)
+        show_identifiers_found(found)
     counts = tally_counts(data, keys, first, last)
     if counts.empty or not counts["ads"].sum():
         err_console.print(

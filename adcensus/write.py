@@ -392,6 +392,9 @@ def replaced_folder(out_dir: Path) -> Iterator[Path]:
     try:
         yield new
         _swap_in(new, out_dir)
+    except OutputError as exc:  # a file of the new folder: named as it would have been
+        message = str(exc).replace(str(new), str(out_dir))
+        raise OutputError(f"{message} (the folder is as it was)") from None
     except OSError as exc:
         raise OutputError(
             f"{out_dir}: cannot write ({exc.strerror or exc}); check free space and "

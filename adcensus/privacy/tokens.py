@@ -179,12 +179,21 @@ class Tokens:
         found by adcensus.phones (spaced, dotted, written as words, O for 0…), urls by
         URL_PATTERN. Tokens already there stay as they are.
         """
-        texts = column.astype(object)
-        found = extract_phones_many(texts.where(texts.notna(), None).tolist(), self.region)
-        phones = urls = 0
+        # Urls first, whole (a number in `wa.me/33639981003` is part of the url).
+        urls = 0
+        texts: list[object] = []
+        for text in column.astype(object):
+            if isinstance(text, str) and not _ANY_TOKEN.fullmatch(text):
+                spans = [m for m in URL_PATTERN.finditer(text) if not _ANY_TOKEN.search(m[0])]
+                for match in reversed(spans):
+                    text = text[: match.start()] + self(match[0], "url") + text[match.end() :]
+                urls += len(spans)
+            texts.append(text)
+        found = extract_phones_many([t if isinstance(t, str) else None for t in texts], self.region)
+        phones = 0
         out: list[object] = []
         for text, numbers in zip(texts, found, strict=True):
-            if not isinstance(text, str):
+            if not isinstance(text, str) or not numbers:
                 out.append(text)
                 continue
             kept = [(m.start(), m.end()) for m in _ANY_TOKEN.finditer(text)]
@@ -193,10 +202,6 @@ class Tokens:
                     continue  # digits inside a token already there
                 text = text[: phone.start] + self(phone.e164, "phone") + text[phone.end :]
                 phones += 1
-            spans = [m for m in URL_PATTERN.finditer(text) if not _ANY_TOKEN.search(m.group(0))]
-            for match in reversed(spans):
-                text = text[: match.start()] + self(match.group(0), "url") + text[match.end() :]
-                urls += 1
             out.append(text)
         return pd.Series(out, index=column.index, dtype=column.dtype), phones, urls
 
@@ -292,7 +297,9 @@ def pseudonymize_result(
             "columns": sorted(
                 {h for r, hs in roles.items() if r in (col.PHONE, *kinds) for h in hs}
             ),
-            "free_text": "dropped" if drop_text else "phone numbers replaced, other words kept",
+            "free_text": "dropped"
+            if drop_text
+            else "phone numbers and urls replaced, other words kept",
             # Phone numbers and urls found in cells of free text or of columns of no role
             # (`WhatsApp`, `Notes`), replaced by tokens, counted per column.
             "found_in_cells": {name: found[name] for name in sorted(found)},

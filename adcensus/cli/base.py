@@ -30,7 +30,7 @@ from adcensus.errors import AdcensusError, UsageError
 from adcensus.privacy import load_key
 from adcensus.progress import Progress as ProgressReporter
 from adcensus.progress import silent
-from adcensus.write import Terminated, terminate_as_exception
+from adcensus.write import Terminated, sweep_stale_folders, terminate_as_exception
 
 
 class DebugAnywhere(TyperGroup):
@@ -94,6 +94,8 @@ def reports_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            # The temporary folders a killed run (kill -9) could not remove go now.
+            sweep_stale_folders()
             with terminate_as_exception():  # SIGTERM cleans up as Ctrl-C does
                 return func(*args, **kwargs)
         except Terminated:

@@ -526,3 +526,22 @@ def test_pseudonymizing_a_pseudonymized_folder_changes_nothing(plain_and_private
     again = pseudonymize_result(result, KEY)
     for name in ("ads", "persons", "pairs"):
         pd.testing.assert_frame_equal(getattr(again, name), getattr(result, name))
+
+
+def test_the_keys_keygen_writes_in_a_clone_are_never_committed():
+    """The README's `keygen -o k/adcensus.key`, any *.key, and the default file when HOME
+    is the clone (~/.config/adcensus/key) are all in .gitignore."""
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"adcensus keygen -o (\S+)", readme)
+    assert shown, "the README shows keygen with -o"
+    paths = [*shown, ".config/adcensus/key", "secrets/census.key"]
+    done = subprocess.run(
+        ["git", "-C", str(root), "check-ignore", "--no-index", *paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode == 128:
+        pytest.skip(f"not a git clone: {done.stderr.strip()}")
+    assert sorted(done.stdout.split()) == sorted(paths)

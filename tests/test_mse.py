@@ -268,3 +268,42 @@ def test_options_are_checked(uk: mse.CaptureTable) -> None:
         mse.select_model(korea, search="random")
     with pytest.raises(UsageError):
         mse.estimate_hidden(korea, confidence=95)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "count",
+        "Effectif",
+        "EFFECTIFS",
+        "n",
+        "N",
+        "freq",
+        "Frequency",
+        "Fréquence",
+        "nombre",
+        " Nombre ",
+    ],
+)
+def test_the_count_column_of_a_histories_table_may_be_named_as_analysts_do(
+    tmp_path: Path, header: str
+) -> None:
+    path = tmp_path / "histories.csv"
+    path.write_text(f"PF;NCA;{header}\n1;0;40\n0;1;30\n1;1;10\n", encoding="utf-8")
+    table = mse.read_capture_table(path)
+    assert table.lists == ("PF", "NCA")
+    assert table.observed == 80 and table.overlap(0, 1) == 10
+
+
+def test_a_histories_table_without_a_count_column_names_the_accepted_headers(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "histories.csv"
+    path.write_text("PF,NCA,persons\n1,0,40\n0,1,30\n1,1,10\n", encoding="utf-8")
+    with pytest.raises(InputError, match="effectif") as caught:
+        mse.read_capture_table(path)
+    assert "histories.csv" in str(caught.value)
+    two = tmp_path / "two.csv"
+    two.write_text("PF,NCA,n,count\n1,0,40,40\n0,1,30,30\n1,1,10,10\n", encoding="utf-8")
+    with pytest.raises(InputError, match="'n' and 'count'"):
+        mse.read_capture_table(two)

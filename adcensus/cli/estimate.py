@@ -17,7 +17,7 @@ from adcensus.write import json_text
 @reports_errors
 def estimate(
     directory: Path | None = typer.Argument(
-        None, metavar="DIR", help="A folder written by `adcensus dedupe`."
+        None, metavar="DIR", help="A folder written by `adcensus dedupe`, or a census store."
     ),
     ads: int | None = typer.Option(
         None, "--ads", help="Number of ads, with --doublon-rate, --persons or --reviewed-sample."

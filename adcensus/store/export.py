@@ -7,18 +7,22 @@ entirely or not at all.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import shutil
 import sqlite3
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
 
 from adcensus import columns as col
+from adcensus.decisions import DECISIONS_FILE, decisions_path_for
 from adcensus.dedupe import DedupeResult, write_outputs
 from adcensus.errors import InputError
-from adcensus.store.schema import SCHEMA_VERSION, connect, translate_errors
+from adcensus.store.schema import SCHEMA_VERSION, connect, is_store_file, translate_errors
 
 
 @contextlib.contextmanager
@@ -144,6 +148,53 @@ def export_store(
     persons = persons.fillna("")
     result = DedupeResult(ads=frame, persons=persons, pairs=pairs, summary=summary)
     return write_outputs(result, Path(out_dir), force=force, delimiter=delimiter)
+
+
+@contextlib.contextmanager
+def dedupe_folder(location: str | Path) -> Iterator[Path]:
+    """The dedupe folder `location`, or what `adcensus store export` writes of a store.
+
+    For a census store the folder is temporary (gone on leaving the block) and holds the
+    store's review decisions (STORE.review.jsonl) as review.jsonl, as a dedupe folder
+    does. Raises InputError when `location` is neither a folder nor a store.
+    """
+    path = Path(location)
+    if path.is_dir():
+        yield path
+        return
+    if not path.exists():
+        raise InputError(
+            f"{path}: not found; give the folder written by `adcensus dedupe`, or a census store"
+        )
+    if not is_store_file(path):
+        raise InputError(
+            f"{path}: neither a folder written by `adcensus dedupe` nor a census store; "
+            "give one of them"
+        )
+    with tempfile.TemporaryDirectory(prefix="adcensus-store-") as tmp:
+        folder = Path(tmp) / "export"
+        export_store(path, folder)
+        decisions = decisions_path_for(path)
+        if decisions.is_file():
+            shutil.copyfile(decisions, folder / DECISIONS_FILE)
+        yield folder
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reads_stores_too(
+    read: Callable[Concatenate[Path, P], R],
+) -> Callable[Concatenate[str | Path, P], R]:
+    """`read` of a dedupe folder, made to take a census store as well (see `dedupe_folder`)."""
+
+    @functools.wraps(read)
+    def reader(location: str | Path, *args: P.args, **kwargs: P.kwargs) -> R:
+        with dedupe_folder(location) as folder:
+            return read(folder, *args, **kwargs)
+
+    return reader
 
 
 def store_columns(store: Path) -> list[str]:

@@ -23,7 +23,8 @@ from adcensus.cli.base import (
     reports_errors,
 )
 from adcensus.decisions import DECISIONS_FILE, decisions_path_for
-from adcensus.dedupe import dedupe_table, write_outputs
+from adcensus.dedupe import XLSX_FILE, dedupe_table, write_outputs
+from adcensus.errors import UsageError
 from adcensus.memory import check_fits
 from adcensus.phones import phone_column_warnings
 from adcensus.privacy import pseudonymize_result
@@ -33,7 +34,14 @@ from adcensus.settings import load_settings, parse_setting
 from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir
 
 
-def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
+def parse_out_format(value: str) -> bool:
+    """Whether `--format` asks for the workbook too: csv (the default) or xlsx."""
+    if value.lower() not in ("csv", "xlsx"):
+        raise UsageError(f"--format must be csv or xlsx, got {value!r}")
+    return value.lower() == "xlsx"
+
+
+def _show_summary(summary: dict[str, Any], out_dir: Path | None, xlsx: bool = False) -> None:
     table = Table(title="adcensus dedupe", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")
@@ -68,8 +76,9 @@ def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
         err_console.print(sites)
     if out_dir is not None:
         err_console.print(
-            f"written to [bold]{out_dir}[/]/ (ads.csv, persons.csv, pairs.csv, rejected.csv, "
-            "summary.json)"
+            f"written to [bold]{escape(str(out_dir))}[/]/ (ads.csv, persons.csv, pairs.csv, "
+            f"rejected.csv, summary.json{', ' + XLSX_FILE if xlsx else ''})",
+            highlight=False,
         )
 
 
@@ -162,6 +171,13 @@ def dedupe(
         help="Row of the headers in CSV/XLSX inputs, 1-based (default: found; rows above skipped).",
     ),
     out_delimiter: str = OUT_DELIMITER_OPTION,
+    out_format: str = typer.Option(
+        "csv",
+        "--format",
+        "-f",
+        metavar="csv|xlsx",
+        help="xlsx: also write adcensus.xlsx (persons, ads, pairs sheets) beside the CSVs.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json on stdout."),
     store: Path | None = typer.Option(
         None,
@@ -193,6 +209,9 @@ def dedupe(
     key = _privacy_key(pseudonymize, key_file, drop_text, store is not None)
     columns = parse_role_overrides(col_specs)
     out_delimiter = parse_out_delimiter(out_delimiter)
+    xlsx = parse_out_format(out_format)
+    if xlsx and store is not None and out is None:
+        raise UsageError("--format xlsx with --store needs --out DIR, the folder to write it in")
     settings = load_settings(config).with_overrides(**dict(parse_setting(x) for x in set_specs))
     settings = settings.with_overrides(
         region=region.upper() if region else None,
@@ -220,6 +239,7 @@ def dedupe(
             out_delimiter,
             as_json,
             store_decisions,
+            xlsx,
         )
         return
     first = inputs[0]
@@ -245,8 +265,10 @@ def dedupe(
         result = dedupe_table(table, settings, progress, decisions, workers or None)
         if key is not None:
             result = pseudonymize_result(result, key, drop_text)
-        write_outputs(result, out_dir, force=True, delimiter=out_delimiter, progress=progress)
-    _show_summary(result.summary, out_dir)
+        write_outputs(
+            result, out_dir, force=True, delimiter=out_delimiter, progress=progress, xlsx=xlsx
+        )
+    _show_summary(result.summary, out_dir, xlsx)
     if show_weights:
         show_model(result.summary["model"])
     if as_json:

@@ -26,6 +26,7 @@ from adcensus.cli.base import (
     err_console,
     reports_errors,
 )
+from adcensus.dedupe import XLSX_FILE
 from adcensus.errors import UsageError
 from adcensus.privacy import export_store_pseudonymized
 from adcensus.progress import Progress
@@ -69,6 +70,7 @@ def _dedupe_into_store(
     out_delimiter: str,
     as_json: bool,
     decisions: Any = None,
+    xlsx: bool = False,
 ) -> None:
     """`adcensus dedupe INPUT... --store PATH`: one load into the store; with --out, export."""
     if out is not None:
@@ -92,10 +94,10 @@ def _dedupe_into_store(
         _show_roles(file.roles)
     _show_load(loaded)
     if out is not None:
-        export_store(store, out, force=True, delimiter=out_delimiter)
+        export_store(store, out, force=True, delimiter=out_delimiter, xlsx=xlsx)
         err_console.print(
             f"exported to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, rejected.csv, "
-            "summary.json)"
+            f"summary.json{', ' + XLSX_FILE if xlsx else ''})"
         )
     if as_json:
         typer.echo(json_text({**loaded.summary, "load": loaded.to_dict()}), nl=False)

@@ -104,13 +104,14 @@ def _plain(value: Any) -> Any:
 
 
 def export_store(
-    store: Path, out_dir: Path, force: bool = False, delimiter: str = ";"
+    store: Path, out_dir: Path, force: bool = False, delimiter: str = ";", xlsx: bool = False
 ) -> list[Path]:
     """Write the store's ads, persons, pairs and summary as `adcensus dedupe` writes them.
 
     ads.csv holds every stored ad in load order, then row order of its file, with its
     original columns (the union over the files) and a `source_file` column when the store
-    holds more than one file; ad keys (`A000001`) and ids are the store's.
+    holds more than one file; ad keys (`A000001`) and ids are the store's. With `xlsx`,
+    the workbook `adcensus dedupe --format xlsx` writes too.
     """
     with reading(Path(store)) as conn:
         files = conn.execute("SELECT file_id, path, columns FROM files ORDER BY file_id").fetchall()
@@ -147,7 +148,7 @@ def export_store(
         frame[name if name not in headers else f"adcensus_{name}"] = ads[name].astype("str")
     persons = persons.fillna("")
     result = DedupeResult(ads=frame, persons=persons, pairs=pairs, summary=summary)
-    return write_outputs(result, Path(out_dir), force=force, delimiter=delimiter)
+    return write_outputs(result, Path(out_dir), force=force, delimiter=delimiter, xlsx=xlsx)
 
 
 @contextlib.contextmanager

@@ -468,7 +468,9 @@ def test_tally_by_a_phone_or_pseudonym_column_writes_dedupe_s_tokens(plain_and_p
     code, out, err = run("tally", plain, "--by", "Téléphone", "--pseudonymize", env=with_key())
     assert code == 0, err
     assert [f for p in sample_phones() for f in digit_forms(p) if f in out] == []
-    counts = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    counts = pd.read_csv(
+        io.StringIO(out.removeprefix("\ufeff")), sep=";", dtype=str, keep_default_na=False
+    )
     tokens = set(read(private, "ads.csv")["Téléphone"])
     assert set(counts["Téléphone"]) == tokens
     assert counts["ads"].astype(int).sum() == 699
@@ -484,7 +486,8 @@ def test_tally_by_a_phone_or_pseudonym_column_writes_dedupe_s_tokens(plain_and_p
     assert [f for p in sample_phones() for f in digit_forms(p) if f in table] == []
     code, out, err = run("tally", SAMPLE, "--by", "Pseudo", "--pseudonymize", env=with_key())
     assert code == 0, err
-    names = set(pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)["Pseudo"])
+    text = io.StringIO(out.removeprefix("\ufeff"))
+    names = set(pd.read_csv(text, sep=";", dtype=str, keep_default_na=False)["Pseudo"])
     assert names == set(read(private, "ads.csv")["Pseudo"])
 
 

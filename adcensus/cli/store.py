@@ -35,7 +35,7 @@ from adcensus.settings import Settings, load_settings
 from adcensus.store import LoadResult, export_store, load_into_store, store_info
 from adcensus.tally import FORMATS, mask_keys, parse_day, pseudonymize_keys, read_source, render
 from adcensus.tally import tally as tally_counts
-from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir
+from adcensus.write import atomic_write, json_text, parse_out_delimiter, prepare_out_dir
 
 store_app = typer.Typer(
     help="Look into a census store made by `adcensus dedupe --store`, or export it.",
@@ -221,9 +221,19 @@ def tally(
         None,
         "--format",
         "-f",
-        help="table, csv, json or markdown (default: table on a terminal, csv otherwise).",
+        metavar="FORMAT",
+        help="table, csv, json, markdown or xlsx (default: table on a terminal, csv otherwise).",
     ),
-    out_delimiter: str = typer.Option(",", "--out-delimiter", help="Delimiter of --format csv."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE instead of stdout; .xlsx, .json or .md give the format.",
+    ),
+    out_delimiter: str = typer.Option(
+        ";", "--out-delimiter", help="Delimiter of --format csv: ; (Excel in French), , or tab."
+    ),
     col_specs: list[str] = typer.Option(
         [], "--col", metavar="ROLE=HEADER", help="With an ad file: give a column its role."
     ),
@@ -234,9 +244,13 @@ def tally(
     key_file: Path | None = KEY_FILE_OPTION,
 ) -> None:
     """Counts per month, week, site, city or network: ads, persons, new, returning, touring."""
-    fmt = (fmt or ("table" if sys.stdout.isatty() else "csv")).lower()
+    fmt = (fmt or _format_of(out) or ("table" if sys.stdout.isatty() else "csv")).lower()
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt == "table" and out is not None:
+        raise UsageError("--out writes csv, json, markdown or xlsx; choose one with --format")
+    if fmt == "xlsx" and out is None and sys.stdout.isatty():
+        raise UsageError("--format xlsx writes a workbook: add --out FILE.xlsx")
     out_delimiter = parse_out_delimiter(out_delimiter, allowed=())
     first = parse_day(since, "--since") if since else None
     last = parse_day(until, "--until", end=True) if until else None
@@ -254,11 +268,24 @@ def tally(
             f"[yellow]warning:[/] no ads in {escape(str(source))} for these dates", highlight=False
         )
     if fmt != "table":
-        typer.echo(render(counts, fmt, out_delimiter), nl=False)
+        data = render(counts, fmt, out_delimiter)
+        if out is None:
+            typer.echo(data, nl=False)
+        else:
+            atomic_write(out, lambda handle: handle.write(data))
+            err_console.print(f"wrote {len(counts):,} rows to {out}", markup=False, highlight=False)
         return
     total = tally_counts(data, [], first, last) if keys else None
     shown = counts if key is not None else mask_keys(counts, keys, data)
     _Console(highlight=False).print(_tally_table(shown, keys, total, source))
+
+
+_SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "markdown"}
+
+
+def _format_of(out: Path | None) -> str | None:
+    """The format an --out file's name asks for, if any."""
+    return None if out is None else _SUFFIX_FORMATS.get(out.suffix.lower())
 
 
 _TALLY_HEADERS = {

@@ -19,6 +19,7 @@ from adcensus.cli.base import (
     KEY_FILE_OPTION,
     OUT_DELIMITER_OPTION,
     PSEUDONYMIZE_OPTION,
+    PlainGroup,
     _privacy_key,
     _progress,
     _show_roles,
@@ -40,6 +41,8 @@ from adcensus.write import atomic_write, json_text, parse_out_delimiter, prepare
 store_app = typer.Typer(
     help="Look into a census store made by `adcensus dedupe --store`, or export it.",
     no_args_is_help=True,
+    rich_markup_mode=None,
+    cls=PlainGroup,
 )
 app.add_typer(store_app, name="store")
 

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -175,8 +176,9 @@ DROP_TEXT_OPTION: Any = typer.Option(
     False, "--drop-text", help="With --pseudonymize, drop the title and text columns."
 )
 
-# stdout carries data only; everything meant for people goes to stderr.
-err_console = Console(stderr=True)
+# stdout carries data only; everything meant for people goes to stderr. Data is never read
+# as emoji codes (a header `root:x:0`), and goes through `escape` where markup is on.
+err_console = Console(stderr=True, emoji=False)
 _state: dict[str, bool] = {"debug": False}
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -184,7 +186,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def fail(message: str, code: int) -> None:
     """Print a one-line error on stderr and exit with `code`."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -301,7 +303,7 @@ def _show_roles(roles: dict[str, str], more: dict[str, tuple[str, ...]] | None =
         f"{role} ← {', '.join(repr(h) for h in (header, *(more or {}).get(role, ())))}"
         for role, header in roles.items()
     )
-    err_console.print(f"columns: {mapped}", highlight=False)
+    err_console.print(f"columns: {mapped}", highlight=False, markup=False)
 
 
 def _privacy_key(

@@ -70,7 +70,7 @@ def _show_summary(summary: dict[str, Any], out_dir: Path | None, xlsx: bool = Fa
         sites.add_column("ads", justify="right")
         shown = list(per_site.items())
         for name, count in shown[:10]:
-            sites.add_row(name, f"{count:,}")
+            sites.add_row(escape(name), f"{count:,}")
         if len(shown) > 10:
             sites.add_row(f"… {len(shown) - 10} more sites", f"{sum(c for _, c in shown[10:]):,}")
         err_console.print(sites)
@@ -90,8 +90,8 @@ def show_model(model: dict[str, Any]) -> None:
     for field, levels in model["weights"].items():
         for k, (level, value) in enumerate(levels.items()):
             table.add_row(
-                field if k == 0 else "",
-                level,
+                escape(field) if k == 0 else "",
+                escape(level),
                 f"{value['m']:.3g}",
                 f"{value['u']:.3g}",
                 f"{value['bits']:+.1f}",

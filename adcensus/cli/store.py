@@ -280,7 +280,7 @@ def tally(
         return
     total = tally_counts(data, [], first, last) if keys else None
     shown = counts if key is not None else mask_keys(counts, keys, data)
-    _Console(highlight=False).print(_tally_table(shown, keys, total, source))
+    _Console(highlight=False, emoji=False).print(_tally_table(shown, keys, total, source))
 
 
 _SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "markdown"}
@@ -310,7 +310,7 @@ def _tally_table(counts: Any, keys: list[str], total: Any, source: Path) -> Tabl
     names = list(counts.columns)
     for position, name in enumerate(names):
         if position < len(keys):
-            table.add_column(name, no_wrap=True)
+            table.add_column(escape(name), no_wrap=True)
         else:
             table.add_column(_TALLY_HEADERS.get(name, name), justify="right")
 

@@ -10,6 +10,7 @@ from adcensus.cli import app
 
 runner = CliRunner()
 
+
 def _messy(tmp_path: Path) -> Path:
     """Headers and cells that rich would read as markup or emoji codes."""
     path = tmp_path / "ads.csv"

@@ -271,11 +271,11 @@ def tally(
             f"[yellow]warning:[/] no ads in {escape(str(source))} for these dates", highlight=False
         )
     if fmt != "table":
-        data = render(counts, fmt, out_delimiter)
+        rendered = render(counts, fmt, out_delimiter)
         if out is None:
-            typer.echo(data, nl=False)
+            typer.echo(rendered, nl=False)
         else:
-            atomic_write(out, lambda handle: handle.write(data))
+            atomic_write(out, lambda handle: handle.write(rendered))
             err_console.print(f"wrote {len(counts):,} rows to {out}", markup=False, highlight=False)
         return
     total = tally_counts(data, [], first, last) if keys else None

@@ -160,13 +160,9 @@ def dedupe_folder(location: str | Path) -> Iterator[Path]:
     does. Raises InputError when `location` is neither a folder nor a store.
     """
     path = Path(location)
-    if path.is_dir():
+    if path.is_dir() or not path.exists():  # a missing one: the reader says what it wants
         yield path
         return
-    if not path.exists():
-        raise InputError(
-            f"{path}: not found; give the folder written by `adcensus dedupe`, or a census store"
-        )
     if not is_store_file(path):
         raise InputError(
             f"{path}: neither a folder written by `adcensus dedupe` nor a census store; "

@@ -342,3 +342,9 @@ def test_xlsx_text_cells_read_back_as_their_csv_cells(cells):
     read = [row[0] for row in _sheets(write.xlsx_bytes([("s", frame)]))["s"][1:]]
     legal = [write._XML_ILLEGAL_PY.sub("", safe_cell(c)) or None for c in cells]
     assert read + [None] * (len(legal) - len(read)) == legal
+
+
+def test_xlsx_cuts_a_cell_at_the_workbook_limit(monkeypatch):
+    monkeypatch.setattr(write, "XLSX_MAX_CELL", 5)
+    frame = pd.DataFrame({"t": ["abcdefgh", "é&<>\r", "ok"]}).astype("str")
+    assert _sheets(write.xlsx_bytes([("s", frame)]))["s"] == [["t"], ["abcde"], ["é&<>\r"], ["ok"]]

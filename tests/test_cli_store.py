@@ -275,3 +275,15 @@ def test_tally_xlsx_holds_numbers_and_a_percentage(sample_output, tmp_path) -> N
     assert json.loads((tmp_path / "m.json").read_text())[0]["month"] == "2018-09"
     code, _, err = run("tally", sample_output, "-f", "table", "-o", tmp_path / "t.txt")
     assert code == 2 and "--out writes csv, json, markdown or xlsx" in err
+
+
+def test_store_export_writes_the_workbook_with_format_xlsx(sample_store, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "export"
+    code, _, err = run("store", "export", sample_store, "-o", out, "--format", "xlsx")
+    assert code == 0, err
+    assert "adcensus.xlsx" in err
+    book = load_workbook(out / "adcensus.xlsx")
+    assert book.sheetnames == ["persons", "ads", "pairs"]
+    assert book["ads"].max_row == 700 and book["persons"].max_row == 276

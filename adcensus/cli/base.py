@@ -166,6 +166,13 @@ OUTPUT_DIR_ARGUMENT: Any = typer.Argument(
 OUT_DELIMITER_OPTION: Any = typer.Option(
     ";", "--out-delimiter", help="Delimiter of the CSV outputs: ; (Excel in French), , or tab."
 )
+OUT_FORMAT_OPTION: Any = typer.Option(
+    "csv",
+    "--format",
+    "-f",
+    metavar="csv|xlsx",
+    help="xlsx: also write adcensus.xlsx (persons, ads, pairs sheets) beside the CSVs.",
+)
 PSEUDONYMIZE_OPTION: Any = typer.Option(
     False, "--pseudonymize", help="Write keyed tokens for phones, urls and pseudonyms."
 )
@@ -304,6 +311,13 @@ def _show_roles(roles: dict[str, str], more: dict[str, tuple[str, ...]] | None =
         for role, header in roles.items()
     )
     err_console.print(f"columns: {mapped}", highlight=False, markup=False)
+
+
+def parse_out_format(value: str) -> bool:
+    """Whether `--format` asks for the workbook too: csv (the default) or xlsx."""
+    if value.lower() not in ("csv", "xlsx"):
+        raise UsageError(f"--format must be csv or xlsx, got {value!r}")
+    return value.lower() == "xlsx"
 
 
 def _privacy_key(

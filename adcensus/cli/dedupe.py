@@ -14,12 +14,14 @@ from adcensus.cli.base import (
     DROP_TEXT_OPTION,
     KEY_FILE_OPTION,
     OUT_DELIMITER_OPTION,
+    OUT_FORMAT_OPTION,
     PSEUDONYMIZE_OPTION,
     _privacy_key,
     _progress,
     _show_roles,
     app,
     err_console,
+    parse_out_format,
     reports_errors,
 )
 from adcensus.decisions import DECISIONS_FILE, decisions_path_for
@@ -32,13 +34,6 @@ from adcensus.read import parse_role_overrides, read_ads
 from adcensus.setaside import describe
 from adcensus.settings import load_settings, parse_setting
 from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir
-
-
-def parse_out_format(value: str) -> bool:
-    """Whether `--format` asks for the workbook too: csv (the default) or xlsx."""
-    if value.lower() not in ("csv", "xlsx"):
-        raise UsageError(f"--format must be csv or xlsx, got {value!r}")
-    return value.lower() == "xlsx"
 
 
 def _show_summary(summary: dict[str, Any], out_dir: Path | None, xlsx: bool = False) -> None:
@@ -171,13 +166,7 @@ def dedupe(
         help="Row of the headers in CSV/XLSX inputs, 1-based (default: found; rows above skipped).",
     ),
     out_delimiter: str = OUT_DELIMITER_OPTION,
-    out_format: str = typer.Option(
-        "csv",
-        "--format",
-        "-f",
-        metavar="csv|xlsx",
-        help="xlsx: also write adcensus.xlsx (persons, ads, pairs sheets) beside the CSVs.",
-    ),
+    out_format: str = OUT_FORMAT_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print summary.json on stdout."),
     store: Path | None = typer.Option(
         None,

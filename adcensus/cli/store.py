@@ -18,6 +18,7 @@ from adcensus.cli.base import (
     DROP_TEXT_OPTION,
     KEY_FILE_OPTION,
     OUT_DELIMITER_OPTION,
+    OUT_FORMAT_OPTION,
     PSEUDONYMIZE_OPTION,
     PlainGroup,
     _privacy_key,
@@ -25,6 +26,7 @@ from adcensus.cli.base import (
     _show_roles,
     app,
     err_console,
+    parse_out_format,
     reports_errors,
 )
 from adcensus.dedupe import XLSX_FILE
@@ -186,20 +188,23 @@ def store_export_command(
     out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
     force: bool = typer.Option(False, "--force", help="Overwrite a non-empty output folder."),
     out_delimiter: str = OUT_DELIMITER_OPTION,
+    out_format: str = OUT_FORMAT_OPTION,
     pseudonymize: bool = PSEUDONYMIZE_OPTION,
     key_file: Path | None = KEY_FILE_OPTION,
     drop_text: bool = DROP_TEXT_OPTION,
 ) -> None:
     """Write a store's ads, persons, pairs and summary, the files `adcensus dedupe` writes."""
     out_delimiter = parse_out_delimiter(out_delimiter)
+    xlsx = parse_out_format(out_format)
     key = _privacy_key(pseudonymize, key_file, drop_text)
     prepare_out_dir(out, force)
     if key is not None:
-        export_store_pseudonymized(store, out, key, True, out_delimiter, drop_text)
+        export_store_pseudonymized(store, out, key, True, out_delimiter, drop_text, xlsx)
     else:
-        export_store(store, out, force=True, delimiter=out_delimiter)
+        export_store(store, out, force=True, delimiter=out_delimiter, xlsx=xlsx)
     err_console.print(
-        f"exported {escape(str(store))} to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, rejected.csv, summary.json)"
+        f"exported {escape(str(store))} to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, "
+        f"pairs.csv, rejected.csv, summary.json{', ' + XLSX_FILE if xlsx else ''})"
     )
 
 

@@ -436,7 +436,9 @@ def write_xlsx_to(
         book.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(parts)))
         book.writestr("xl/styles.xml", _XLSX_STYLES)
         for k, (_, frame) in enumerate(parts, start=1):
-            with book.open(f"xl/worksheets/sheet{k}.xml", "w", force_zip64=True) as sheet:
+            # ZIP64, which a sheet of 2 GiB or more needs, only then: not every reader has it.
+            large = int(frame.memory_usage(deep=True).sum()) * 2 + 80 * frame.size > 2**31
+            with book.open(f"xl/worksheets/sheet{k}.xml", "w", force_zip64=large) as sheet:
                 _write_sheet(sheet, frame, percent)
 
 

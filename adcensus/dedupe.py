@@ -34,7 +34,7 @@ from adcensus.tables import (
     summary_of,
     with_set_aside,
 )
-from adcensus.write import prepare_out_dir, write_csvs, write_json
+from adcensus.write import prepare_out_dir, write_csvs, write_json, write_xlsx
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,8 @@ def _apply_reviews(scored: pd.DataFrame, reviewed: pd.DataFrame) -> pd.DataFrame
 
 
 OUTPUT_FILES = ("ads.csv", "persons.csv", "pairs.csv", "rejected.csv", "summary.json")
+# With `xlsx`: persons, ads and pairs as sheets of one workbook, beside the CSV files.
+XLSX_FILE = "adcensus.xlsx"
 
 
 def write_outputs(
@@ -202,17 +204,20 @@ def write_outputs(
     force: bool = False,
     delimiter: str = ";",
     progress: Progress | None = None,
+    xlsx: bool = False,
 ) -> list[Path]:
     """Write the contract files (OUTPUT_FILES) into `out_dir`; return their paths.
 
     rejected.csv is written always, with its header only when no row was set aside, so
-    that every dedupe folder has the same files.
+    that every dedupe folder has the same files. With `xlsx`, XLSX_FILE too (last).
     """
     note = progress or silent
     prepare_out_dir(out_dir, force)
     paths = [out_dir / name for name in OUTPUT_FILES]
     tables = (result.ads, result.persons, result.pairs, result.rejected)
     total, done = sum(len(table) for table in tables), 0
+    if xlsx:  # the workbook's rows count once more
+        total += len(result.persons) + len(result.ads) + len(result.pairs)
     note("write", 0, total)
 
     def written(table: pd.DataFrame) -> None:
@@ -224,4 +229,9 @@ def write_outputs(
     # one is flushed to disk.
     write_csvs(list(zip(tables, paths, strict=False)), delimiter, written)
     write_json(result.summary, paths[4])
+    if xlsx:
+        sheets = [("persons", result.persons), ("ads", result.ads), ("pairs", result.pairs)]
+        paths.append(out_dir / XLSX_FILE)
+        write_xlsx(sheets, paths[-1])
+        note("write", total, total)
     return paths

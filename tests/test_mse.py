@@ -511,3 +511,42 @@ def test_exhaustive_bic_with_three_way_terms_matches_r(name: str, total: float, 
     assert chosen.fit.total == pytest.approx(total, rel=1e-5)
     assert chosen.fit.bic == pytest.approx(bic, abs=1e-2)
     assert chosen.fit.label(table.lists).count("×") >= 4
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "count",
+        "Effectif",
+        "EFFECTIFS",
+        "n",
+        "N",
+        "freq",
+        "Frequency",
+        "Fréquence",
+        "nombre",
+        " Nombre ",
+    ],
+)
+def test_the_count_column_of_a_histories_table_may_be_named_as_analysts_do(
+    tmp_path: Path, header: str
+) -> None:
+    path = tmp_path / "histories.csv"
+    path.write_text(f"PF;NCA;{header}\n1;0;40\n0;1;30\n1;1;10\n", encoding="utf-8")
+    table = mse.read_capture_table(path)
+    assert table.lists == ("PF", "NCA")
+    assert table.observed == 80 and table.overlap(0, 1) == 10
+
+
+def test_a_histories_table_without_a_count_column_names_the_accepted_headers(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "histories.csv"
+    path.write_text("PF,NCA,persons\n1,0,40\n0,1,30\n1,1,10\n", encoding="utf-8")
+    with pytest.raises(InputError, match="effectif") as caught:
+        mse.read_capture_table(path)
+    assert "histories.csv" in str(caught.value)
+    two = tmp_path / "two.csv"
+    two.write_text("PF,NCA,n,count\n1,0,40,40\n0,1,30,30\n1,1,10,10\n", encoding="utf-8")
+    with pytest.raises(InputError, match="'n' and 'count'"):
+        mse.read_capture_table(two)

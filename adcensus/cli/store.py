@@ -18,14 +18,18 @@ from adcensus.cli.base import (
     DROP_TEXT_OPTION,
     KEY_FILE_OPTION,
     OUT_DELIMITER_OPTION,
+    OUT_FORMAT_OPTION,
     PSEUDONYMIZE_OPTION,
+    PlainGroup,
     _privacy_key,
     _progress,
     _show_roles,
     app,
     err_console,
+    parse_out_format,
     reports_errors,
 )
+from adcensus.dedupe import XLSX_FILE
 from adcensus.errors import InputError, UsageError
 from adcensus.privacy import export_store_pseudonymized
 from adcensus.progress import Progress
@@ -35,11 +39,13 @@ from adcensus.store import LoadResult, export_store, load_into_store, store_info
 from adcensus.store.schema import DAMAGED, integrity_problems
 from adcensus.tally import FORMATS, mask_keys, parse_day, pseudonymize_keys, read_source, render
 from adcensus.tally import tally as tally_counts
-from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir
+from adcensus.write import atomic_write, json_text, parse_out_delimiter, prepare_out_dir
 
 store_app = typer.Typer(
     help="Look into a census store made by `adcensus dedupe --store`, or export it.",
     no_args_is_help=True,
+    rich_markup_mode=None,
+    cls=PlainGroup,
 )
 app.add_typer(store_app, name="store")
 
@@ -70,6 +76,7 @@ def _dedupe_into_store(
     out_delimiter: str,
     as_json: bool,
     decisions: Any = None,
+    xlsx: bool = False,
 ) -> None:
     """`adcensus dedupe INPUT... --store PATH`: one load into the store; with --out, export."""
     if out is not None:
@@ -93,10 +100,10 @@ def _dedupe_into_store(
         _show_roles(file.roles)
     _show_load(loaded)
     if out is not None:
-        export_store(store, out, force=True, delimiter=out_delimiter)
+        export_store(store, out, force=True, delimiter=out_delimiter, xlsx=xlsx)
         err_console.print(
             f"exported to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, rejected.csv, "
-            "summary.json)"
+            f"summary.json{', ' + XLSX_FILE if xlsx else ''})"
         )
     if as_json:
         typer.echo(json_text({**loaded.summary, "load": loaded.to_dict()}), nl=False)
@@ -197,20 +204,23 @@ def store_export_command(
     out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
     force: bool = typer.Option(False, "--force", help="Overwrite a non-empty output folder."),
     out_delimiter: str = OUT_DELIMITER_OPTION,
+    out_format: str = OUT_FORMAT_OPTION,
     pseudonymize: bool = PSEUDONYMIZE_OPTION,
     key_file: Path | None = KEY_FILE_OPTION,
     drop_text: bool = DROP_TEXT_OPTION,
 ) -> None:
     """Write a store's ads, persons, pairs and summary, the files `adcensus dedupe` writes."""
     out_delimiter = parse_out_delimiter(out_delimiter)
+    xlsx = parse_out_format(out_format)
     key = _privacy_key(pseudonymize, key_file, drop_text)
     prepare_out_dir(out, force)
     if key is not None:
-        export_store_pseudonymized(store, out, key, True, out_delimiter, drop_text)
+        export_store_pseudonymized(store, out, key, True, out_delimiter, drop_text, xlsx)
     else:
-        export_store(store, out, force=True, delimiter=out_delimiter)
+        export_store(store, out, force=True, delimiter=out_delimiter, xlsx=xlsx)
     err_console.print(
-        f"exported {escape(str(store))} to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, rejected.csv, summary.json)"
+        f"exported {escape(str(store))} to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, "
+        f"pairs.csv, rejected.csv, summary.json{', ' + XLSX_FILE if xlsx else ''})"
     )
 
 
@@ -235,9 +245,19 @@ def tally(
         None,
         "--format",
         "-f",
-        help="table, csv, json or markdown (default: table on a terminal, csv otherwise).",
+        metavar="FORMAT",
+        help="table, csv, json, markdown or xlsx (default: table on a terminal, csv otherwise).",
     ),
-    out_delimiter: str = typer.Option(",", "--out-delimiter", help="Delimiter of --format csv."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE instead of stdout; .xlsx, .json or .md give the format.",
+    ),
+    out_delimiter: str = typer.Option(
+        ";", "--out-delimiter", help="Delimiter of --format csv: ; (Excel in French), , or tab."
+    ),
     col_specs: list[str] = typer.Option(
         [], "--col", metavar="ROLE=HEADER", help="With an ad file: give a column its role."
     ),
@@ -254,9 +274,13 @@ def tally(
     key_file: Path | None = KEY_FILE_OPTION,
 ) -> None:
     """Counts per month, week, site, city or network: ads, persons, new, returning, touring."""
-    fmt = (fmt or ("table" if sys.stdout.isatty() else "csv")).lower()
+    fmt = (fmt or _format_of(out) or ("table" if sys.stdout.isatty() else "csv")).lower()
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt == "table" and out is not None:
+        raise UsageError("--out writes csv, json, markdown or xlsx; choose one with --format")
+    if fmt == "xlsx" and out is None and sys.stdout.isatty():
+        raise UsageError("--format xlsx writes a workbook: add --out FILE.xlsx")
     out_delimiter = parse_out_delimiter(out_delimiter, allowed=())
     first = parse_day(since, "--since") if since else None
     last = parse_day(until, "--until", end=True) if until else None
@@ -276,11 +300,24 @@ def tally(
             f"[yellow]warning:[/] no ads in {escape(str(source))} for these dates", highlight=False
         )
     if fmt != "table":
-        typer.echo(render(counts, fmt, out_delimiter), nl=False)
+        rendered = render(counts, fmt, out_delimiter)
+        if out is None:
+            typer.echo(rendered, nl=False)
+        else:
+            atomic_write(out, lambda handle: handle.write(rendered))
+            err_console.print(f"wrote {len(counts):,} rows to {out}", markup=False, highlight=False)
         return
     total = tally_counts(data, [], first, last) if keys else None
     shown = counts if key is not None else mask_keys(counts, keys, data)
-    _Console(highlight=False).print(_tally_table(shown, keys, total, source))
+    _Console(highlight=False, emoji=False).print(_tally_table(shown, keys, total, source))
+
+
+_SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "markdown"}
+
+
+def _format_of(out: Path | None) -> str | None:
+    """The format an --out file's name asks for, if any."""
+    return None if out is None else _SUFFIX_FORMATS.get(out.suffix.lower())
 
 
 _TALLY_HEADERS = {
@@ -302,7 +339,7 @@ def _tally_table(counts: Any, keys: list[str], total: Any, source: Path) -> Tabl
     names = list(counts.columns)
     for position, name in enumerate(names):
         if position < len(keys):
-            table.add_column(name, no_wrap=True)
+            table.add_column(escape(name), no_wrap=True)
         else:
             table.add_column(_TALLY_HEADERS.get(name, name), justify="right")
 

@@ -310,6 +310,7 @@ def export_store_pseudonymized(
     force: bool = False,
     delimiter: str = ";",
     drop_text: bool = False,
+    xlsx: bool = False,
 ) -> list[Path]:
     """`adcensus.store.export_store` with keyed tokens (see `pseudonymize_result`).
 
@@ -323,4 +324,4 @@ def export_store_pseudonymized(
         export_store(store, Path(plain), force=True, delimiter=delimiter)
         result = read_outputs(Path(plain), delimiter)
     private = pseudonymize_result(result, key, drop_text)
-    return write_outputs(private, Path(out_dir), force=force, delimiter=delimiter)
+    return write_outputs(private, Path(out_dir), force=force, delimiter=delimiter, xlsx=xlsx)

@@ -41,6 +41,7 @@ from adcensus.write import (
     run_id_of,
     write_csvs,
     write_json,
+    write_xlsx,
 )
 
 
@@ -201,6 +202,8 @@ def _apply_reviews(scored: pd.DataFrame, reviewed: pd.DataFrame) -> pd.DataFrame
 
 
 OUTPUT_FILES = ("ads.csv", "persons.csv", "pairs.csv", "rejected.csv", "summary.json")
+# With `xlsx`: persons, ads and pairs as sheets of one workbook, beside the CSV files.
+XLSX_FILE = "adcensus.xlsx"
 
 
 def write_outputs(
@@ -209,19 +212,23 @@ def write_outputs(
     force: bool = False,
     delimiter: str = ";",
     progress: Progress | None = None,
+    xlsx: bool = False,
 ) -> list[Path]:
     """Write the contract files (OUTPUT_FILES) into `out_dir`; return their paths.
 
     rejected.csv is written always, with its header only when no row was set aside, so
-    that every dedupe folder has the same files. The folder is the unit: it is built
-    beside `out_dir` and swapped into its place once complete (`replaced_folder`), and
-    summary.json names the files of the run with their sizes and SHA-256 (`files`) and
-    a `run_id` derived from them, which readers check (adcensus.outputs).
+    that every dedupe folder has the same files. With `xlsx`, XLSX_FILE too (last). The
+    folder is the unit: it is built beside `out_dir` and swapped into its place once
+    complete (`replaced_folder`), and summary.json names the other files of the run with
+    their sizes and SHA-256 (`files`) and a `run_id` derived from them, which readers
+    check (adcensus.outputs).
     """
     note = progress or silent
     prepare_out_dir(out_dir, force)
     tables = (result.ads, result.persons, result.pairs, result.rejected)
     total, done = sum(len(table) for table in tables), 0
+    if xlsx:  # the workbook's rows count once more
+        total += len(result.persons) + len(result.ads) + len(result.pairs)
     note("write", 0, total)
 
     def written(table: pd.DataFrame) -> None:
@@ -229,14 +236,20 @@ def write_outputs(
         done += len(table)
         note("write", done, total)
 
+    names = [*OUTPUT_FILES, *([XLSX_FILE] if xlsx else [])]
     with replaced_folder(out_dir) as building:
         paths = [building / name for name in OUTPUT_FILES]
         # One file after the other, as before, but the next file's rows are built while
         # one is flushed to disk.
         write_csvs(list(zip(tables, paths, strict=False)), delimiter, written)
-        manifest = file_manifest(building, OUTPUT_FILES[:-1])
-        write_json(with_manifest(result.summary, manifest), paths[4])
-    return [out_dir / name for name in OUTPUT_FILES]
+        if xlsx:
+            sheets = [("persons", result.persons), ("ads", result.ads), ("pairs", result.pairs)]
+            write_xlsx(sheets, building / XLSX_FILE)
+            note("write", total, total)
+        # summary.json last: it names the files written before it.
+        manifest = file_manifest(building, [n for n in names if n != "summary.json"])
+        write_json(with_manifest(result.summary, manifest), building / "summary.json")
+    return [out_dir / name for name in names]
 
 
 def with_manifest(summary: dict[str, Any], manifest: dict[str, dict[str, Any]]) -> dict[str, Any]:

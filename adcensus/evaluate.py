@@ -25,6 +25,7 @@ from pandas.api.extensions import ExtensionArray
 from adcensus.columns import AD_ID, ADS_OUTPUT_COLUMNS, PERSON_ID
 from adcensus.errors import AdcensusError, InputError
 from adcensus.outputs import check_belongs
+from adcensus.store import dedupe_folder, is_store_file
 
 TRUTH_KEY = "ad_id"
 # Header names tried for the ad id when column roles cannot be detected.
@@ -151,11 +152,15 @@ def _align(pred: pd.Series, truth: pd.Series) -> ExtensionArray | np.ndarray:
 def evaluate_files(pred: Path, truth: Path, key: str | None = None) -> Scores:
     """Score a dedupe output against a truth file.
 
-    `pred` is a dedupe output folder (its ads.csv is read) or an ads.csv with a person_id
-    column; `truth` is a CSV with ad_id and person_id (as `adcensus synth` writes).
-    `key` names the ad id column of `pred`; by default the column whose role is ad_id.
+    `pred` is a dedupe output folder (its ads.csv is read), a census store, or an ads.csv
+    with a person_id column; `truth` is a CSV with ad_id and person_id (as `adcensus
+    synth` writes). `key` names the ad id column of `pred`; by default the column whose
+    role is ad_id.
     """
     pred_path = Path(pred)
+    if pred_path.is_file() and is_store_file(pred_path):
+        with dedupe_folder(pred_path) as folder:
+            return evaluate_files(folder, truth, key)
     if pred_path.is_dir():
         pred_path = pred_path / "ads.csv"
     check_belongs(pred_path)  # an ads.csv not of its folder's run is refused

@@ -292,3 +292,40 @@ def test_col_phone_twice_reads_both_columns(tmp_path):
     assert "phone ← 'appel', 'rappel'" in result.stderr
     ads = pd.read_csv(out / "ads.csv", sep=";", encoding="utf-8-sig", dtype=str)
     assert ads["person_id"].nunique() == 1
+
+
+def test_format_xlsx_writes_persons_ads_and_pairs_sheets_phones_as_text(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "ads.csv"
+    path.write_text(SMALL + "A4;0639982002;=cmd|' /C calc'!A0;31;Sofia à Lens\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["dedupe", str(path), "-o", str(out), "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    assert "adcensus.xlsx" in result.stderr
+    book = load_workbook(out / "adcensus.xlsx")
+    assert book.sheetnames == ["persons", "ads", "pairs"]
+    ads = pd.read_csv(
+        out / "ads.csv", sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False
+    )
+    sheet = book["ads"]
+    rows = [[("" if c.value is None else c.value) for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == list(ads.columns)
+    assert rows[1:] == ads.to_numpy().tolist()  # the CSV's cells, neutralised alike
+    assert "'=cmd|' /C calc'!A0" in [r[2] for r in rows]
+    phones = rows[0].index("Téléphone")
+    assert {sheet.cell(row=k, column=phones + 1).data_type for k in range(2, 6)} == {"s"}
+    persons = book["persons"]
+    n_persons = len(pd.read_csv(out / "persons.csv", sep=";", encoding="utf-8-sig"))
+    last = persons.cell(1, persons.max_column).column_letter
+    assert persons.auto_filter.ref == f"A1:{last}{n_persons + 1}"
+    assert isinstance(persons["C2"].value, int)  # ads per person, a number
+    assert book["pairs"].max_row >= 2
+
+
+def test_format_must_be_csv_or_xlsx(tmp_path):
+    result = runner.invoke(
+        app, ["dedupe", str(write_small(tmp_path)), "-o", str(tmp_path / "o"), "-f", "ods"]
+    )
+    assert result.exit_code == 2
+    assert "--format must be csv or xlsx" in result.stderr

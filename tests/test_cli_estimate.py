@@ -204,3 +204,43 @@ def test_lists_by_site_print_the_posting_warning_first() -> None:
     assert code == 0
     warnings = [line for line in err.splitlines() if line.startswith("warning:")]
     assert "own posting behaviour" in warnings[0]
+
+
+def test_a_census_store_is_estimated_as_its_export_is(sample_store: Path, tmp_path: Path) -> None:
+    code, out, err = run(str(sample_store), "--json")
+    assert code == 0, err
+    exported = tmp_path / "export"
+    assert (
+        runner.invoke(app, ["store", "export", str(sample_store), "-o", str(exported)]).exit_code
+        == 0
+    )
+    assert run(str(exported), "--json")[1] == out
+    assert json.loads(out)["persons"] == 275
+
+
+def test_a_stores_review_decisions_give_the_estimate_its_interval(
+    sample_store: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "census.db"
+    store.write_bytes(sample_store.read_bytes())
+    exported = tmp_path / "export"
+    assert runner.invoke(app, ["store", "export", str(store), "-o", str(exported)]).exit_code == 0
+    pairs = (exported / "pairs.csv").read_text(encoding="utf-8-sig").splitlines()[1:6]
+    with (tmp_path / "census.review.jsonl").open("w", encoding="utf-8") as handle:
+        for line in pairs:
+            a, b = line.split(";")[:2]
+            handle.write(
+                json.dumps({"ad_a": a, "ad_b": b, "decision": "y", "mode": "sample"}) + "\n"
+            )
+    code, out, err = run(str(store), "--json")
+    assert code == 0, err
+    assert json.loads(out)["review"]["sampled_links"] == 5
+
+
+def test_a_file_that_is_neither_a_folder_nor_a_store_is_one_line(tmp_path: Path) -> None:
+    other = tmp_path / "ads.xlsx"
+    other.write_bytes(b"PK\x03\x04 not a store")
+    code, out, err = run(str(other))
+    assert code == 2 and out == ""
+    assert "neither a folder written by `adcensus dedupe` nor a census store" in err
+    assert err.strip().count("\n") == 0

@@ -81,11 +81,11 @@ def test_monthly_loads_then_info_export_and_tally(months, tmp_path) -> None:
     assert [load["files"][0]["path"] for load in info["load_history"]] == [str(p) for p in months]
 
     code, out, _ = run("tally", store, "--by", "month")  # not a terminal: CSV
-    lines = out.splitlines()
+    lines = out.removeprefix("\ufeff").splitlines()
     assert code == 0
-    assert lines[0] == "month," + ",".join(TALLY_COLUMNS)
-    assert [line.split(",")[0] for line in lines[1:]] == ["2026-10", "2026-11"]
-    assert lines[1].split(",")[5] == "0"  # nobody returns in the first month
+    assert lines[0] == "month;" + ";".join(TALLY_COLUMNS)
+    assert [line.split(";")[0] for line in lines[1:]] == ["2026-10", "2026-11"]
+    assert lines[1].split(";")[5] == "0"  # nobody returns in the first month
     code, out, _ = run("tally", store, "--by", "month", "--format", "json", "--since", "2026-11")
     assert [row["month"] for row in json.loads(out)] == ["2026-11"]
     code, out, _ = run("tally", tmp_path / "out", "--by", "month,site", "-f", "markdown")
@@ -257,3 +257,47 @@ def test_tally_header_row_names_the_row_of_an_ad_file_headers(tmp_path):
     assert code == 0, err
     counts = {row["Ville"]: (row["ads"], row["persons"]) for row in json.loads(out)}
     assert counts == {"Calais": (2, 1), "Lille": (1, 1)}
+
+
+def test_tally_csv_opens_in_french_excel_as_dedupe_s_csv_files_do(sample_output) -> None:
+    result = runner.invoke(app, ["tally", str(sample_output), "--by", "month"])
+    assert result.exit_code == 0, result.stderr
+    data = result.stdout_bytes
+    assert data.startswith(b"\xef\xbb\xbfmonth;ads;persons;doublon_rate;")  # BOM, ;
+    assert b"\r\n2018-09;146;" in data
+    comma = runner.invoke(
+        app, ["tally", str(sample_output), "--by", "month", "--out-delimiter", ","]
+    )
+    assert b"\r\n2018-09,146," in comma.stdout_bytes
+
+
+def test_tally_xlsx_holds_numbers_and_a_percentage(sample_output, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "par ville.xlsx"
+    code, out, err = run("tally", sample_output, "--by", "city", "-o", path)
+    assert (code, out) == (0, ""), err
+    sheet = load_workbook(path)["tally"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["city", "ads", "persons", "doublon_rate"]
+    assert isinstance(sheet["B2"].value, int) and isinstance(sheet["D2"].value, float)
+    assert sheet["D2"].number_format == "0.00%"
+    assert sheet.auto_filter.ref.startswith("A1:")
+    piped = runner.invoke(app, ["tally", str(sample_output), "--by", "city", "-f", "xlsx"])
+    assert piped.exit_code == 0 and piped.stdout_bytes.startswith(b"PK\x03\x04")
+    code, out, _ = run("tally", sample_output, "--by", "month", "-o", tmp_path / "m.json")
+    assert json.loads((tmp_path / "m.json").read_text())[0]["month"] == "2018-09"
+    code, _, err = run("tally", sample_output, "-f", "table", "-o", tmp_path / "t.txt")
+    assert code == 2 and "--out writes csv, json, markdown or xlsx" in err
+
+
+def test_store_export_writes_the_workbook_with_format_xlsx(sample_store, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "export"
+    code, _, err = run("store", "export", sample_store, "-o", out, "--format", "xlsx")
+    assert code == 0, err
+    assert "adcensus.xlsx" in err
+    book = load_workbook(out / "adcensus.xlsx")
+    assert book.sheetnames == ["persons", "ads", "pairs"]
+    assert book["ads"].max_row == 700 and book["persons"].max_row == 276

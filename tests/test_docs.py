@@ -37,9 +37,31 @@ def test_every_command_and_option_is_in_the_readme(name, command):
             assert documented, f"{longest} of `adcensus {name}` is not in README.md"
 
 
+def _set_up_commands(fence: str) -> list[str]:
+    section = README.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    return re.findall(rf"```{fence}\n(.*?)\n```", section, re.S)
+
+
 def test_readme_opens_with_the_two_set_up_commands():
-    head = README[:1500]
-    assert "adcensus dedupe data/sample/ads.csv" in head
-    assert "pip install -e '.[test]' && python -m pytest -q" in head
+    """Two one-line commands, the virtual environment first (Debian's and Ubuntu's Python
+    refuse `pip install` outside one), and their PowerShell equivalents."""
+    assert README.index("## Set-up") < 1000  # right after the introduction
+    install, tests = _set_up_commands("console")
+    venv = "python3 -m venv .venv && . .venv/bin/activate && "
+    assert (
+        install
+        == venv
+        + "pip install . && adcensus dedupe data/sample/ads.csv --out sample-adcensus --force"
+    )
+    assert tests == venv + "pip install -e '.[test]' && python -m pytest -q"
+    windows = _set_up_commands("powershell")
+    assert len(windows) == 2 and all(
+        "\n" not in c and c.startswith("py -m venv .venv; ") for c in windows
+    )
+    assert windows[0].endswith("adcensus dedupe data/sample/ads.csv --out sample-adcensus --force")
+    assert windows[1].endswith("python -m pytest -q")
+
+
+def test_ci_runs_exactly_the_readme_s_test_command():
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
-    assert "pip install -q -e '.[test]' && python -m pytest -q" in ci
+    assert _set_up_commands("console")[1] in ci.splitlines()

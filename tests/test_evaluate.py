@@ -285,3 +285,14 @@ def test_evaluate_command_errors_are_one_line_with_exit_2(tmp_path: Path, truth_
     assert result.stdout == ""
     assert result.stderr.startswith("error: 3 true ads are not predicted")
     assert result.stderr.strip().count("\n") == 0
+
+
+def test_a_census_store_is_scored_as_its_dedupe_folder_is(
+    sample_store: Path, sample_output: Path
+) -> None:
+    truth = Path(__file__).resolve().parent.parent / "data" / "sample" / "truth.csv"
+    from_store = runner.invoke(app, ["evaluate", str(sample_store), str(truth), "--json"])
+    assert from_store.exit_code == 0, from_store.stderr
+    from_folder = runner.invoke(app, ["evaluate", str(sample_output), str(truth), "--json"])
+    assert from_store.stdout == from_folder.stdout
+    assert json.loads(from_store.stdout)["persons_pred"] == 275

@@ -468,7 +468,9 @@ def test_tally_by_a_phone_or_pseudonym_column_writes_dedupe_s_tokens(plain_and_p
     code, out, err = run("tally", plain, "--by", "Téléphone", "--pseudonymize", env=with_key())
     assert code == 0, err
     assert [f for p in sample_phones() for f in digit_forms(p) if f in out] == []
-    counts = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    counts = pd.read_csv(
+        io.StringIO(out.removeprefix("\ufeff")), sep=";", dtype=str, keep_default_na=False
+    )
     tokens = set(read(private, "ads.csv")["Téléphone"])
     assert set(counts["Téléphone"]) == tokens
     assert counts["ads"].astype(int).sum() == 699
@@ -484,7 +486,8 @@ def test_tally_by_a_phone_or_pseudonym_column_writes_dedupe_s_tokens(plain_and_p
     assert [f for p in sample_phones() for f in digit_forms(p) if f in table] == []
     code, out, err = run("tally", SAMPLE, "--by", "Pseudo", "--pseudonymize", env=with_key())
     assert code == 0, err
-    names = set(pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)["Pseudo"])
+    text = io.StringIO(out.removeprefix("\ufeff"))
+    names = set(pd.read_csv(text, sep=";", dtype=str, keep_default_na=False)["Pseudo"])
     assert names == set(read(private, "ads.csv")["Pseudo"])
 
 
@@ -526,3 +529,22 @@ def test_pseudonymizing_a_pseudonymized_folder_changes_nothing(plain_and_private
     again = pseudonymize_result(result, KEY)
     for name in ("ads", "persons", "pairs"):
         pd.testing.assert_frame_equal(getattr(again, name), getattr(result, name))
+
+
+def test_the_keys_keygen_writes_in_a_clone_are_never_committed():
+    """The README's `keygen -o k/adcensus.key`, any *.key, and the default file when HOME
+    is the clone (~/.config/adcensus/key) are all in .gitignore."""
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"adcensus keygen -o (\S+)", readme)
+    assert shown, "the README shows keygen with -o"
+    paths = [*shown, ".config/adcensus/key", "secrets/census.key"]
+    done = subprocess.run(
+        ["git", "-C", str(root), "check-ignore", "--no-index", *paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode == 128:
+        pytest.skip(f"not a git clone: {done.stderr.strip()}")
+    assert sorted(done.stdout.split()) == sorted(paths)

@@ -278,6 +278,16 @@ def test_a_count_of_one_is_singular(tmp_path: Path, lang: str) -> None:
     ) in text
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_range_of_one_number_is_not_shown(tmp_path: Path, lang: str) -> None:
+    # Without a review the threshold's range can be one number: "entre 1 et 1" said nothing.
+    (tmp_path / "ads.csv").write_text(ONE_AD, encoding="utf-8")
+    write_outputs(dedupe([tmp_path / "ads.csv"]), tmp_path / "out")
+    text = " ".join(unescape(_visible_text(build_report(tmp_path / "out", lang=lang).html)).split())
+    assert "entre 1 et 1" not in text and "1 to 1" not in text and "1–1" not in text
+    assert ("1 personne distincte :" if lang == "fr" else "1 distinct person:") in text
+
+
 def test_say_agrees_with_the_count() -> None:
     assert say("undated", "fr", count="1") == "1 annonce sans date n'est pas comptée ici."
     assert say("undated", "fr", count="3") == "3 annonces sans date ne sont pas comptées ici."

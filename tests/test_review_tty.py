@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -120,7 +121,9 @@ def test_a_closed_terminal_loses_no_answer(folder):
 
 
 def test_sample_mode_says_so_and_the_terminal_is_restored(folder):
-    review = f"{sys.executable} -m adcensus review {folder} --sample 2 --seed 5"
+    # quoted: a clone's path may hold spaces ("clone été test")
+    review = shlex.join([sys.executable, "-m", "adcensus", "review", str(folder)])
+    review += " --sample 2 --seed 5"
     child = spawn(command=f"{review}; echo; stty -a")
     assert "mode: random sample of links" in screen(child, "pair 1 of 2")
     child.send("y")

@@ -23,6 +23,7 @@ from adcensus.tally import (
     resolve_keys,
     tally,
 )
+from adcensus.write import csv_bytes
 
 
 def ads(*rows: tuple[str, str, str | None, str, str], **originals: list[str]) -> TallyInput:
@@ -129,17 +130,18 @@ def test_since_and_until_filter_ads_but_first_appearance_is_over_everything() ->
 
 def test_render_formats() -> None:
     counted = tally(CENSUS, ["month"]).head(2)
-    csv = render(counted, "csv")
-    assert csv.splitlines()[0] == "month," + ",".join(TALLY_COLUMNS)
-    assert csv.splitlines()[1] == "2026-10,2,2,0.0,2,0,0,1,2"
-    assert render(counted, "csv", ";").splitlines()[1].startswith("2026-10;2;2;")
+    csv = render(counted, "csv").decode("utf-8")
+    assert csv == csv_bytes(counted).decode("utf-8")  # as dedupe writes its CSV files
+    assert csv.splitlines()[0] == "\ufeffmonth;" + ";".join(TALLY_COLUMNS)
+    assert csv.splitlines()[1] == "2026-10;2;2;0.0;2;0;0;1;2"
+    assert render(counted, "csv", ",").decode().splitlines()[1].startswith("2026-10,2,2,")
     data = json.loads(render(tally(CENSUS, ["month"]), "json"))
     assert data[0] == {
         "month": "2026-10", "ads": 2, "persons": 2, "doublon_rate": 0.0, "new_persons": 2,
         "returning_persons": 0, "touring_persons": 0, "persons_in_networks": 1, "networks": 2,
     }  # fmt: skip
     assert data[-1]["month"] is None
-    markdown = render(counted, "markdown").splitlines()
+    markdown = render(counted, "markdown").decode().splitlines()
     assert markdown[0] == "| month | " + " | ".join(TALLY_COLUMNS) + " |"
     assert markdown[1] == "|---|" + "---:|" * len(TALLY_COLUMNS)
     with pytest.raises(UsageError):
@@ -148,7 +150,7 @@ def test_render_formats() -> None:
 
 def test_csv_cells_a_spreadsheet_would_run_are_neutralised() -> None:
     data = ads(("P1", "N1", "2026-10-01", "s", "c"), note=["=HYPERLINK(1)"])
-    assert render(tally(data, ["note"]), "csv").splitlines()[1].startswith("'=HYPERLINK(1),")
+    assert render(tally(data, ["note"]), "csv").splitlines()[1].startswith(b"'=HYPERLINK(1);")
 
 
 def test_parse_day_and_resolve_keys() -> None:

@@ -269,3 +269,85 @@ def test_write_csvs_stops_at_a_file_that_fails_and_keeps_the_ones_before(tmp_pat
     with pytest.raises(pa.ArrowTypeError):
         write_csvs(list(zip([good, bad, good], paths, strict=True)))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.csv"]
+
+
+# ---- XLSX ----------------------------------------------------------------------------------
+
+
+def _sheets(data: bytes) -> dict[str, list[list[object]]]:
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    return {sheet.title: [[c.value for c in row] for row in sheet.iter_rows()] for sheet in book}
+
+
+def test_xlsx_keeps_text_as_text_numbers_as_numbers_and_neutralises_formulas():
+    import io
+
+    from openpyxl import load_workbook
+
+    frame = pd.DataFrame(
+        {
+            "Réf": ["0012", "A2", None],
+            "phones": ["+33639980120", "0639980120;+33639981001", '=HYPERLINK("x")'],
+            "ads": [3, 1, 2],
+            "score": [0.59589, np.nan, 1.0],
+            "texte": ["a <b> & c\x01\x1f", "", "ligne 1\nligne 2"],
+        }
+    ).astype({"Réf": "str", "phones": "str", "texte": "str"})
+    data = write.xlsx_bytes([("persons", frame), ("vide", frame.iloc[:0])], percent=["score"])
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["persons"]
+    assert [c.value for c in sheet[1]] == ["Réf", "phones", "ads", "score", "texte"]
+    assert all(c.font.b for c in sheet[1])
+    assert [c.value for c in sheet[2]] == ["0012", "+33639980120", 3, 0.59589, "a <b> & c"]
+    assert [c.data_type for c in sheet[2]] == ["s", "s", "n", "n", "s"]
+    assert sheet["D2"].number_format == "0.00%"
+    assert [c.value for c in sheet[3]] == ["A2", "0639980120;+33639981001", 1, None, None]
+    assert [c.value for c in sheet[4]] == [None, '\'=HYPERLINK("x")', 2, 1.0, "ligne 1\nligne 2"]
+    assert sheet.auto_filter.ref == "A1:E4" and sheet.freeze_panes == "A2"
+    assert book.sheetnames == ["persons", "vide"]
+    assert book["vide"].auto_filter.ref == "A1:E1"
+
+
+def test_xlsx_continues_a_frame_longer_than_a_sheet_on_more_sheets(monkeypatch):
+    monkeypatch.setattr(write, "XLSX_MAX_ROWS", 4)  # a header and three rows a sheet
+    monkeypatch.setattr(write, "CSV_CHUNK_ROWS", 2)
+    frame = pd.DataFrame({"n": range(7), "t": [f"r{k}" for k in range(7)]})
+    sheets = _sheets(write.xlsx_bytes([("ads", frame)]))
+    assert list(sheets) == ["ads", "ads 2", "ads 3"]
+    assert sheets["ads"] == [["n", "t"], [0, "r0"], [1, "r1"], [2, "r2"]]
+    assert sheets["ads 3"] == [["n", "t"], [6, "r6"]]
+
+
+def test_xlsx_is_written_atomically(tmp_path):
+    path = tmp_path / "adcensus.xlsx"
+    path.write_bytes(b"old")
+    frame = pd.DataFrame({"a": ["x"]})
+    full = OSError(28, "No space left on device")
+    with (
+        patch.object(write, "_write_sheet", side_effect=full),
+        pytest.raises(OutputError, match="No space left"),
+    ):
+        write.write_xlsx([("a", frame)], path)
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["adcensus.xlsx"]
+    write.write_xlsx([("a", frame)], path)
+    assert _sheets(path.read_bytes()) == {"a": [["a"], ["x"]]}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=12), min_size=1, max_size=8))
+def test_xlsx_text_cells_read_back_as_their_csv_cells(cells):
+    frame = pd.DataFrame({"t": cells}).astype("str")
+    read = [row[0] for row in _sheets(write.xlsx_bytes([("s", frame)]))["s"][1:]]
+    legal = [write._XML_ILLEGAL_PY.sub("", safe_cell(c)) or None for c in cells]
+    assert read + [None] * (len(legal) - len(read)) == legal
+
+
+def test_xlsx_cuts_a_cell_at_the_workbook_limit(monkeypatch):
+    monkeypatch.setattr(write, "XLSX_MAX_CELL", 5)
+    frame = pd.DataFrame({"t": ["abcdefgh", "é&<>\r", "ok"]}).astype("str")
+    assert _sheets(write.xlsx_bytes([("s", frame)]))["s"] == [["t"], ["abcde"], ["é&<>\r"], ["ok"]]

@@ -7,13 +7,16 @@ Library errors (AdcensusError) become one line on stderr and an exit code:
 from __future__ import annotations
 
 import functools
+import inspect
 import re
+import typing
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -23,7 +26,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from adcensus import __version__
 from adcensus.errors import AdcensusError, UsageError
@@ -33,7 +36,90 @@ from adcensus.progress import silent
 from adcensus.write import Terminated, sweep_stale_folders, terminate_as_exception
 
 
-class DebugAnywhere(TyperGroup):
+# Typer 0.29 carries its own click (typer._click): parameters are told apart by their
+# param_type_name, not by click's classes.
+def _is_argument(param: Any) -> bool:
+    return getattr(param, "param_type_name", "") == "argument"
+
+
+def _usage_name(argument: Any) -> str:
+    name = (argument.metavar or argument.name or "").upper().removesuffix("...")
+    name += "..." if argument.nargs != 1 else ""
+    return name if argument.required else f"[{name}]"
+
+
+def _value_name(option: Any) -> str:
+    """What an option takes, named as click names it: TEXT, INTEGER, FLOAT or PATH."""
+    annotation = getattr(getattr(option, "type_descriptor", None), "annotation", None)
+    if annotation is None:  # click's own parameters
+        return str(getattr(getattr(option, "type", None), "name", "value")).upper()
+    kind = next(iter(typing.get_args(annotation)), annotation)  # list[str]: str
+    for base, name in ((bool, "BOOLEAN"), (int, "INTEGER"), (float, "FLOAT"), (PurePath, "PATH")):
+        if isinstance(kind, type) and issubclass(kind, base):
+            return name
+    return "TEXT"
+
+
+def _option_record(option: Any) -> tuple[str, str]:
+    """An option's line of help, as click writes it: names, value, help, default."""
+    names = ", ".join(sorted(option.opts, key=len))
+    if option.secondary_opts:
+        names += " / " + ", ".join(option.secondary_opts)
+    if not option.is_flag and not getattr(option, "count", False):
+        names += f" {option.metavar or _value_name(option)}"
+    help_text = option.help or ""
+    default = option.default
+    if (
+        not option.is_flag
+        and default not in (None, "", (), [])
+        and not callable(default)
+        and "default" not in help_text
+    ):
+        help_text += f" [default: {default}]"
+    return names, help_text
+
+
+class _PlainHelp:
+    """Help as click writes it, for an 80-column terminal: NAME VALUE per option, the
+    same on any Typer version (no `<bool>`, `<list[str]>` or `{INPUT...}...`), and the
+    command's example (its epilog) kept line by line."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        command: Any = self
+        pieces = [command.options_metavar] if command.options_metavar else []
+        pieces += [_usage_name(p) for p in command.get_params(ctx) if _is_argument(p)]
+        subcommand = getattr(command, "subcommand_metavar", None)
+        return [*pieces, subcommand] if subcommand else pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        command: Any = self
+        params = [p for p in command.get_params(ctx) if not getattr(p, "hidden", False)]
+        arguments = [(_usage_name(p).strip("[]"), p.help or "") for p in params if _is_argument(p)]
+        options = [_option_record(p) for p in params if not _is_argument(p)]
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+        if hasattr(command, "format_commands"):
+            command.format_commands(ctx, formatter)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        epilog = getattr(self, "epilog", None)
+        if epilog:
+            with formatter.section("Example"):
+                for line in inspect.cleandoc(epilog).splitlines():
+                    formatter.write(f"{'':>{formatter.current_indent}}{line}\n")
+
+
+class PlainCommand(_PlainHelp, TyperCommand):
+    """A command whose help is `_PlainHelp`'s."""
+
+
+class PlainGroup(_PlainHelp, TyperGroup):
+    """A group of commands whose help is `_PlainHelp`'s."""
+
+
+class DebugAnywhere(PlainGroup):
     """The root group: `--debug` is taken anywhere before `--`, after the command name too.
 
     `adcensus dedupe x.csv --debug` is what people type after an error; click would only
@@ -48,13 +134,44 @@ class DebugAnywhere(TyperGroup):
 
 
 app = typer.Typer(
-    cls=DebugAnywhere,
+    cls=DebugAnywhere,  # a PlainGroup that takes --debug after the command name too
     name="adcensus",
     help="Count the distinct persons behind a file of online ads.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help text is never read as markup
 )
+
+
+# One example per command, at the end of its --help (the README shows them at work).
+EXAMPLES = {
+    "dedupe": "adcensus dedupe data/sample/ads.csv --out sample-adcensus --force",
+    "estimate": "adcensus estimate sample-adcensus\nadcensus estimate --ads 699 --doublon-rate 0.61",
+    "synth": "adcensus synth generated --ads 5000 --seed 1",
+    "evaluate": "adcensus evaluate sample-adcensus data/sample/truth.csv",
+    "tally": "adcensus tally census.db --by month\nadcensus tally census.db --by city -o by-city.xlsx",
+    "review": "adcensus review sample-adcensus\nadcensus review sample-adcensus --sample 100",
+    "report": "adcensus report sample-adcensus --lang fr",
+    "keygen": "adcensus keygen -o k/adcensus.key",
+    "store info": "adcensus store info census.db",
+    "store export": "adcensus store export census.db -o census-export",
+    "store forget": 'adcensus store forget census.db --phone "06 39 98 65 80" --dry-run',
+}
+
+
+def plain_help(typer_app: typer.Typer, group: str = "") -> None:
+    """Give every command of `typer_app` (and of its groups) `_PlainHelp`'s help and its
+    example from EXAMPLES."""
+    for info in typer_app.registered_commands:
+        if info.cls in (None, TyperCommand):
+            info.cls = PlainCommand
+        name = info.name or (info.callback.__name__ if info.callback else "")
+        info.epilog = info.epilog or EXAMPLES.get(f"{group}{name.replace('_', '-')}")
+    for sub in typer_app.registered_groups:
+        if sub.typer_instance is not None:
+            plain_help(sub.typer_instance, f"{group}{sub.name} ")
+
 
 # Options shared by the commands that write a dedupe folder (dedupe, store export), and
 # the privacy options of the others that can write identifiers (review, tally, report).
@@ -64,6 +181,13 @@ OUTPUT_DIR_ARGUMENT: Any = typer.Argument(
 )
 OUT_DELIMITER_OPTION: Any = typer.Option(
     ";", "--out-delimiter", help="Delimiter of the CSV outputs: ; (Excel in French), , or tab."
+)
+OUT_FORMAT_OPTION: Any = typer.Option(
+    "csv",
+    "--format",
+    "-f",
+    metavar="csv|xlsx",
+    help="xlsx: also write adcensus.xlsx (persons, ads, pairs sheets) beside the CSVs.",
 )
 PSEUDONYMIZE_OPTION: Any = typer.Option(
     False, "--pseudonymize", help="Write keyed tokens for phones, urls and pseudonyms."
@@ -75,8 +199,9 @@ DROP_TEXT_OPTION: Any = typer.Option(
     False, "--drop-text", help="With --pseudonymize, drop the title and text columns."
 )
 
-# stdout carries data only; everything meant for people goes to stderr.
-err_console = Console(stderr=True)
+# stdout carries data only; everything meant for people goes to stderr. Data is never read
+# as emoji codes (a header `root:x:0`), and goes through `escape` where markup is on.
+err_console = Console(stderr=True, emoji=False)
 _state: dict[str, bool] = {"debug": False}
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -84,7 +209,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def fail(message: str, code: int) -> None:
     """Print a one-line error on stderr and exit with `code`."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -223,7 +348,14 @@ def _show_roles(roles: dict[str, str], more: dict[str, tuple[str, ...]] | None =
         f"{role} ← {', '.join(repr(h) for h in (header, *(more or {}).get(role, ())))}"
         for role, header in roles.items()
     )
-    err_console.print(f"columns: {mapped}", highlight=False)
+    err_console.print(f"columns: {mapped}", highlight=False, markup=False)
+
+
+def parse_out_format(value: str) -> bool:
+    """Whether `--format` asks for the workbook too: csv (the default) or xlsx."""
+    if value.lower() not in ("csv", "xlsx"):
+        raise UsageError(f"--format must be csv or xlsx, got {value!r}")
+    return value.lower() == "xlsx"
 
 
 def _privacy_key(

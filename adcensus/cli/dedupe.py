@@ -7,23 +7,27 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from adcensus.cli.base import (
     DROP_TEXT_OPTION,
     KEY_FILE_OPTION,
     OUT_DELIMITER_OPTION,
+    OUT_FORMAT_OPTION,
     PSEUDONYMIZE_OPTION,
     _privacy_key,
     _progress,
     _show_roles,
     app,
     err_console,
+    parse_out_format,
     reports_errors,
     show_identifiers_found,
 )
 from adcensus.decisions import DECISIONS_FILE, decisions_path_for
-from adcensus.dedupe import dedupe_table, write_outputs
+from adcensus.dedupe import XLSX_FILE, dedupe_table, write_outputs
+from adcensus.errors import UsageError
 from adcensus.memory import check_cells_fit, check_fits
 from adcensus.privacy import pseudonymize_result
 from adcensus.quality import quality_lines
@@ -32,7 +36,7 @@ from adcensus.settings import load_settings, parse_setting
 from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir, refuse_overwrite
 
 
-def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
+def _show_summary(summary: dict[str, Any], out_dir: Path | None, xlsx: bool = False) -> None:
     table = Table(title="adcensus dedupe", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")
@@ -57,7 +61,7 @@ def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
         sites.add_column("ads", justify="right")
         shown = list(per_site.items())
         for name, count in shown[:10]:
-            sites.add_row(name, f"{count:,}")
+            sites.add_row(escape(name), f"{count:,}")
         if len(shown) > 10:
             sites.add_row(f"… {len(shown) - 10} more sites", f"{sum(c for _, c in shown[10:]):,}")
         err_console.print(sites)
@@ -67,8 +71,9 @@ def _show_summary(summary: dict[str, Any], out_dir: Path | None) -> None:
         err_console.print(line, style=style, highlight=False, markup=False)
     if out_dir is not None:
         err_console.print(
-            f"written to [bold]{out_dir}[/]/ (ads.csv, persons.csv, pairs.csv, rejected.csv, "
-            "summary.json)"
+            f"written to [bold]{escape(str(out_dir))}[/]/ (ads.csv, persons.csv, pairs.csv, "
+            f"rejected.csv, summary.json{', ' + XLSX_FILE if xlsx else ''})",
+            highlight=False,
         )
 
 
@@ -80,8 +85,8 @@ def show_model(model: dict[str, Any]) -> None:
     for field, levels in model["weights"].items():
         for k, (level, value) in enumerate(levels.items()):
             table.add_row(
-                field if k == 0 else "",
-                level,
+                escape(field) if k == 0 else "",
+                escape(level),
                 f"{value['m']:.3g}",
                 f"{value['u']:.3g}",
                 f"{value['bits']:+.1f}",
@@ -161,6 +166,7 @@ def dedupe(
         help="Row of the headers in CSV/XLSX inputs, 1-based (default: found; rows above skipped).",
     ),
     out_delimiter: str = OUT_DELIMITER_OPTION,
+    out_format: str = OUT_FORMAT_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print summary.json on stdout."),
     store: Path | None = typer.Option(
         None,
@@ -192,6 +198,9 @@ def dedupe(
     key = _privacy_key(pseudonymize, key_file, drop_text, store is not None)
     columns = parse_role_overrides(col_specs)
     out_delimiter = parse_out_delimiter(out_delimiter)
+    xlsx = parse_out_format(out_format)
+    if xlsx and store is not None and out is None:
+        raise UsageError("--format xlsx with --store needs --out DIR, the folder to write it in")
     settings = load_settings(config).with_overrides(**dict(parse_setting(x) for x in set_specs))
     settings = settings.with_overrides(
         region=region.upper() if region else None,
@@ -224,6 +233,7 @@ def dedupe(
             out_delimiter,
             as_json,
             store_decisions,
+            xlsx,
         )
         return
     first = inputs[0]
@@ -251,8 +261,10 @@ def dedupe(
         if key is not None:
             result = pseudonymize_result(result, key, drop_text)
             show_identifiers_found(result.summary["pseudonymized"]["found_in_cells"])
-        write_outputs(result, out_dir, force=True, delimiter=out_delimiter, progress=progress)
-    _show_summary(result.summary, out_dir)
+        write_outputs(
+            result, out_dir, force=True, delimiter=out_delimiter, progress=progress, xlsx=xlsx
+        )
+    _show_summary(result.summary, out_dir, xlsx)
     if show_weights:
         show_model(result.summary["model"])
     if as_json:

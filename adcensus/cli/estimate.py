@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from adcensus.cli.base import _progress, app, err_console, reports_errors
@@ -18,7 +19,7 @@ from adcensus.write import json_text
 @reports_errors
 def estimate(
     directory: Path | None = typer.Argument(
-        None, metavar="DIR", help="A folder written by `adcensus dedupe`."
+        None, metavar="DIR", help="A folder written by `adcensus dedupe`, or a census store."
     ),
     ads: int | None = typer.Option(
         None, "--ads", help="Number of ads, with --doublon-rate, --persons or --reviewed-sample."
@@ -189,7 +190,7 @@ def _show_output(data: dict[str, Any]) -> None:
     table.add_row("persons, overall range", f"{data['persons_low']:,}–{data['persons_high']:,}")
     err_console.print(table)
     for note in data["notes"]:
-        err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
+        err_console.print(f"note: {note}", highlight=False, soft_wrap=True, markup=False)
     if data["hidden"] is not None:
         _show_hidden(data["hidden"])
 
@@ -201,11 +202,11 @@ def _show_hidden(hidden: dict[str, Any]) -> None:
     table.add_column(style="bold")
     table.add_column(justify="right")
     for name, size in hidden["list_sizes"].items():
-        table.add_row(f"persons on {name}", f"{size:,}")
+        table.add_row(f"persons on {escape(name)}", f"{size:,}")
     table.add_row("persons seen (any list)", f"{hidden['observed']:,}")
     table.add_row("persons on 2+ lists", f"{hidden['on_several_lists']:,}")
     if hidden["model"]:
-        table.add_row("model", hidden["model"])
+        table.add_row("model", escape(hidden["model"]))
     high = "no upper limit" if hidden["total_high"] is None else f"{hidden['total_high']:,}"
     table.add_row("estimated total (seen + unseen)", f"{hidden['total']:,}")
     table.add_row(
@@ -220,6 +221,6 @@ def _show_hidden(hidden: dict[str, Any]) -> None:
         )
     err_console.print(table)
     for note in hidden["notes"]:
-        err_console.print(f"note: {note}", highlight=False, soft_wrap=True)
+        err_console.print(f"note: {note}", highlight=False, soft_wrap=True, markup=False)
     for warning in hidden["warnings"]:
-        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)

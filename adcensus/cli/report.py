@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from adcensus.cli.base import (
     KEY_FILE_OPTION,
@@ -67,9 +68,13 @@ def report(
     refuse_overwrite(target, [directory], force)
     written = write_report(built, target, png)
     pngs, charts = len(written) - 1, len(built.charts)
-    extra = f" and {pngs} PNG chart{'s' * (pngs != 1)} to [bold]{png}[/]" if png is not None else ""
+    extra = (
+        f" and {pngs} PNG chart{'s' * (pngs != 1)} to [bold]{escape(str(png))}[/]"
+        if png is not None
+        else ""
+    )
     err_console.print(
-        f"wrote the report to [bold]{target}[/] ({charts} chart{'s' * (charts != 1)}){extra}",
+        f"wrote the report to [bold]{escape(str(target))}[/] ({charts} chart{'s' * (charts != 1)}){extra}",
         highlight=False,
         soft_wrap=True,
     )

@@ -18,15 +18,19 @@ from adcensus.cli.base import (
     DROP_TEXT_OPTION,
     KEY_FILE_OPTION,
     OUT_DELIMITER_OPTION,
+    OUT_FORMAT_OPTION,
     PSEUDONYMIZE_OPTION,
+    PlainGroup,
     _privacy_key,
     _progress,
     _show_roles,
     app,
     err_console,
+    parse_out_format,
     reports_errors,
     show_identifiers_found,
 )
+from adcensus.dedupe import XLSX_FILE
 from adcensus.errors import InputError, UsageError
 from adcensus.outputs import read_summary
 from adcensus.privacy import export_store_pseudonymized
@@ -37,11 +41,19 @@ from adcensus.store import LoadResult, export_store, load_into_store, store_info
 from adcensus.store.schema import DAMAGED, integrity_problems
 from adcensus.tally import FORMATS, mask_keys, parse_day, pseudonymize_keys, read_source, render
 from adcensus.tally import tally as tally_counts
-from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir, refuse_overwrite
+from adcensus.write import (
+    atomic_write,
+    json_text,
+    parse_out_delimiter,
+    prepare_out_dir,
+    refuse_overwrite,
+)
 
 store_app = typer.Typer(
     help="Look into a census store made by `adcensus dedupe --store`, or export it.",
     no_args_is_help=True,
+    rich_markup_mode=None,
+    cls=PlainGroup,
 )
 app.add_typer(store_app, name="store")
 
@@ -72,6 +84,7 @@ def _dedupe_into_store(
     out_delimiter: str,
     as_json: bool,
     decisions: Any = None,
+    xlsx: bool = False,
 ) -> None:
     """`adcensus dedupe INPUT... --store PATH`: one load into the store; with --out, export."""
     if out is not None:
@@ -95,10 +108,10 @@ def _dedupe_into_store(
         _show_roles(file.roles)
     _show_load(loaded)
     if out is not None:
-        export_store(store, out, force=True, delimiter=out_delimiter)
+        export_store(store, out, force=True, delimiter=out_delimiter, xlsx=xlsx)
         err_console.print(
             f"exported to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, rejected.csv, "
-            "summary.json)"
+            f"summary.json{', ' + XLSX_FILE if xlsx else ''})"
         )
     if as_json:
         typer.echo(json_text({**loaded.summary, "load": loaded.to_dict()}), nl=False)
@@ -199,22 +212,25 @@ def store_export_command(
     out: Path = typer.Option(..., "--out", "-o", help="Output folder."),
     force: bool = typer.Option(False, "--force", help="Overwrite a non-empty output folder."),
     out_delimiter: str = OUT_DELIMITER_OPTION,
+    out_format: str = OUT_FORMAT_OPTION,
     pseudonymize: bool = PSEUDONYMIZE_OPTION,
     key_file: Path | None = KEY_FILE_OPTION,
     drop_text: bool = DROP_TEXT_OPTION,
 ) -> None:
     """Write a store's ads, persons, pairs and summary, the files `adcensus dedupe` writes."""
     out_delimiter = parse_out_delimiter(out_delimiter)
+    xlsx = parse_out_format(out_format)
     key = _privacy_key(pseudonymize, key_file, drop_text)
     refuse_overwrite(out, [store], force=True)
     prepare_out_dir(out, force)
     if key is not None:
-        export_store_pseudonymized(store, out, key, True, out_delimiter, drop_text)
+        export_store_pseudonymized(store, out, key, True, out_delimiter, drop_text, xlsx)
         show_identifiers_found(read_summary(out)["pseudonymized"]["found_in_cells"])
     else:
-        export_store(store, out, force=True, delimiter=out_delimiter)
+        export_store(store, out, force=True, delimiter=out_delimiter, xlsx=xlsx)
     err_console.print(
-        f"exported {escape(str(store))} to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, pairs.csv, rejected.csv, summary.json)"
+        f"exported {escape(str(store))} to [bold]{escape(str(out))}[/]/ (ads.csv, persons.csv, "
+        f"pairs.csv, rejected.csv, summary.json{', ' + XLSX_FILE if xlsx else ''})"
     )
 
 
@@ -239,9 +255,20 @@ def tally(
         None,
         "--format",
         "-f",
-        help="table, csv, json or markdown (default: table on a terminal, csv otherwise).",
+        metavar="FORMAT",
+        help="table, csv, json, markdown or xlsx (default: table on a terminal, csv otherwise).",
     ),
-    out_delimiter: str = typer.Option(",", "--out-delimiter", help="Delimiter of --format csv."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE instead of stdout; .xlsx, .json or .md give the format.",
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace an existing --out file."),
+    out_delimiter: str = typer.Option(
+        ";", "--out-delimiter", help="Delimiter of --format csv: ; (Excel in French), , or tab."
+    ),
     col_specs: list[str] = typer.Option(
         [], "--col", metavar="ROLE=HEADER", help="With an ad file: give a column its role."
     ),
@@ -258,10 +285,16 @@ def tally(
     key_file: Path | None = KEY_FILE_OPTION,
 ) -> None:
     """Counts per month, week, site, city or network: ads, persons, new, returning, touring."""
-    fmt = (fmt or ("table" if sys.stdout.isatty() else "csv")).lower()
+    fmt = (fmt or _format_of(out) or ("table" if sys.stdout.isatty() else "csv")).lower()
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt == "table" and out is not None:
+        raise UsageError("--out writes csv, json, markdown or xlsx; choose one with --format")
+    if fmt == "xlsx" and out is None and sys.stdout.isatty():
+        raise UsageError("--format xlsx writes a workbook: add --out FILE.xlsx")
     out_delimiter = parse_out_delimiter(out_delimiter, allowed=())
+    if out is not None:
+        refuse_overwrite(out, [source, *([config] if config is not None else [])], force)
     first = parse_day(since, "--since") if since else None
     last = parse_day(until, "--until", end=True) if until else None
     if first and last and first > last:
@@ -282,11 +315,24 @@ def tally(
             f"[yellow]warning:[/] no ads in {escape(str(source))} for these dates", highlight=False
         )
     if fmt != "table":
-        typer.echo(render(counts, fmt, out_delimiter), nl=False)
+        rendered = render(counts, fmt, out_delimiter)
+        if out is None:
+            typer.echo(rendered, nl=False)
+        else:
+            atomic_write(out, lambda handle: handle.write(rendered))
+            err_console.print(f"wrote {len(counts):,} rows to {out}", markup=False, highlight=False)
         return
     total = tally_counts(data, [], first, last) if keys else None
     shown = counts if key is not None else mask_keys(counts, keys, data)
-    _Console(highlight=False).print(_tally_table(shown, keys, total, source))
+    _Console(highlight=False, emoji=False).print(_tally_table(shown, keys, total, source))
+
+
+_SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "markdown"}
+
+
+def _format_of(out: Path | None) -> str | None:
+    """The format an --out file's name asks for, if any."""
+    return None if out is None else _SUFFIX_FORMATS.get(out.suffix.lower())
 
 
 _TALLY_HEADERS = {
@@ -308,7 +354,7 @@ def _tally_table(counts: Any, keys: list[str], total: Any, source: Path) -> Tabl
     names = list(counts.columns)
     for position, name in enumerate(names):
         if position < len(keys):
-            table.add_column(name, no_wrap=True)
+            table.add_column(escape(name), no_wrap=True)
         else:
             table.add_column(_TALLY_HEADERS.get(name, name), justify="right")
 

@@ -95,7 +95,9 @@ def synth(
 @reports_errors
 def evaluate(
     pred: Path = typer.Argument(
-        ..., metavar="PRED", help="A dedupe output folder, or an ads.csv with person_id."
+        ...,
+        metavar="PRED",
+        help="A dedupe output folder, a census store, or an ads.csv with person_id.",
     ),
     truth: Path = typer.Argument(..., metavar="TRUTH", help="truth.csv with ad_id, person_id."),
     key: str | None = typer.Option(

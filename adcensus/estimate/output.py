@@ -27,6 +27,7 @@ from adcensus.mse import HiddenEstimate, estimate_hidden, round_half_up
 from adcensus.outputs import read_summary
 from adcensus.progress import Progress, silent
 from adcensus.settings import Settings
+from adcensus.store import reads_stores_too
 
 # pairs.csv decisions that can join two ads ("confirmed": a reviewer said same person).
 LINKING_DECISIONS = ("link", "doubtful", "confirmed")
@@ -104,6 +105,7 @@ class OutputEstimate:
         }
 
 
+@reads_stores_too
 def estimate_from_output(
     directory: str | Path,
     confidence: float = 0.95,
@@ -120,7 +122,8 @@ def estimate_from_output(
     interval: str = "bca",
     progress: Progress = silent,
 ) -> OutputEstimate:
-    """Persons, doublon rate and how sure, from the folder written by `adcensus dedupe`.
+    """Persons, doublon rate and how sure, from the folder written by `adcensus dedupe`
+    (or a census store).
 
     The sensitivity range re-links pairs.csv at link_threshold ± `delta`, shifted
     so that the threshold itself gives the official count. With review.jsonl,

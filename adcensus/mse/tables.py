@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -94,6 +95,32 @@ def _table(names: tuple[str, ...], counter: Counter[tuple[int, ...]]) -> Capture
     return CaptureTable(names, histories, counts)
 
 
+# Headers of the count column, folded (case and accents ignored): English and French.
+COUNT_HEADERS = ("count", "effectif", "effectifs", "n", "freq", "frequency", "frequence", "nombre")
+
+
+def _folded_header(header: object) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(header).strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def find_count_column(headers: Iterable[object]) -> str:
+    """The header of a histories table's count column: `count`, `effectif`, `n`, `freq`,
+    `frequency`, `nombre` (case and accents ignored). InputError when none or several."""
+    found = [str(h) for h in headers if _folded_header(h) in COUNT_HEADERS]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise InputError(
+            f"{' and '.join(repr(h) for h in found)} could each be the count column; "
+            "rename all but one"
+        )
+    raise InputError(
+        "the table has no count column; add one with the number of persons, headed "
+        "'count' (or 'effectif', 'n', 'freq', 'nombre')"
+    )
+
+
 def capture_table_from_frame(frame: pd.DataFrame, count_column: str = "count") -> CaptureTable:
     """A table with one 0/1 column per list and a count column (e.g. a published table).
 
@@ -153,7 +180,7 @@ def read_capture_table(path: str | Path) -> CaptureTable:
         raise InputError(f"{path}: not a readable CSV table ({exc})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     try:
-        return capture_table_from_frame(frame)
+        return capture_table_from_frame(frame, find_count_column(frame.columns))
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
 

@@ -386,6 +386,7 @@ def export_store_pseudonymized(
     force: bool = False,
     delimiter: str = ";",
     drop_text: bool = False,
+    xlsx: bool = False,
 ) -> list[Path]:
     """`adcensus.store.export_store` with keyed tokens (see `pseudonymize_result`).
 
@@ -396,4 +397,4 @@ def export_store_pseudonymized(
     from adcensus.store.export import store_result
 
     private = pseudonymize_result(store_result(store), key, drop_text)
-    return write_outputs(private, Path(out_dir), force=force, delimiter=delimiter)
+    return write_outputs(private, Path(out_dir), force=force, delimiter=delimiter, xlsx=xlsx)

@@ -25,6 +25,7 @@ from adcensus.report.sections import (
     where_section,
     who_section,
 )
+from adcensus.report.texts import say
 
 PAGE = Template("""<!DOCTYPE html>
 <html lang="$lang">
@@ -130,8 +131,10 @@ def headline(ctx: Context) -> str:
             "lead",
             ads=number(ads, lang),
             persons=number(persons, lang),
-            low=number(low, lang),
-            high=number(high, lang),
+            # a range of one number says nothing (no review yet, threshold moves nothing)
+            between=""
+            if low == high
+            else say("between", lang, low=number(low, lang), high=number(high, lang)),
             rate=percent(rate, lang),
         )
         + "</p>"
@@ -145,13 +148,13 @@ def headline(ctx: Context) -> str:
             "persons",
             number(persons, lang),
             ctx.say("n_persons", n=persons),
-            escape(count_range(low, high, lang)),
+            escape(count_range(low, high, lang)) if low != high else "",
         ),
         _card(
             "rate",
             escape(percent(rate, lang)),
             ctx.say("doublon_rate"),
-            escape(percent_range(rate_low, rate_high, lang)),
+            escape(percent_range(rate_low, rate_high, lang)) if rate_low != rate_high else "",
         ),
         _card("networks", number(networks, lang), ctx.say("n_networks", n=networks)),
         _card("sites", number(int(sites), lang), ctx.say("n_sites", n=int(sites))),

@@ -36,11 +36,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "range": ("de {low} à {high}", "{low} to {high}"),
     "lead": (
         "{ads} [[ads:annonce publiée|annonces publiées]] par {persons} "
-        "[[persons:personne distincte|personnes distinctes]] (entre {low} et {high}) : "
+        "[[persons:personne distincte|personnes distinctes]]{between} : "
         "{rate} des annonces répètent une personne déjà comptée.",
-        "{ads} [[ads:ad|ads]] posted by {persons} distinct [[persons:person|persons]] "
-        "({low} to {high}): {rate} of the ads repeat a person already counted.",
+        "{ads} [[ads:ad|ads]] posted by {persons} distinct [[persons:person|persons]]"
+        "{between}: {rate} of the ads repeat a person already counted.",
     ),
+    "between": (" (entre {low} et {high})", " ({low} to {high})"),
     "rate_range": ("intervalle : {range}", "interval: {range}"),
     "networks_note": (
         "{persons} [[persons:personne partage|personnes partagent]] un téléphone ou un texte "

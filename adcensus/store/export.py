@@ -7,18 +7,22 @@ entirely or not at all.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import shutil
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
 
 from adcensus import columns as col
+from adcensus.decisions import DECISIONS_FILE, decisions_path_for
 from adcensus.dedupe import DedupeResult, write_outputs
 from adcensus.errors import InputError
-from adcensus.store.schema import SCHEMA_VERSION, connect, translate_errors
+from adcensus.store.schema import SCHEMA_VERSION, connect, is_store_file, translate_errors
+from adcensus.write import temporary_folder
 
 
 @contextlib.contextmanager
@@ -100,12 +104,12 @@ def _plain(value: Any) -> Any:
 
 
 def export_store(
-    store: Path, out_dir: Path, force: bool = False, delimiter: str = ";"
+    store: Path, out_dir: Path, force: bool = False, delimiter: str = ";", xlsx: bool = False
 ) -> list[Path]:
     """Write the store's ads, persons, pairs and summary as `adcensus dedupe` writes them
     (see `store_result`)."""
     result = store_result(store)
-    return write_outputs(result, Path(out_dir), force=force, delimiter=delimiter)
+    return write_outputs(result, Path(out_dir), force=force, delimiter=delimiter, xlsx=xlsx)
 
 
 def store_result(store: Path) -> DedupeResult:
@@ -113,7 +117,8 @@ def store_result(store: Path) -> DedupeResult:
 
     ads.csv holds every stored ad in load order, then row order of its file, with its
     original columns (the union over the files) and a `source_file` column when the store
-    holds more than one file; ad keys (`A000001`) and ids are the store's.
+    holds more than one file; ad keys (`A000001`) and ids are the store's. With `xlsx`,
+    the workbook `adcensus dedupe --format xlsx` writes too.
     """
     with reading(Path(store)) as conn:
         files = conn.execute("SELECT file_id, path, columns FROM files ORDER BY file_id").fetchall()
@@ -150,6 +155,49 @@ def store_result(store: Path) -> DedupeResult:
         frame[name if name not in headers else f"adcensus_{name}"] = ads[name].astype("str")
     persons = persons.fillna("")
     return DedupeResult(ads=frame, persons=persons, pairs=pairs, summary=summary)
+
+
+@contextlib.contextmanager
+def dedupe_folder(location: str | Path) -> Iterator[Path]:
+    """The dedupe folder `location`, or what `adcensus store export` writes of a store.
+
+    For a census store the folder is temporary (gone on leaving the block) and holds the
+    store's review decisions (STORE.review.jsonl) as review.jsonl, as a dedupe folder
+    does. Raises InputError when `location` is neither a folder nor a store.
+    """
+    path = Path(location)
+    if path.is_dir() or not path.exists():  # a missing one: the reader says what it wants
+        yield path
+        return
+    if not is_store_file(path):
+        raise InputError(
+            f"{path}: neither a folder written by `adcensus dedupe` nor a census store; "
+            "give one of them"
+        )
+    with temporary_folder("store") as tmp:
+        folder = tmp / "export"
+        export_store(path, folder)
+        decisions = decisions_path_for(path)
+        if decisions.is_file():
+            shutil.copyfile(decisions, folder / DECISIONS_FILE)
+        yield folder
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reads_stores_too(
+    read: Callable[Concatenate[Path, P], R],
+) -> Callable[Concatenate[str | Path, P], R]:
+    """`read` of a dedupe folder, made to take a census store as well (see `dedupe_folder`)."""
+
+    @functools.wraps(read)
+    def reader(location: str | Path, *args: P.args, **kwargs: P.kwargs) -> R:
+        with dedupe_folder(location) as folder:
+            return read(folder, *args, **kwargs)
+
+    return reader
 
 
 def store_columns(store: Path) -> list[str]:

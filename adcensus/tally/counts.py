@@ -10,16 +10,16 @@ import pandas as pd
 
 from adcensus import columns as col
 from adcensus.errors import UsageError
-from adcensus.privacy import mask_phones_in_text, neutralize_formulas
+from adcensus.privacy import mask_phones_in_text
 from adcensus.tally.sources import BUILTIN_KEYS, TallyInput
 from adcensus.text import common_spelling, fold_place
-from adcensus.write import json_text
+from adcensus.write import CSV_DELIMITER, csv_bytes, json_text, xlsx_bytes
 
 TALLY_COLUMNS: tuple[str, ...] = (
     "ads", "persons", "doublon_rate", "new_persons", "returning_persons", "touring_persons",
     "persons_in_networks", "networks",
 )  # fmt: skip
-FORMATS: tuple[str, ...] = ("table", "csv", "json", "markdown")
+FORMATS: tuple[str, ...] = ("table", "csv", "json", "markdown", "xlsx")
 
 
 def mask_keys(counts: pd.DataFrame, keys: Sequence[str], data: TallyInput) -> pd.DataFrame:
@@ -140,10 +140,17 @@ def tally(
     return out[[*names, *TALLY_COLUMNS]]
 
 
-def render(frame: pd.DataFrame, fmt: str, delimiter: str = ",") -> str:
-    """Tally rows as `csv` (spreadsheet-safe cells), `json` (a list of objects) or `markdown`."""
+def render(frame: pd.DataFrame, fmt: str, delimiter: str = CSV_DELIMITER) -> bytes:
+    """Tally rows as the bytes of a file: `csv`, `json` (a list of objects), `markdown`, `xlsx`.
+
+    CSV is written as the dedupe folder's CSV files are (UTF-8 with a byte-order mark,
+    `;` by default, numbers with a decimal point, spreadsheet-safe cells); the `xlsx`
+    workbook has one sheet, `tally`, with the doublon rate shown as a percentage.
+    """
     if fmt == "csv":
-        return neutralize_formulas(frame).to_csv(index=False, sep=delimiter, lineterminator="\n")
+        return csv_bytes(frame, delimiter)
+    if fmt == "xlsx":
+        return xlsx_bytes([("tally", frame)], percent=["doublon_rate"])
     records = [
         {
             k: (None if v is None or (isinstance(v, float) and np.isnan(v)) else v)
@@ -152,7 +159,7 @@ def render(frame: pd.DataFrame, fmt: str, delimiter: str = ",") -> str:
         for r in frame.astype(object).to_dict("records")
     ]
     if fmt == "json":
-        return json_text(records)
+        return json_text(records).encode("utf-8")
     if fmt == "markdown":
         numeric = set(TALLY_COLUMNS)
         lines = [
@@ -162,5 +169,5 @@ def render(frame: pd.DataFrame, fmt: str, delimiter: str = ",") -> str:
         for record in records:
             cells = ["" if v is None else str(v).replace("|", "\\|") for v in record.values()]
             lines.append("| " + " | ".join(cells) + " |")
-        return "\n".join(lines) + "\n"
+        return ("\n".join(lines) + "\n").encode("utf-8")
     raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")

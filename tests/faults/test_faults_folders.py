@@ -181,3 +181,22 @@ def test_no_command_writes_over_its_input(months, october, tmp_path, command) ->
     assert code == 2, err
     assert "is an input of this command" in err
     assert {p: p.read_bytes() for p in (ads, store)} == before
+
+
+def test_the_workbook_belongs_to_its_run_too(old_folder, months) -> None:
+    assert run("dedupe", months[0], "-o", old_folder, "--force", "--format", "xlsx")[0] == 0
+    summary = json.loads((old_folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["files"]["adcensus.xlsx"] == write.file_fingerprint(old_folder / "adcensus.xlsx")
+    # A run without the workbook replaces the folder: no workbook of the older run stays.
+    assert run("dedupe", months[1], "-o", old_folder, "--force")[0] == 0
+    assert not (old_folder / "adcensus.xlsx").exists()
+    assert (old_folder / "notes.txt").exists()
+
+
+def test_a_workbook_copied_into_a_folder_is_refused(old_folder, months, tmp_path) -> None:
+    other = tmp_path / "other"
+    assert run("dedupe", months[1], "-o", other, "--format", "xlsx")[0] == 0
+    shutil.copyfile(other / "adcensus.xlsx", old_folder / "adcensus.xlsx")
+    code, _, err = run("estimate", old_folder)
+    assert code == 2
+    assert "is a mixed folder: adcensus.xlsx does not belong to this run" in err

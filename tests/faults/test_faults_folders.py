@@ -148,6 +148,16 @@ def test_report_refuses_an_existing_file_unless_force(old_folder, tmp_path) -> N
     assert target.read_text(encoding="utf-8") != "keep me"
 
 
+def test_tally_refuses_an_existing_file_unless_force(old_folder, tmp_path) -> None:
+    target = tmp_path / "counts.csv"
+    target.write_text("keep me", encoding="utf-8")
+    code, _, err = run("tally", old_folder, "--by", "city", "-o", target)
+    assert code == 2 and "exists; add --force" in err
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert run("tally", old_folder, "--by", "city", "-o", target, "--force")[0] == 0
+    assert target.read_text(encoding="utf-8-sig").startswith("city;")
+
+
 def test_dedupe_never_replaces_the_folder_of_its_input(old_folder) -> None:
     before = contents(old_folder)
     code, _, err = run("dedupe", old_folder / "ads.csv", "-o", old_folder, "--force")
@@ -167,6 +177,7 @@ def test_dedupe_never_replaces_the_folder_of_its_input(old_folder) -> None:
         ["dedupe", "{ads}", "--store", "{store}", "-o", "{tmp}", "--force"],
         ["review", "{store}", "--export", "{store}", "--force"],
         ["report", "{store}", "-o", "{store}", "--force"],
+        ["tally", "{ads}", "-o", "{ads}", "--force"],
     ],
     ids=lambda c: " ".join(c),
 )

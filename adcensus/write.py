@@ -529,6 +529,8 @@ def sweep_stale_folders(root: Path | None = None, older_than: float = STALE_SECO
     changed more than `older_than` seconds ago; return those removed."""
     root = Path(root or tempfile.gettempdir())
     removed: list[Path] = []
+    if os.name != "posix":  # no owner uid, and os.kill(pid, 0) would end the process
+        return removed
     try:
         entries = list(root.iterdir())
     except OSError:

@@ -209,7 +209,7 @@ def dedupe(
     )
     if memory_check:
         check_fits(inputs)
-    sources = [*inputs, *([config] if config is not None else [])]
+    sources: list[str | Path] = [*inputs, *([config] if config is not None else [])]
     if store is not None:
         refuse_overwrite(store, sources, force=True, option="--store")
     if out is not None:

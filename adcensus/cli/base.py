@@ -154,7 +154,9 @@ EXAMPLES = {
     "review": "adcensus review sample-adcensus\nadcensus review sample-adcensus --sample 100",
     "report": "adcensus report sample-adcensus --lang fr",
     "keygen": "adcensus keygen -o k/adcensus.key",
+    "explain": "adcensus explain sample-adcensus A0606 A0651",
     "store info": "adcensus store info census.db",
+    "store check": "adcensus store check census.db",
     "store export": "adcensus store export census.db -o census-export",
     "store forget": 'adcensus store forget census.db --phone "06 39 98 65 80" --dry-run',
 }

@@ -152,8 +152,10 @@ EXAMPLES = {
     "tally": "adcensus tally census.db --by month\nadcensus tally census.db --by city -o by-city.xlsx",
     "review": "adcensus review sample-adcensus\nadcensus review sample-adcensus --sample 100",
     "report": "adcensus report sample-adcensus --lang fr",
+    "explain": "adcensus explain sample-adcensus A0606 A0651",
     "keygen": "adcensus keygen -o k/adcensus.key",
     "store info": "adcensus store info census.db",
+    "store check": "adcensus store check census.db",
     "store export": "adcensus store export census.db -o census-export",
     "store forget": 'adcensus store forget census.db --phone "06 39 98 65 80" --dry-run',
 }

@@ -36,8 +36,6 @@ from adcensus.outputs import read_output_csv
 from adcensus.read import parse_dates
 from adcensus.store import is_store_file
 from adcensus.store.contacts import (
-    REPLIED_STATUSES,
-    SUPPORT_STATUSES,
     ContactEntry,
     check_entry,
     contact_log,
@@ -417,24 +415,6 @@ def _contact_state(log: pd.DataFrame) -> pd.DataFrame:
         },
         index=last.index,
     )
-
-
-def funnel_dates(log: pd.DataFrame) -> pd.DataFrame:
-    """Per current person id, the first day of each funnel level (NaT when not reached).
-
-    Columns contacted (any entry: every status means the team tried), replied (replied,
-    declined or support), support (began support). Used by `adcensus tally --funnel`.
-    """
-    days = pd.to_datetime(log["date"], format="%Y-%m-%d").astype("datetime64[us]")
-    frame = pd.DataFrame(
-        {
-            "person_id": log["person_id"],
-            "contacted": days,
-            "replied": days.where(log["status"].isin(REPLIED_STATUSES)),
-            "support": days.where(log["status"].isin(SUPPORT_STATUSES)),
-        }
-    )
-    return frame.groupby("person_id").min()
 
 
 # ---- writing ----------------------------------------------------------------------------

@@ -203,3 +203,21 @@ def delete_contacts(conn: sqlite3.Connection, person_ids: str, ad_keys: str) -> 
     ).rowcount
     conn.execute("DROP TABLE forget_contacts")
     return int(counted)
+
+
+def funnel_dates(log: pd.DataFrame) -> pd.DataFrame:
+    """Per current person id in `log` (`contact_log`), the first day of each funnel level.
+
+    NaT when not reached. Columns contacted (any entry: every status means the team tried), replied (replied,
+    declined or support), support (began support). Used by `adcensus tally --funnel`.
+    """
+    days = pd.to_datetime(log["date"], format="%Y-%m-%d").astype("datetime64[us]")
+    frame = pd.DataFrame(
+        {
+            "person_id": log["person_id"],
+            "contacted": days,
+            "replied": days.where(log["status"].isin(REPLIED_STATUSES)),
+            "support": days.where(log["status"].isin(SUPPORT_STATUSES)),
+        }
+    )
+    return frame.groupby("person_id").min()

@@ -49,10 +49,10 @@ class Forgotten:
     persons: int  # person ids deleted: the active ones and the ids merged into them
     ads: int
     dry_run: bool
-    contacts: int = 0  # entries of the contact log deleted
     # The file was (or, in a dry run, will be) compacted after an earlier forget whose
     # VACUUM failed.
     finished_earlier: bool = False
+    contacts: int = 0  # entries of the contact log deleted
 
 
 def forget(

@@ -486,7 +486,7 @@ def _xlsx_value(value: object) -> object:
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)
     if hasattr(value, "item"):
-        return value.item()  # type: ignore[union-attr]
+        return value.item()
     return value
 
 
@@ -517,7 +517,9 @@ def read_contact_sheet(path: Path) -> ContactSheet:
             f"{path}: no column {', '.join(missing)}; the sheet needs person_id, status "
             "and date (note_id optional)"
         )
-    at = {n: names.index(n) for n in ("person_id", "status", "date", "note_id") if n in names}
+    at: dict[str, int] = {
+        n: names.index(n) for n in ("person_id", "status", "date", "note_id") if n in names
+    }
     entries: list[ContactEntry] = []
     skipped = 0
     for number, row in rows:

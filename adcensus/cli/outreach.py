@@ -105,10 +105,10 @@ def contact(
         if person is not None or status is not None or day is not None or note_id is not None:
             raise UsageError("--import records a whole sheet; give no PERSON, --status or --date")
         read = read_contact_sheet(sheet)
-        current = record_contacts(store, read.entries)
+        recorded = record_contacts(store, read.entries)
         skipped = f"; {read.skipped:,} rows without a status skipped" if read.skipped else ""
         err_console.print(
-            f"recorded {len(current):,} contacts for {len(set(current)):,} persons from "
+            f"recorded {len(recorded):,} contacts for {len(set(recorded)):,} persons from "
             f"{sheet} in {store}{skipped}",
             markup=False,
             highlight=False,

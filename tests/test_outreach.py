@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -405,3 +407,43 @@ def test_read_contact_sheet_reads_csv_with_any_delimiter(tmp_path):
 def test_write_outreach_refuses_a_folder(tmp_path):
     with pytest.raises(InputError, match="is a folder"):
         write_outreach(pd.DataFrame({"a": [1]}), tmp_path)
+
+
+def test_persons_with_no_dated_ad_are_left_out_and_counted(tmp_path):
+    store = tmp_path / "census.db"
+    load_into_store(store, [write(tmp_path / "m1.csv",
+        f"1;https://s.test/1;01/10/2026;Arras;06 39 98 10 01;Léa;24;{TEXT_A}",
+        f"3;https://t.test/3;;Lens;06 39 98 20 02;Léa;24;{TEXT_B}",
+    )])  # fmt: skip
+    listed = outreach_list(read_outreach_source(store))
+    assert listed.table["person_id"].tolist() == ["P000001"]
+    assert (listed.persons, listed.undated, listed.without_phone) == (2, 1, 0)
+
+
+def test_a_rule_on_a_yes_no_profile_field_takes_true_and_false(two_persons, tmp_path):
+    rules_file = tmp_path / "rules.toml"
+    rules_file.write_text(
+        '[[rule]]\nwhen = { may_be_minor = true }\nversion = "M"\n'
+        '[[rule]]\nwhen = { may_be_minor = false, origin = "ROUMAINE" }\nversion = "R"\n',
+        encoding="utf-8",
+    )
+    profiles = PROFILES.assign(may_be_minor=[True, False])
+    listed = outreach_list(read_outreach_source(two_persons), profiles, read_rules(rules_file))
+    versions = dict(zip(listed.table["person_id"], listed.table["message_version"], strict=True))
+    assert versions == {"P000001": "M", "P000002": "R"}
+
+
+def test_outreach_in_a_real_process_writes_the_list_and_only_messages_on_stderr(
+    two_persons, tmp_path
+):
+    out = tmp_path / "contacts.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "adcensus", "outreach", str(two_persons), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout == ""
+    assert "holds phone numbers in clear" in done.stderr and "+336" not in done.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600

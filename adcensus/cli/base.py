@@ -153,6 +153,8 @@ EXAMPLES = {
     "review": "adcensus review sample-adcensus\nadcensus review sample-adcensus --sample 100",
     "report": "adcensus report sample-adcensus --lang fr",
     "explain": "adcensus explain sample-adcensus A0606 A0651",
+    "outreach": "adcensus outreach census.db -o contacts.xlsx --since 14",
+    "contact": "adcensus contact census.db P000275 --status contacted --date 2018-12-21",
     "keygen": "adcensus keygen -o k/adcensus.key",
     "store info": "adcensus store info census.db",
     "store check": "adcensus store check census.db",

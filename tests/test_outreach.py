@@ -125,13 +125,13 @@ def test_the_funnel_per_month_counts_each_level_by_the_end_of_the_month(two_pers
     ])  # fmt: skip
     code, out, _ = run("tally", store, "--by", "month", "--funnel", "--format", "csv")
     assert code == 0
-    rows = pd.read_csv(pd.io.common.StringIO(out))
+    rows = pd.read_csv(pd.io.common.StringIO(out.lstrip("\ufeff")), sep=";")  # as dedupe's CSVs
     assert rows[["month", "persons", "contacted", "replied", "began_support"]].values.tolist() == [
         ["2026-10", 2, 1, 0, 0],  # P000002's attempt came in November
         ["2026-11", 2, 1, 1, 1],  # P000001 and Zoé were seen; P000001 began support
     ]
     code, out, _ = run("tally", store, "--funnel", "--format", "csv")
-    assert out.splitlines()[1].endswith(",2,1,1")  # 3 persons, 2 contacted, 1 replied, 1 support
+    assert out.splitlines()[1].endswith(";2;1;1")  # 3 persons, 2 contacted, 1 replied, 1 support
 
 
 def test_tally_funnel_needs_a_store(tmp_path):

@@ -41,7 +41,7 @@ def test_headers_and_cells_shaped_like_markup_are_printed_as_they_are(tmp_path: 
     assert table.exit_code == 0, table.stderr
     assert "root:x:0" in table.stdout and "[red]s[/red]" in table.stdout and ":x:" in table.stdout
 
-    lists = runner.invoke(app, ["estimate", str(out), "--hidden", "--lists", "site"])
+    lists = runner.invoke(app, ["estimate", str(out), "--lists", "site"])
     assert lists.exit_code == 0, lists.stderr
     assert "persons on [red]s[/red]" in lists.stderr and "persons on :x:" in lists.stderr
 

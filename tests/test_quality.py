@@ -9,6 +9,9 @@ phone column. It holds 9 real ads by 5 persons; every number is a fiction number
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -100,6 +103,19 @@ def test_dedupe_says_the_data_quality_on_stderr(tmp_path):
     ]
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["data_quality"]["rows_read"] == summary["rows_read"] == 13
+
+
+def test_the_data_quality_lines_are_not_cut_at_80_columns(tmp_path):
+    # A terminal of 80 columns cut "(6 distinct\nnumbers)" in two, read as two lines.
+    command = [sys.executable, "-m", "adcensus", "dedupe", str(MESSY), "-o", str(tmp_path / "o")]
+    env = {**os.environ, "COLUMNS": "80"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert (
+        "  phone column 'Téléphone': a number in 8 of 8 filled cells (6 distinct numbers)" in lines
+    )
+    assert lines[-1].startswith("written to ") and lines[-1].endswith("summary.json)")
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -5,7 +5,7 @@ command group has its module; importing them registers their commands on `app`.
 """
 
 # Import order is the order of `adcensus --help`.
-from adcensus.cli import dedupe, estimate, synth, store, review, explain, report, privacy  # noqa: F401, I001
+from adcensus.cli import dedupe, estimate, synth, store, review, explain, report, outreach, privacy  # noqa: F401, I001
 from adcensus.cli.base import app, err_console, plain_help
 
 plain_help(app)

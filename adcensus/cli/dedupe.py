@@ -68,12 +68,13 @@ def _show_summary(summary: dict[str, Any], out_dir: Path | None, xlsx: bool = Fa
     for line in quality_lines(summary.get("data_quality") or {}):
         warning = line.startswith("warning: ")
         style = "yellow" if warning else ("bold" if not line.startswith(" ") else None)
-        err_console.print(line, style=style, highlight=False, markup=False)
+        err_console.print(line, style=style, highlight=False, markup=False, soft_wrap=True)
     if out_dir is not None:
         err_console.print(
             f"written to [bold]{escape(str(out_dir))}[/]/ (ads.csv, persons.csv, pairs.csv, "
             f"rejected.csv, summary.json{', ' + XLSX_FILE if xlsx else ''})",
             highlight=False,
+            soft_wrap=True,  # a line cut at 80 columns reads as two
         )
 
 

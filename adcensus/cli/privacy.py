@@ -14,6 +14,7 @@ from adcensus.privacy import (
     default_key_file,
     generate_key,
 )
+from adcensus.store.forget import Forgotten
 from adcensus.store.forget import forget as forget_in_store
 
 
@@ -55,7 +56,7 @@ def store_forget_command(
 ) -> None:
     """Delete persons and all their ads from a store, in one transaction, then vacuum it."""
     planned = forget_in_store(store, phones, persons, region.upper(), dry_run=True)
-    what = f"{planned.persons:,} person id(s) and {planned.ads:,} ad(s)"
+    what = f"{planned.persons:,} person id(s) and {planned.ads:,} ad(s)" + _contacts(planned)
     finish = "compact the file after the earlier forget" if planned.finished_earlier else ""
     if dry_run:
         would = f"forget {what}" if planned.persons else "forget nothing more"
@@ -79,8 +80,14 @@ def store_forget_command(
         typer.confirm(f"Forget {what} from {store}? This cannot be undone", abort=True, err=True)
     done = forget_in_store(store, phones, persons, region.upper())
     err_console.print(
-        f"forgot {done.persons:,} person id(s) and {done.ads:,} ad(s) from {store}; "
+        f"forgot {done.persons:,} person id(s) and {done.ads:,} ad(s){_contacts(done)} from "
+        f"{store}; "
         "delete them from the source files too, or the next load adds them again",
         markup=False,
         highlight=False,
     )
+
+
+def _contacts(forgotten: Forgotten) -> str:
+    """ ", with N contact log entries" when the forget takes some, else nothing."""
+    return f", with {forgotten.contacts:,} contact log entries" if forgotten.contacts else ""

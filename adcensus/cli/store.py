@@ -283,6 +283,9 @@ def tally(
     ),
     pseudonymize: bool = PSEUDONYMIZE_OPTION,
     key_file: Path | None = KEY_FILE_OPTION,
+    funnel: bool = typer.Option(
+        False, "--funnel", help="With a store: add contacted, replied and began_support."
+    ),
 ) -> None:
     """Counts per month, week, site, city or network: ads, persons, new, returning, touring."""
     fmt = (fmt or _format_of(out) or ("table" if sys.stdout.isatty() else "csv")).lower()
@@ -303,13 +306,19 @@ def tally(
     key = _privacy_key(pseudonymize, key_file, False)
     with contextlib.contextmanager(_progress)() as progress:
         data, keys = read_source(
-            source, by, load_settings(config), columns, progress, header_row=header_row
+            source,
+            by,
+            load_settings(config),
+            columns,
+            progress,
+            header_row=header_row,
+            funnel=funnel,
         )
     if key is not None:
         found: dict[str, dict[str, int]] = {}
         data = pseudonymize_keys(data, key, found)
         show_identifiers_found(found)
-    counts = tally_counts(data, keys, first, last)
+    counts = tally_counts(data, keys, first, last, funnel)
     if counts.empty or not counts["ads"].sum():
         err_console.print(
             f"[yellow]warning:[/] no ads in {escape(str(source))} for these dates", highlight=False
@@ -322,7 +331,7 @@ def tally(
             atomic_write(out, lambda handle: handle.write(rendered))
             err_console.print(f"wrote {len(counts):,} rows to {out}", markup=False, highlight=False)
         return
-    total = tally_counts(data, [], first, last) if keys else None
+    total = tally_counts(data, [], first, last, funnel) if keys else None
     shown = counts if key is not None else mask_keys(counts, keys, data)
     _Console(highlight=False, emoji=False).print(_tally_table(shown, keys, total, source))
 
@@ -341,6 +350,7 @@ _TALLY_HEADERS = {
     "returning_persons": "returning",
     "touring_persons": "touring",
     "persons_in_networks": "in\nnetworks",
+    "began_support": "began\nsupport",
 }
 
 

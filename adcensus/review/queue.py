@@ -222,8 +222,8 @@ def export_queue(
     if limit < 1:
         raise InputError(f"--limit must be at least 1, got {limit}")
     if sample is not None:
-        _, drawn = build_queue(source, sample, seed)
-        todo = [replace(p, mode=SAMPLE) for p in pending(drawn)]
+        _, sampled = build_queue(source, sample, seed)
+        todo = [replace(p, mode=SAMPLE) for p in pending(sampled)]
         return todo[:limit], max(0, len(todo) - limit)
     _, queue = build_queue(source)
     doubtful = pending(queue)

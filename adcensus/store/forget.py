@@ -1,7 +1,7 @@
 """Forget a person: delete their ads and every row about them from a census store.
 
 One transaction deletes the person's ads, their person ids (with the ids merged into
-them), their pairs, moves, merges and splits, and replaces their phone numbers by
+them), their pairs, moves, merges, splits and contact log entries, and replaces their phone numbers by
 "(forgotten)" in the evidence left on other rows. The `forgotten` table keeps only when
 and how many rows went, never an identifier. SQLite overwrites deleted rows with zeros
 (`secure_delete`, set on every store connection), then VACUUM rewrites the file without
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from adcensus.errors import InputError, OutputError, UsageError
 from adcensus.phones import extract_phones
+from adcensus.store.contacts import delete_contacts
 from adcensus.store.schema import connect, translate_errors, utc_now
 
 FORGOTTEN_TABLE = """
@@ -51,6 +52,7 @@ class Forgotten:
     # The file was (or, in a dry run, will be) compacted after an earlier forget whose
     # VACUUM failed.
     finished_earlier: bool = False
+    contacts: int = 0  # entries of the contact log deleted
 
 
 def forget(
@@ -83,10 +85,10 @@ def forget(
                     raise
                 active = set()  # forgotten by the earlier forget, whose VACUUM failed
             ids = _with_merged(conn, active)
-            counted = _delete(conn, ids, numbers)
+            counted, contacts = _delete(conn, ids, numbers)
             if dry_run:
                 conn.rollback()
-                return Forgotten(store, len(ids), counted, dry_run, pending)
+                return Forgotten(store, len(ids), counted, dry_run, pending, contacts)
             if ids:
                 conn.execute(FORGOTTEN_TABLE)
                 conn.execute(
@@ -115,7 +117,7 @@ def forget(
         raise
     finally:
         conn.close()
-    return Forgotten(store, len(ids), counted, dry_run, pending)
+    return Forgotten(store, len(ids), counted, dry_run, pending, contacts)
 
 
 def compact(conn: sqlite3.Connection) -> None:
@@ -181,8 +183,9 @@ def _with_merged(conn: sqlite3.Connection, active: set[str]) -> set[str]:
     return ids
 
 
-def _delete(conn: sqlite3.Connection, ids: set[str], numbers: list[str]) -> int:
-    """Delete the rows of `ids` and scrub their phone numbers; return the ads deleted."""
+def _delete(conn: sqlite3.Connection, ids: set[str], numbers: list[str]) -> tuple[int, int]:
+    """Delete the rows of `ids` and scrub their phone numbers; return the ads and contact
+    log entries deleted."""
     conn.execute("CREATE TEMP TABLE forget_ids (person_id TEXT PRIMARY KEY)")
     conn.executemany("INSERT INTO forget_ids VALUES (?)", [(i,) for i in sorted(ids)])
     conn.execute(
@@ -200,6 +203,7 @@ def _delete(conn: sqlite3.Connection, ids: set[str], numbers: list[str]) -> int:
     person_ids = "(SELECT person_id FROM forget_ids)"
     conn.execute(f"DELETE FROM pairs WHERE ad_a IN {ad_keys} OR ad_b IN {ad_keys}")
     conn.execute(f"DELETE FROM moves WHERE ad_key IN {ad_keys}")
+    contacts = delete_contacts(conn, person_ids, ad_keys)
     counted = conn.execute(f"DELETE FROM ads WHERE ad_key IN {ad_keys}").rowcount
     conn.execute(
         f"DELETE FROM merges WHERE survivor_id IN {person_ids} OR absorbed_id IN {person_ids}"
@@ -219,7 +223,7 @@ def _delete(conn: sqlite3.Connection, ids: set[str], numbers: list[str]) -> int:
             )
     conn.execute("DROP TABLE forget_ids")
     conn.execute("DROP TABLE forget_ads")
-    return int(counted)
+    return int(counted), contacts
 
 
 def _still_shown(conn: sqlite3.Connection, number: str) -> bool:

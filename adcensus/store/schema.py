@@ -25,12 +25,34 @@ try:
 except ImportError:  # Windows: no flock; a failed first load leaves its empty store
     fcntl = None  # type: ignore[assignment]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the contact log (contacts, contact_ads)
 APPLICATION = "adcensus census store"
 BUSY_TIMEOUT = 10.0  # seconds a load waits for another load to finish before giving up
 DAMAGED = "damaged: restore it from a backup"
 
-SCHEMA = """
+# The contact log (schema 2): a status and a day per contact, never what was written. A
+# contact is tied to the ad keys of its person when it was recorded, so it follows the
+# person through later merges and splits (adcensus.store.contacts).
+CONTACT_STATUSES: tuple[str, ...] = ("contacted", "replied", "declined", "support", "unreachable")
+CONTACT_TABLES = f"""
+CREATE TABLE contacts (
+    contact_id INTEGER PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ({", ".join(repr(s) for s in CONTACT_STATUSES)})),
+    date TEXT NOT NULL,
+    note_id TEXT
+);
+CREATE TABLE contact_ads (
+    contact_id INTEGER NOT NULL REFERENCES contacts (contact_id),
+    ad_key TEXT NOT NULL REFERENCES ads (ad_key),
+    PRIMARY KEY (contact_id, ad_key)
+);
+CREATE INDEX contact_ads_ad_key ON contact_ads (ad_key);
+"""
+
+SCHEMA = (
+    """
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -138,9 +160,12 @@ CREATE TABLE pairs (
     same_person INTEGER NOT NULL
 );
 """
+    + CONTACT_TABLES
+)
 
 TABLES: tuple[str, ...] = (
     "meta", "loads", "files", "persons", "ads", "merges", "splits", "moves", "pairs",
+    "contacts", "contact_ads",
 )  # fmt: skip
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -325,12 +350,39 @@ def discard_if_new(conn: StoreConnection, path: Path) -> None:
 
 
 def ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
-    """Inside a write transaction: create the tables of an empty store, else check them."""
+    """Inside a write transaction: create the tables of an empty store, else check them and
+    bring an older store up to this schema (`migrate`)."""
     (tables,) = conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
     if tables == 0:
         create_schema(conn)
     else:
         check_schema(conn, path)
+        migrate(conn)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Inside a write transaction: bring a store of an older schema up to SCHEMA_VERSION.
+
+    Schema 1 → 2 adds the contact log's tables (empty). Nothing else changes, so a store
+    is migrated by the first command that writes to it; reading one never changes it.
+    """
+    (version,) = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if int(version) < 2:
+        for statement in CONTACT_TABLES.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+    if int(version) < SCHEMA_VERSION:
+        conn.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+        )
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """True when the store has table `name` (a store of an older schema may lack it)."""
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
 
 
 def quick_check(conn: sqlite3.Connection, path: Path) -> None:

@@ -18,6 +18,12 @@ CSV, JSON or Markdown. Definitions (the README repeats them):
 - networks: distinct network ids among the group's ads (a person alone is a network of
   one); persons_in_networks: persons of the group whose network has two or more persons.
 
+Follow-up funnel (`--funnel`, a census store only): of the persons of a group, those
+whose contact log (adcensus.store.contacts) holds, dated before the group's period ends,
+any entry (`contacted`), an answer: replied, declined or support (`replied`), and the
+start of support (`began_support`). Each count is part of the one before it. Without a
+month or week key the period ends with `--until`, or never.
+
 Ads without a readable date belong to no month or week (an empty group key), are
 neither new nor returning there, and are left out when `--since` or `--until` is given.
 
@@ -26,7 +32,14 @@ text) groups by those values, so they are written in the output; `pseudonymize_k
 turns them into the keyed tokens `adcensus dedupe --pseudonymize` writes.
 """
 
-from adcensus.tally.counts import FORMATS, TALLY_COLUMNS, mask_keys, render, tally
+from adcensus.tally.counts import (
+    FORMATS,
+    FUNNEL_COLUMNS,
+    TALLY_COLUMNS,
+    mask_keys,
+    render,
+    tally,
+)
 from adcensus.tally.sources import (
     BUILTIN_KEYS,
     TallyInput,
@@ -39,6 +52,7 @@ from adcensus.tally.sources import (
 __all__ = [
     "BUILTIN_KEYS",
     "FORMATS",
+    "FUNNEL_COLUMNS",
     "TALLY_COLUMNS",
     "TallyInput",
     "mask_keys",

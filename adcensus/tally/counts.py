@@ -19,6 +19,10 @@ TALLY_COLUMNS: tuple[str, ...] = (
     "ads", "persons", "doublon_rate", "new_persons", "returning_persons", "touring_persons",
     "persons_in_networks", "networks",
 )  # fmt: skip
+# With --funnel (a store's contact log): persons of the group whose first entry of each
+# level is dated before the group's period ends (adcensus.tally's docstring).
+FUNNEL_COLUMNS: tuple[str, ...] = ("contacted", "replied", "began_support")
+_FUNNEL_LEVELS = dict(zip(FUNNEL_COLUMNS, ("contacted", "replied", "support"), strict=True))
 FORMATS: tuple[str, ...] = ("table", "csv", "json", "markdown", "xlsx")
 
 
@@ -78,12 +82,16 @@ def tally(
     by: Sequence[str] = (),
     since: date | None = None,
     until: date | None = None,
+    funnel: bool = False,
 ) -> pd.DataFrame:
     """Counts per group of `by` keys (see the module docstring); one row when `by` is empty.
 
     Columns: the keys (named as given; `by_<key>` when a key is named like a count), then
-    TALLY_COLUMNS. Rows sorted by the keys, empty keys last.
+    TALLY_COLUMNS, then FUNNEL_COLUMNS with `funnel` (which needs `data.contacts`). Rows
+    sorted by the keys, empty keys last.
     """
+    if funnel and data.contacts is None:
+        raise UsageError("--funnel needs a census store: the contact log lives there")
     ads = data.ads
     dates = ads["date"]
     first_seen = dates.groupby(ads["person_id"]).transform("min")
@@ -110,13 +118,22 @@ def tally(
         _new=new.to_numpy(),
         _returning=returning.to_numpy(),
         _in_network=in_network.to_numpy(),
-    )[keep]
+    )
+    if funnel:
+        assert data.contacts is not None
+        firsts = data.contacts.reindex(ads["person_id"].to_numpy())
+        for name, level in _FUNNEL_LEVELS.items():
+            reached = pd.Series(firsts[level].to_numpy(), index=ads.index)
+            frame[f"_{name}"] = (reached.notna() & (end.isna() | (reached < end))).to_numpy()
+    frame = frame[keep]
     keys = names or ["_all"]
+    levels = FUNNEL_COLUMNS if funnel else ()
     people = frame.groupby([*keys, "_person"], dropna=False, sort=False).agg(
         new=("_new", "any"),
         returning=("_returning", "any"),
         cities=("_city", "nunique"),
         in_network=("_in_network", "first"),
+        **{name: (f"_{name}", "any") for name in levels},
     )
     people["touring"] = people["cities"] >= 2
     per_person = people.groupby(level=keys, dropna=False, sort=False).agg(
@@ -125,6 +142,7 @@ def tally(
         returning_persons=("returning", "sum"),
         touring_persons=("touring", "sum"),
         persons_in_networks=("in_network", "sum"),
+        **{name: (name, "sum") for name in levels},
     )
     per_ad = frame.groupby(keys, dropna=False, sort=False).agg(
         ads=("_person", "size"), networks=("_network", "nunique")
@@ -132,12 +150,12 @@ def tally(
     out = per_ad.join(per_person).reset_index()
     out["doublon_rate"] = (1 - out["persons"] / out["ads"]).round(6)
     out = out.sort_values(keys, na_position="last", kind="stable").reset_index(drop=True)
-    for name in TALLY_COLUMNS:
+    for name in (*TALLY_COLUMNS, *levels):
         if name != "doublon_rate":
             out[name] = out[name].astype(np.int64)
     for name in names:
         out[name] = out[name].astype(object).where(out[name].notna(), None)
-    return out[[*names, *TALLY_COLUMNS]]
+    return out[[*names, *TALLY_COLUMNS, *levels]]
 
 
 def render(frame: pd.DataFrame, fmt: str, delimiter: str = CSV_DELIMITER) -> bytes:
@@ -161,7 +179,7 @@ def render(frame: pd.DataFrame, fmt: str, delimiter: str = CSV_DELIMITER) -> byt
     if fmt == "json":
         return json_text(records).encode("utf-8")
     if fmt == "markdown":
-        numeric = set(TALLY_COLUMNS)
+        numeric = set(TALLY_COLUMNS) | set(FUNNEL_COLUMNS)
         lines = [
             "| " + " | ".join(frame.columns) + " |",
             "|" + "|".join("---:" if c in numeric else "---" for c in frame.columns) + "|",

@@ -34,7 +34,9 @@ class TallyInput:
     `ads`: person_id, network_id, date (datetime64, NaT when unknown), site, city, one row
     per ad. `originals`: the original columns asked for by `--by`, aligned with `ads`.
     `roles`: the role of each original column that has one (header → role); `region`:
-    the country of numbers written without +CC.
+    the country of numbers written without +CC. `contacts`: a store's contact log as the
+    first day each person reached each funnel level (adcensus.store.contacts.funnel_dates),
+    None when not asked for or not a store.
     """
 
     ads: pd.DataFrame
@@ -42,6 +44,7 @@ class TallyInput:
     source: str
     roles: Mapping[str, str] = field(default_factory=dict)
     region: str = "FR"
+    contacts: pd.DataFrame | None = None
 
 
 def parse_day(value: str, option: str, end: bool = False) -> date:
@@ -92,14 +95,23 @@ def read_source(
     columns: Mapping[str, str | Sequence[str]] | None = None,
     progress: Progress | None = None,
     header_row: int | None = None,
+    funnel: bool = False,
 ) -> tuple[TallyInput, list[str]]:
     """Read a store, a dedupe output folder or an ad file; return it and the resolved keys.
 
-    `header_row` (1-based) names the row of an ad file's headers, as for `read_ads`.
+    `header_row` (1-based) names the row of an ad file's headers, as for `read_ads`. With
+    `funnel`, a store's contact log is read too; another source is a UsageError (only a
+    store keeps a contact log).
     """
     from adcensus import store
+    from adcensus.store.contacts import funnel_dates, read_contact_log
 
     source = Path(source)
+    if funnel and not store.is_store_file(source):
+        raise UsageError(
+            f"--funnel: {source} is not a census store; the contact log lives in the store "
+            "(`adcensus contact STORE ...`)"
+        )
     if source.is_dir():
         return _read_output_dir(source, by)
     if not source.exists():
@@ -111,7 +123,8 @@ def read_source(
         wanted = [k for k in keys if k not in BUILTIN_KEYS]
         ads, originals = store.tally_ads(source, wanted)
         roles, region = _roles_and_region(store.last_summary(source) if wanted else {})
-        return TallyInput(ads, originals, str(source), roles, region), keys
+        contacts = funnel_dates(read_contact_log(source)) if funnel else None
+        return TallyInput(ads, originals, str(source), roles, region, contacts), keys
     from adcensus.dedupe import dedupe_table
 
     settings = settings or Settings()

@@ -34,7 +34,15 @@ from adcensus.tables import (
     summary_of,
     with_set_aside,
 )
-from adcensus.write import prepare_out_dir, write_csvs, write_json, write_xlsx
+from adcensus.write import (
+    file_manifest,
+    prepare_out_dir,
+    replaced_folder,
+    run_id_of,
+    write_csvs,
+    write_json,
+    write_xlsx,
+)
 
 
 @dataclass(frozen=True)
@@ -209,11 +217,14 @@ def write_outputs(
     """Write the contract files (OUTPUT_FILES) into `out_dir`; return their paths.
 
     rejected.csv is written always, with its header only when no row was set aside, so
-    that every dedupe folder has the same files. With `xlsx`, XLSX_FILE too (last).
+    that every dedupe folder has the same files. With `xlsx`, XLSX_FILE too (last). The
+    folder is the unit: it is built beside `out_dir` and swapped into its place once
+    complete (`replaced_folder`), and summary.json names the other files of the run with
+    their sizes and SHA-256 (`files`) and a `run_id` derived from them, which readers
+    check (adcensus.outputs).
     """
     note = progress or silent
     prepare_out_dir(out_dir, force)
-    paths = [out_dir / name for name in OUTPUT_FILES]
     tables = (result.ads, result.persons, result.pairs, result.rejected)
     total, done = sum(len(table) for table in tables), 0
     if xlsx:  # the workbook's rows count once more
@@ -225,13 +236,22 @@ def write_outputs(
         done += len(table)
         note("write", done, total)
 
-    # One file after the other, as before, but the next file's rows are built while
-    # one is flushed to disk.
-    write_csvs(list(zip(tables, paths, strict=False)), delimiter, written)
-    write_json(result.summary, paths[4])
-    if xlsx:
-        sheets = [("persons", result.persons), ("ads", result.ads), ("pairs", result.pairs)]
-        paths.append(out_dir / XLSX_FILE)
-        write_xlsx(sheets, paths[-1])
-        note("write", total, total)
-    return paths
+    names = [*OUTPUT_FILES, *([XLSX_FILE] if xlsx else [])]
+    with replaced_folder(out_dir) as building:
+        paths = [building / name for name in OUTPUT_FILES]
+        # One file after the other, as before, but the next file's rows are built while
+        # one is flushed to disk.
+        write_csvs(list(zip(tables, paths, strict=False)), delimiter, written)
+        if xlsx:
+            sheets = [("persons", result.persons), ("ads", result.ads), ("pairs", result.pairs)]
+            write_xlsx(sheets, building / XLSX_FILE)
+            note("write", total, total)
+        # summary.json last: it names the files written before it.
+        manifest = file_manifest(building, [n for n in names if n != "summary.json"])
+        write_json(with_manifest(result.summary, manifest), building / "summary.json")
+    return [out_dir / name for name in names]
+
+
+def with_manifest(summary: dict[str, Any], manifest: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """`summary` with the `run_id` and `files` that tie a folder's files together."""
+    return {**summary, "run_id": run_id_of(manifest), "files": manifest}

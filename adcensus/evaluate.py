@@ -24,6 +24,7 @@ from pandas.api.extensions import ExtensionArray
 
 from adcensus.columns import AD_ID, ADS_OUTPUT_COLUMNS, PERSON_ID
 from adcensus.errors import AdcensusError, InputError
+from adcensus.outputs import check_belongs
 from adcensus.store import dedupe_folder, is_store_file
 
 TRUTH_KEY = "ad_id"
@@ -162,6 +163,7 @@ def evaluate_files(pred: Path, truth: Path, key: str | None = None) -> Scores:
             return evaluate_files(folder, truth, key)
     if pred_path.is_dir():
         pred_path = pred_path / "ads.csv"
+    check_belongs(pred_path)  # an ads.csv not of its folder's run is refused
     pred_frame = read_text_csv(pred_path)
     truth_frame = read_text_csv(Path(truth))
     if key is None:

@@ -3,6 +3,11 @@
 `estimate`, `review` and `report` read the folder `adcensus dedupe` wrote. Its CSVs
 are UTF-8 with a BOM and `;`, `,` or tab as delimiter (`--out-delimiter`); every
 value is read back as text, exactly as written.
+
+summary.json names the files of its run with their sizes and SHA-256 (`files`, since
+issue 15): a folder whose files do not all belong to that run (an older file left by a
+failed write, a file copied in) is refused as mixed. Folders of older versions, without
+`files`, are read as they are.
 """
 
 from __future__ import annotations
@@ -14,12 +19,17 @@ from typing import Any
 import pandas as pd
 
 from adcensus.errors import InputError
+from adcensus.write import FOLDER_FILES, file_fingerprint
 
 DELIMITERS = ";,\t"
 
 
 def read_output_csv(path: Path) -> pd.DataFrame:
-    """A CSV of a dedupe folder as text, whatever delimiter it was written with."""
+    """A CSV of a dedupe folder as text, whatever delimiter it was written with.
+
+    Checked first against the folder's summary.json (`check_belongs`).
+    """
+    check_belongs(path)
     try:
         with path.open(encoding="utf-8-sig") as handle:
             header = handle.readline()
@@ -53,4 +63,56 @@ def read_summary(folder: Path) -> dict[str, Any]:
         raise InputError(f"{path}: not valid JSON ({exc}); run `adcensus dedupe` again") from None
     if not isinstance(data, dict) or not {"ads", "persons"} <= data.keys():
         raise InputError(f"{path}: lacks the ads and persons counts; run `adcensus dedupe` again")
+    check_folder(folder, data)
     return data
+
+
+def mixed_folder(folder: Path, name: str) -> InputError:
+    """The error of a folder whose file `name` is not of the run its summary.json describes."""
+    return InputError(
+        f"{folder} is a mixed folder: {name} does not belong to this run (re-run adcensus dedupe)"
+    )
+
+
+def check_folder(folder: Path, summary: dict[str, Any]) -> None:
+    """Refuse `folder` when a file listed in `summary["files"]` is of another size, or when a file adcensus writes is there but not listed (sizes only: each file's
+    SHA-256 is checked as it is read, by `check_belongs`)."""
+    files = summary.get("files")
+    if not isinstance(files, dict):
+        return  # written before issue 15
+    for name in FOLDER_FILES:
+        path = folder / name
+        listed = files.get(name)
+        if name == "summary.json":
+            continue
+        if listed is None:
+            if path.exists():
+                raise mixed_folder(folder, name)
+            continue
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue  # a file removed: the reader that needs it says so
+        if not isinstance(listed, dict) or size != listed.get("bytes"):
+            raise mixed_folder(folder, name)
+
+
+def check_belongs(path: Path) -> None:
+    """Refuse the file at `path` when its folder's summary.json lists it with another size
+    or SHA-256, or (listing the run's files) does not list it."""
+    summary_path = path.parent / "summary.json"
+    if path.name not in FOLDER_FILES or not summary_path.is_file() or not path.is_file():
+        return
+    try:
+        data = json.loads(summary_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # read_summary says what is wrong with it
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return
+    listed = files.get(path.name)
+    if not isinstance(listed, dict) or file_fingerprint(path) != {
+        "bytes": listed.get("bytes"),
+        "sha256": listed.get("sha256"),
+    }:
+        raise mixed_folder(path.parent, path.name)

@@ -10,12 +10,19 @@ spreadsheet would run as a formula are neutralised (see privacy.safe_cell).
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import io
 import json
 import os
 import re
+import shutil
+import signal
+import stat
 import tempfile
+import threading
+import time
 import zipfile
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -24,6 +31,7 @@ from contextlib import closing
 from functools import partial
 from itertools import chain
 from pathlib import Path
+from types import FrameType
 from typing import IO, Any, NamedTuple
 
 import numpy as np
@@ -347,6 +355,235 @@ def prepare_out_dir(out_dir: Path, force: bool) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the folder ({exc.strerror or exc})") from None
+
+
+# Files adcensus writes into a dedupe folder, whichever options wrote them: a folder
+# replaced with --force loses these (they belong to the old run) and keeps anything else.
+FOLDER_FILES = (
+    "ads.csv",
+    "persons.csv",
+    "pairs.csv",
+    "rejected.csv",
+    "summary.json",
+    "adcensus.xlsx",
+)
+
+
+@contextlib.contextmanager
+def replaced_folder(out_dir: Path) -> Iterator[Path]:
+    """A new empty folder beside `out_dir`, swapped into its place when the block ends well.
+
+    The files are written into `.NAME.adcensus-new-…` in the same parent; then the old
+    folder is renamed aside, the new one renamed into place, and the old one removed. A
+    failure (a full disk, Ctrl-C, SIGTERM) anywhere before the swap leaves the old folder
+    as it was and removes the new one: readers never see a folder mixing two runs. Files
+    of the old folder that adcensus did not write (FOLDER_FILES) are moved into the new.
+    """
+    parent = out_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        sweep_stale_folders(parent)  # those of a run killed with -9
+        new = Path(
+            tempfile.mkdtemp(prefix=f".{out_dir.name}.adcensus-new-{os.getpid()}-", dir=parent)
+        )
+    except OSError as exc:
+        raise OutputError(
+            f"{out_dir}: cannot write ({exc.strerror or exc}); check the folder"
+        ) from None
+    try:
+        yield new
+        _swap_in(new, out_dir)
+    except OutputError as exc:  # a file of the new folder: named as it would have been
+        message = str(exc).replace(str(new), str(out_dir))
+        raise OutputError(f"{message} (the folder is as it was)") from None
+    except OSError as exc:
+        raise OutputError(
+            f"{out_dir}: cannot write ({exc.strerror or exc}); check free space and "
+            "permissions (the folder is as it was)"
+        ) from None
+    finally:
+        shutil.rmtree(new, ignore_errors=True)
+
+
+def _swap_in(new: Path, out_dir: Path) -> None:
+    """Put the folder `new` in the place of `out_dir` (see `replaced_folder`)."""
+    if not out_dir.exists():
+        new.rename(out_dir)
+        return
+    moved: list[str] = []
+    try:
+        for entry in sorted(p.name for p in out_dir.iterdir()):
+            if entry not in FOLDER_FILES and not (new / entry).exists():
+                (out_dir / entry).rename(new / entry)
+                moved.append(entry)
+        old = Path(
+            tempfile.mkdtemp(
+                prefix=f".{out_dir.name}.adcensus-old-{os.getpid()}-", dir=out_dir.parent
+            )
+        )
+        out_dir.rename(old / "folder")
+    except BaseException:
+        for entry in moved:  # the old folder gets back what was moved out of it
+            with contextlib.suppress(OSError):
+                (new / entry).rename(out_dir / entry)
+        raise
+    try:
+        new.rename(out_dir)
+    except BaseException:
+        (old / "folder").rename(out_dir)
+        for entry in moved:
+            with contextlib.suppress(OSError):
+                (new / entry).rename(out_dir / entry)
+        shutil.rmtree(old, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def file_manifest(folder: Path, names: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Size and SHA-256 of each named file of `folder`: `{name: {bytes, sha256}}`."""
+    return {name: file_fingerprint(folder / name) for name in names}
+
+
+def file_fingerprint(path: Path) -> dict[str, Any]:
+    """`{"bytes": size, "sha256": hex}` of the file at `path`."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        for block in iter(partial(handle.read, 1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return {"bytes": size, "sha256": digest.hexdigest()}
+
+
+def run_id_of(manifest: dict[str, dict[str, Any]]) -> str:
+    """A run's id, from the content of the files it wrote: the same inputs and settings
+    give the same files, hence the same id (and a byte-identical summary.json)."""
+    lines = "".join(f"{name}:{manifest[name]['sha256']}\n" for name in sorted(manifest))
+    return hashlib.sha256(lines.encode()).hexdigest()[:16]
+
+
+def refuse_overwrite(
+    out: Path, inputs: Iterable[Path | str], force: bool = False, option: str = "-o"
+) -> None:
+    """Refuse an output path that is, holds, or lies inside an input of the command; refuse
+    an existing file unless `force`.
+
+    `inputs` are the files (or folders) the command reads; `-` (stdin) is skipped. A folder
+    given as input counts by the dedupe files it holds (a report may go into the folder it
+    reads, never over its ads.csv).
+    """
+    target = _resolved(out)
+    for given in inputs:
+        if str(given) == "-":
+            continue
+        source = _resolved(Path(given))
+        sources = [source]
+        if source.is_dir():
+            sources = [source / name for name in FOLDER_FILES if (source / name).exists()]
+        for path in sources:
+            if path == target or target in path.parents or path in target.parents:
+                raise UsageError(
+                    f"{out}: is an input of this command ({given}); adcensus never writes over "
+                    f"its inputs: choose another {option}"
+                )
+    if target.is_file() and not force:
+        raise UsageError(f"{out}: exists; add --force to replace it or choose another {option}")
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.expanduser().resolve()
+    except OSError:
+        return path.absolute()
+
+
+# Temporary folders (a store exported to be read by review, report, estimate) are named
+# `adcensus-KIND-PID-…` in the system's temporary folder; those of a process that died
+# without cleaning (kill -9) are removed by the next run after STALE_SECONDS.
+STALE_SECONDS = 600
+_TEMP_PREFIX = "adcensus-"
+# The same for the folders built beside an output folder (`.OUT.adcensus-new-PID-…`).
+_TEMP_NAME = re.compile(r"(?:adcensus-[a-z]+|\..+\.adcensus-(?:new|old))-(\d+)-")
+
+
+@contextlib.contextmanager
+def temporary_folder(kind: str) -> Iterator[Path]:
+    """A private temporary folder (0700), removed on every exit the program can catch.
+
+    Its name holds this process id; stale folders of dead processes of this user are
+    swept first (see `sweep_stale_folders`). SIGTERM is turned into an exception for the
+    time of the block (see `terminate_as_exception`), so a kill cleans up as Ctrl-C does.
+    """
+    sweep_stale_folders()
+    folder = Path(tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}{kind}-{os.getpid()}-"))
+    try:
+        with terminate_as_exception():
+            yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_stale_folders(root: Path | None = None, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Remove `adcensus-KIND-PID-…` (and `.OUT.adcensus-new-PID-…`) folders of this user in
+    `root` (default: the temporary folder) whose process is gone and which were last
+    changed more than `older_than` seconds ago; return those removed."""
+    root = Path(root or tempfile.gettempdir())
+    removed: list[Path] = []
+    if os.name != "posix":  # no owner uid, and os.kill(pid, 0) would end the process
+        return removed
+    try:
+        entries = list(root.iterdir())
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        match = _TEMP_NAME.match(entry.name)
+        if match is None:
+            continue
+        try:
+            info = entry.lstat()
+        except OSError:
+            continue
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            continue
+        if now - info.st_mtime < older_than or _alive(int(match.group(1))):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that `finally` blocks clean up."""
+
+
+@contextlib.contextmanager
+def terminate_as_exception() -> Iterator[None]:
+    """Within the block, SIGTERM raises `Terminated` (in the main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def raise_terminated(signum: int, frame: FrameType | None) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # ---- XLSX ----------------------------------------------------------------------------------

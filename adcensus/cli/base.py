@@ -33,6 +33,7 @@ from adcensus.errors import AdcensusError, UsageError
 from adcensus.privacy import load_key
 from adcensus.progress import Progress as ProgressReporter
 from adcensus.progress import silent
+from adcensus.write import Terminated, sweep_stale_folders, terminate_as_exception
 
 
 # Typer 0.29 carries its own click (typer._click): parameters are told apart by their
@@ -222,7 +223,13 @@ def reports_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            # The temporary folders a killed run (kill -9) could not remove go now.
+            sweep_stale_folders()
+            with terminate_as_exception():  # SIGTERM cleans up as Ctrl-C does
+                return func(*args, **kwargs)
+        except Terminated:
+            err_console.print("terminated: nothing was written.")
+            raise typer.Exit(143) from None
         except AdcensusError as exc:
             if _state["debug"]:
                 raise
@@ -374,3 +381,21 @@ def _privacy_key(
             "next month's ads; export it with `adcensus store export STORE -o DIR --pseudonymize`"
         )
     return load_key(key_file)
+
+
+def show_identifiers_found(found: dict[str, dict[str, int]]) -> None:
+    """Say on stderr how many phone numbers and urls were found and replaced by tokens in
+    columns of free text or of no role, per column (see `pseudonymize_result`)."""
+    if not found:
+        return
+    parts = []
+    for name, counts in found.items():
+        words = [f"{counts[k]:,} {k[:-1] if counts[k] == 1 else k}" for k in ("phones", "urls")]
+        words = [w.replace("phone", "phone number") for w in words if not w.startswith("0 ")]
+        parts.append(f"{' and '.join(words)} in {name}")
+    err_console.print(
+        f"pseudonymized: {'; '.join(parts)} replaced by tokens",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -23,6 +23,7 @@ from adcensus.cli.base import (
     err_console,
     parse_out_format,
     reports_errors,
+    show_identifiers_found,
 )
 from adcensus.decisions import DECISIONS_FILE, decisions_path_for
 from adcensus.dedupe import XLSX_FILE, dedupe_table, write_outputs
@@ -32,7 +33,7 @@ from adcensus.privacy import pseudonymize_result
 from adcensus.quality import quality_lines
 from adcensus.read import parse_role_overrides, read_ads
 from adcensus.settings import load_settings, parse_setting
-from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir
+from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir, refuse_overwrite
 
 
 def _show_summary(summary: dict[str, Any], out_dir: Path | None, xlsx: bool = False) -> None:
@@ -209,6 +210,11 @@ def dedupe(
     )
     if memory_check:
         check_fits(inputs)
+    sources: list[str | Path] = [*inputs, *([config] if config is not None else [])]
+    if store is not None:
+        refuse_overwrite(store, sources, force=True, option="--store")
+    if out is not None:
+        refuse_overwrite(out, [*sources, *([store] if store is not None else [])], force=True)
     if store is not None:
         read_options = {
             "sheet": sheet,
@@ -233,6 +239,7 @@ def dedupe(
         return
     first = inputs[0]
     out_dir = out or Path(("stdin" if first == "-" else Path(first).stem) + "-adcensus")
+    refuse_overwrite(out_dir, sources, force=True)
     prepare_out_dir(out_dir, force)
     decisions = _review_decisions(decisions_file, out_dir / DECISIONS_FILE)
     with contextlib.contextmanager(_progress)() as progress:
@@ -254,6 +261,7 @@ def dedupe(
         result = dedupe_table(table, settings, progress, decisions, workers or None)
         if key is not None:
             result = pseudonymize_result(result, key, drop_text)
+            show_identifiers_found(result.summary["pseudonymized"]["found_in_cells"])
         write_outputs(
             result, out_dir, force=True, delimiter=out_delimiter, progress=progress, xlsx=xlsx
         )

@@ -23,10 +23,7 @@ def explain(
         False, "--show-phones", help="Show phone numbers in full (masked by default)."
     ),
 ) -> None:
-    """Show a person's ads and the links that hold it together, or how two ads are linked.
-
-    Example: adcensus explain sample-adcensus A0606 A0651
-    """
+    """Show a person's ads and the links that hold it together, or how two ads are linked."""
     from adcensus.explain import explain as explain_ids
     from adcensus.explain import explanation_view
     from adcensus.review import open_source

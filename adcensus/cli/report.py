@@ -17,6 +17,7 @@ from adcensus.cli.base import (
     reports_errors,
 )
 from adcensus.errors import UsageError
+from adcensus.write import refuse_overwrite
 
 
 @app.command()
@@ -40,6 +41,7 @@ def report(
         "--show-identifiers",
         help="Also show pseudonyms and phone numbers (never by default).",
     ),
+    force: bool = typer.Option(False, "--force", help="Replace an existing report file."),
     png: Path | None = typer.Option(
         None, "--png", metavar="DIR", help="Also write each chart as a PNG there (needs Chromium)."
     ),
@@ -57,8 +59,13 @@ def report(
     if pseudonymize and not show_identifiers:
         raise UsageError(NO_IDENTIFIERS_TO_REPLACE)
     key = _privacy_key(pseudonymize, key_file, False)
+    if out is not None:
+        refuse_overwrite(out, [directory], force)
+    if png is not None:
+        refuse_overwrite(png, [directory], force=True, option="--png")
     built = build_report(directory, lang, min_count, show_identifiers, key)
     target = out or default_output(directory, built.lang)
+    refuse_overwrite(target, [directory], force)
     written = write_report(built, target, png)
     pngs, charts = len(written) - 1, len(built.charts)
     extra = (

@@ -28,6 +28,7 @@ from adcensus.decisions import (
     load_decisions,
 )
 from adcensus.errors import UsageError
+from adcensus.write import refuse_overwrite
 
 # Rows of a review spreadsheet by default: an afternoon's work, and a sheet that opens fast.
 EXPORT_LIMIT = 500
@@ -111,6 +112,8 @@ def review(
     if pseudonymize and show_phones:
         raise UsageError("--pseudonymize writes tokens instead of numbers; drop --show-phones")
     key = _privacy_key(pseudonymize, key_file, drop_text)
+    if export is not None:  # an existing file is refused without --force by export_review
+        refuse_overwrite(export, [directory], force=True, option="--export")
     source = open_source(directory)
     where = _escape(str(source.decisions_path))
     if import_file is not None:

@@ -28,9 +28,11 @@ from adcensus.cli.base import (
     err_console,
     parse_out_format,
     reports_errors,
+    show_identifiers_found,
 )
 from adcensus.dedupe import XLSX_FILE
 from adcensus.errors import InputError, UsageError
+from adcensus.outputs import read_summary
 from adcensus.privacy import export_store_pseudonymized
 from adcensus.progress import Progress
 from adcensus.read import parse_role_overrides
@@ -39,7 +41,13 @@ from adcensus.store import LoadResult, export_store, load_into_store, store_info
 from adcensus.store.schema import DAMAGED, integrity_problems
 from adcensus.tally import FORMATS, mask_keys, parse_day, pseudonymize_keys, read_source, render
 from adcensus.tally import tally as tally_counts
-from adcensus.write import atomic_write, json_text, parse_out_delimiter, prepare_out_dir
+from adcensus.write import (
+    atomic_write,
+    json_text,
+    parse_out_delimiter,
+    prepare_out_dir,
+    refuse_overwrite,
+)
 
 store_app = typer.Typer(
     help="Look into a census store made by `adcensus dedupe --store`, or export it.",
@@ -213,9 +221,11 @@ def store_export_command(
     out_delimiter = parse_out_delimiter(out_delimiter)
     xlsx = parse_out_format(out_format)
     key = _privacy_key(pseudonymize, key_file, drop_text)
+    refuse_overwrite(out, [store], force=True)
     prepare_out_dir(out, force)
     if key is not None:
         export_store_pseudonymized(store, out, key, True, out_delimiter, drop_text, xlsx)
+        show_identifiers_found(read_summary(out)["pseudonymized"]["found_in_cells"])
     else:
         export_store(store, out, force=True, delimiter=out_delimiter, xlsx=xlsx)
     err_console.print(
@@ -255,6 +265,7 @@ def tally(
         metavar="FILE",
         help="Write to FILE instead of stdout; .xlsx, .json or .md give the format.",
     ),
+    force: bool = typer.Option(False, "--force", help="Replace an existing --out file."),
     out_delimiter: str = typer.Option(
         ";", "--out-delimiter", help="Delimiter of --format csv: ; (Excel in French), , or tab."
     ),
@@ -285,6 +296,8 @@ def tally(
     if fmt == "xlsx" and out is None and sys.stdout.isatty():
         raise UsageError("--format xlsx writes a workbook: add --out FILE.xlsx")
     out_delimiter = parse_out_delimiter(out_delimiter, allowed=())
+    if out is not None:
+        refuse_overwrite(out, [source, *([config] if config is not None else [])], force)
     first = parse_day(since, "--since") if since else None
     last = parse_day(until, "--until", end=True) if until else None
     if first and last and first > last:
@@ -302,7 +315,9 @@ def tally(
             funnel=funnel,
         )
     if key is not None:
-        data = pseudonymize_keys(data, key)
+        found: dict[str, dict[str, int]] = {}
+        data = pseudonymize_keys(data, key, found)
+        show_identifiers_found(found)
     counts = tally_counts(data, keys, first, last, funnel)
     if counts.empty or not counts["ads"].sum():
         err_console.print(

@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import json
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +37,12 @@ _KIND_TOKEN = {kind: re.compile(prefix + "[0-9a-f]{16}") for kind, prefix in KIN
 _ANY_TOKEN = re.compile("(?:" + "|".join(KINDS.values()) + ")[0-9a-f]{16}")
 _PHONE_TOKENS = re.compile("tel_[0-9a-f]{16}(?:;tel_[0-9a-f]{16})*")
 _DIGITS = re.compile(r"\d+")
+# What looks like a web address in a cell of a column with no role: a scheme or `www.`,
+# or a host name with a dot and a path (`vivastreet.com/annonce/12`).
+URL_PATTERN = re.compile(
+    r"(?i)\b(?:(?:https?|ftp)://|www\.)[^\s<>\"']+"
+    r"|\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,}/[^\s<>\"']*"
+)
 
 
 def _normal_phone(value: str, region: str) -> str:
@@ -166,6 +171,40 @@ class Tokens:
             out.append(text)
         return pd.Series(out, index=column.index, dtype=column.dtype)
 
+    def identifiers_in_texts(self, column: pd.Series) -> tuple[pd.Series, int, int]:
+        """Each cell with the phone numbers and urls found in it replaced by their tokens;
+        also the counts of numbers and urls replaced.
+
+        For columns whose role is unknown (`WhatsApp`, `Téléphone 2`, `Notes`): numbers are
+        found by adcensus.phones (spaced, dotted, written as words, O for 0…), urls by
+        URL_PATTERN. Tokens already there stay as they are.
+        """
+        # Urls first, whole (a number in `wa.me/33639981003` is part of the url).
+        urls = 0
+        texts: list[object] = []
+        for text in column.astype(object):
+            if isinstance(text, str) and not _ANY_TOKEN.fullmatch(text):
+                spans = [m for m in URL_PATTERN.finditer(text) if not _ANY_TOKEN.search(m[0])]
+                for match in reversed(spans):
+                    text = text[: match.start()] + self(match[0], "url") + text[match.end() :]
+                urls += len(spans)
+            texts.append(text)
+        found = extract_phones_many([t if isinstance(t, str) else None for t in texts], self.region)
+        phones = 0
+        out: list[object] = []
+        for text, numbers in zip(texts, found, strict=True):
+            if not isinstance(text, str) or not numbers:
+                out.append(text)
+                continue
+            kept = [(m.start(), m.end()) for m in _ANY_TOKEN.finditer(text)]
+            for phone in sorted(numbers, key=lambda p: p.start, reverse=True):
+                if any(phone.start < end and start < phone.end for start, end in kept):
+                    continue  # digits inside a token already there
+                text = text[: phone.start] + self(phone.e164, "phone") + text[phone.end :]
+                phones += 1
+            out.append(text)
+        return pd.Series(out, index=column.index, dtype=column.dtype), phones, urls
+
     def phone_cells(self, column: pd.Series) -> pd.Series:
         """A phone column: the tokens of the numbers found, `;`-joined; other text as one token."""
         texts = column.astype(object)
@@ -222,17 +261,20 @@ def pseudonymize_result(
     In ads.csv: the original phone, url, name and photo-hash columns (from
     `summary["roles"]`), the `phones` and `link_reason` columns, and the phone numbers
     found in the title and text columns; in persons.csv: `names` and `phones`; in
-    pairs.csv: the phones in `evidence`. Ids, counts, sites, cities and dates are unchanged,
-    so tallies still work and, with the same key, link across months. Other words of free
+    pairs.csv: the phones in `evidence`. Every other original column (one adcensus
+    does not recognise: `WhatsApp`, `Notes`) and the title and text are scanned for phone
+    numbers and urls, which become tokens too (`found_in_cells` counts them). Ids,
+    counts, sites, cities and dates are otherwise unchanged, so tallies still work and, with the same key, link across months. Other words of free
     text (a pseudonym, an address) are NOT removed: `drop_text` drops the title and text
     columns altogether. `summary["pseudonymized"]` says what was done and with which key.
     """
     roles = _role_headers(result.summary)
     region = region or str((result.summary.get("settings") or {}).get("region") or "FR")
     tokens = Tokens(key, region)
-    ads = _pseudonymize_cells(result.ads, roles, tokens, drop_text)
+    found: dict[str, dict[str, int]] = {}
+    ads = _pseudonymize_cells(result.ads, roles, tokens, drop_text, found)
     # The rows set aside keep their original cells too (rejected.csv).
-    rejected = _pseudonymize_cells(result.rejected, roles, tokens, drop_text)
+    rejected = _pseudonymize_cells(result.rejected, roles, tokens, drop_text, found)
     added = set(col.ADS_OUTPUT_COLUMNS)
     originals = {h for h in ads.columns if h not in added}
     originals |= {n for n in added if f"adcensus_{n}" in ads.columns}
@@ -255,7 +297,12 @@ def pseudonymize_result(
             "columns": sorted(
                 {h for r, hs in roles.items() if r in (col.PHONE, *kinds) for h in hs}
             ),
-            "free_text": "dropped" if drop_text else "phone numbers replaced, other words kept",
+            "free_text": "dropped"
+            if drop_text
+            else "phone numbers and urls replaced, other words kept",
+            # Phone numbers and urls found in cells of free text or of columns of no role
+            # (`WhatsApp`, `Notes`), replaced by tokens, counted per column.
+            "found_in_cells": {name: found[name] for name in sorted(found)},
         },
     }
     return dataclasses.replace(
@@ -264,11 +311,22 @@ def pseudonymize_result(
 
 
 def _pseudonymize_cells(
-    frame: pd.DataFrame, roles: dict[str, list[str]], tokens: Tokens, drop_text: bool
+    frame: pd.DataFrame,
+    roles: dict[str, list[str]],
+    tokens: Tokens,
+    drop_text: bool,
+    found: dict[str, dict[str, int]],
 ) -> pd.DataFrame:
-    """`frame` with its original phone, url, name and photo-hash cells as tokens, and its
-    title and text columns dropped or with their phone numbers as tokens."""
+    """`frame` with its original phone, url, name and photo-hash cells as tokens, its
+    title and text columns dropped or with their phone numbers as tokens, and the phone
+    numbers and urls of every other original column as tokens (counted into `found`)."""
     frame = frame.copy()
+    tokenised = (col.PHONE, col.URL, col.NAME, col.PHOTO_HASH, col.TITLE, col.TEXT)
+    handled = {h for role in tokenised for h in roles.get(role, [])}
+    ours = {*col.ADS_OUTPUT_COLUMNS, *(f"adcensus_{n}" for n in col.ADS_OUTPUT_COLUMNS)}
+    ours |= {col.SOURCE_FILE, f"adcensus_{col.SOURCE_FILE}", "row", "reason"}
+    for header in [h for h in frame.columns if h not in handled and h not in ours]:
+        frame[header] = _identifiers_replaced(frame[header], str(header), tokens, found)
     kinds = {col.URL: "url", col.NAME: "name", col.PHOTO_HASH: "photo"}
     for role, headers in roles.items():
         for header in (h for h in headers if h in frame.columns):
@@ -280,20 +338,38 @@ def _pseudonymize_cells(
     if drop_text:
         return frame.drop(columns=texts)
     for header in texts:
-        frame[header] = tokens.phones_in_texts(frame[header])
+        frame[header] = _identifiers_replaced(frame[header], str(header), tokens, found)
     return frame
 
 
+def _identifiers_replaced(
+    values: pd.Series, header: str, tokens: Tokens, found: dict[str, dict[str, int]]
+) -> pd.Series:
+    """`values` with their phone numbers and urls as tokens, counted into `found[header]`."""
+    if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+        return values  # numbers and dates read as such hold no text
+    replaced, phones, urls = tokens.identifiers_in_texts(values)
+    if phones or urls:
+        counts = found.setdefault(header, {"phones": 0, "urls": 0})
+        counts["phones"] += phones
+        counts["urls"] += urls
+    return replaced
+
+
 def read_outputs(folder: Path, delimiter: str = ";") -> DedupeResult:
-    """The files `write_outputs` wrote in `folder`, read back as text tables."""
+    """The files `write_outputs` wrote in `folder`, read back as text tables (a mixed
+    folder is refused: see adcensus.outputs)."""
     from adcensus.dedupe import DedupeResult
+    from adcensus.outputs import check_belongs, check_folder
 
     def table(name: str) -> pd.DataFrame:
+        check_belongs(folder / name)
         return pd.read_csv(
             folder / name, sep=delimiter, encoding="utf-8-sig", dtype=str, keep_default_na=False
         )
 
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    check_folder(folder, summary)
     result = DedupeResult(
         ads=table("ads.csv"), persons=table("persons.csv"), pairs=table("pairs.csv"),
         summary=summary,
@@ -314,14 +390,11 @@ def export_store_pseudonymized(
 ) -> list[Path]:
     """`adcensus.store.export_store` with keyed tokens (see `pseudonymize_result`).
 
-    The store's plain export goes to a private temporary folder on this machine (which
-    holds the store anyway), deleted at once; only the tokens reach `out_dir`.
+    The store's tables are pseudonymized in memory: no plain copy is ever written to
+    disk; only the tokens reach `out_dir`.
     """
     from adcensus.dedupe import write_outputs
-    from adcensus.store import export_store
+    from adcensus.store.export import store_result
 
-    with tempfile.TemporaryDirectory(prefix="adcensus-") as plain:
-        export_store(store, Path(plain), force=True, delimiter=delimiter)
-        result = read_outputs(Path(plain), delimiter)
-    private = pseudonymize_result(result, key, drop_text)
+    private = pseudonymize_result(store_result(store), key, drop_text)
     return write_outputs(private, Path(out_dir), force=force, delimiter=delimiter, xlsx=xlsx)

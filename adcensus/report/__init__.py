@@ -16,7 +16,6 @@ The package, by concern:
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from adcensus.report.data import ReportData, load_dedupe_output
 from adcensus.report.i18n import check_language
 from adcensus.report.page import render_page
 from adcensus.report.sections import Chart
-from adcensus.write import atomic_write
+from adcensus.write import atomic_write, temporary_folder
 
 __all__ = [
     "NO_IDENTIFIERS_TO_REPLACE",
@@ -68,9 +67,9 @@ def load_report_data(source: str | Path) -> ReportData:
     if path.is_file() and _is_store(path):
         from adcensus.store import export_store
 
-        with tempfile.TemporaryDirectory(prefix="adcensus-report-") as folder:
-            export_store(path, Path(folder) / "export")
-            data = _load_folder(Path(folder) / "export")
+        with temporary_folder("report") as folder:
+            export_store(path, folder / "export")
+            data = _load_folder(folder / "export")
         data.source, data.from_store = path, True
         return data
     if path.is_file():

@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from adcensus.errors import AdcensusError
+from adcensus.write import temporary_folder
 
 BROWSER_NAMES = (
     "chromium",
@@ -268,7 +268,7 @@ class Browser:
 @contextmanager
 def open_browser(executable: str | None = None, width: int = 1200) -> Iterator[Browser]:
     """A headless browser with a throw-away profile, closed on exit."""
-    with tempfile.TemporaryDirectory(prefix="adcensus-chromium-") as profile:
+    with temporary_folder("chromium") as profile:
         browser = Browser(executable or require_browser(), Path(profile), width=width)
         try:
             yield browser

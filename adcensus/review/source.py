@@ -8,7 +8,6 @@ through `adcensus.store.export_store`; decisions go beside it, in
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +20,7 @@ from adcensus.decisions import decisions_path_for
 from adcensus.errors import InputError
 from adcensus.outputs import read_output_csv, read_summary
 from adcensus.privacy import Tokens
+from adcensus.write import temporary_folder
 
 # The fields shown for each ad, in this order: a role of the input, or one of ours.
 SHOWN_ROLES: tuple[str, ...] = (
@@ -73,9 +73,9 @@ def open_source(location: Path) -> ReviewSource:
             raise InputError(
                 f"{location}: neither a folder written by `adcensus dedupe` nor a census store"
             )
-        with tempfile.TemporaryDirectory(prefix="adcensus-review-") as tmp:
-            export_store(location, Path(tmp) / "export")
-            return _from_folder(Path(tmp) / "export", location, is_store=True)
+        with temporary_folder("review") as tmp:
+            export_store(location, tmp / "export")
+            return _from_folder(tmp / "export", location, is_store=True)
     raise InputError(
         f"{location}: not found; give the folder written by `adcensus dedupe` or a census store"
     )

@@ -11,7 +11,6 @@ import functools
 import json
 import shutil
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -23,6 +22,7 @@ from adcensus.decisions import DECISIONS_FILE, decisions_path_for
 from adcensus.dedupe import DedupeResult, write_outputs
 from adcensus.errors import InputError
 from adcensus.store.schema import SCHEMA_VERSION, connect, is_store_file, translate_errors
+from adcensus.write import temporary_folder
 
 
 @contextlib.contextmanager
@@ -106,7 +106,14 @@ def _plain(value: Any) -> Any:
 def export_store(
     store: Path, out_dir: Path, force: bool = False, delimiter: str = ";", xlsx: bool = False
 ) -> list[Path]:
-    """Write the store's ads, persons, pairs and summary as `adcensus dedupe` writes them.
+    """Write the store's ads, persons, pairs and summary as `adcensus dedupe` writes them
+    (see `store_result`)."""
+    result = store_result(store)
+    return write_outputs(result, Path(out_dir), force=force, delimiter=delimiter, xlsx=xlsx)
+
+
+def store_result(store: Path) -> DedupeResult:
+    """The store's ads, persons, pairs and summary as the tables of a dedupe run, in memory.
 
     ads.csv holds every stored ad in load order, then row order of its file, with its
     original columns (the union over the files) and a `source_file` column when the store
@@ -147,8 +154,7 @@ def export_store(
     for name in col.ADS_OUTPUT_COLUMNS:
         frame[name if name not in headers else f"adcensus_{name}"] = ads[name].astype("str")
     persons = persons.fillna("")
-    result = DedupeResult(ads=frame, persons=persons, pairs=pairs, summary=summary)
-    return write_outputs(result, Path(out_dir), force=force, delimiter=delimiter, xlsx=xlsx)
+    return DedupeResult(ads=frame, persons=persons, pairs=pairs, summary=summary)
 
 
 @contextlib.contextmanager
@@ -168,8 +174,8 @@ def dedupe_folder(location: str | Path) -> Iterator[Path]:
             f"{path}: neither a folder written by `adcensus dedupe` nor a census store; "
             "give one of them"
         )
-    with tempfile.TemporaryDirectory(prefix="adcensus-store-") as tmp:
-        folder = Path(tmp) / "export"
+    with temporary_folder("store") as tmp:
+        folder = tmp / "export"
         export_store(path, folder)
         decisions = decisions_path_for(path)
         if decisions.is_file():

@@ -16,6 +16,7 @@ import pandas as pd
 
 from adcensus import columns as col
 from adcensus.errors import InputError, UsageError
+from adcensus.outputs import check_belongs, check_folder
 from adcensus.privacy import Tokens
 from adcensus.progress import Progress
 from adcensus.read import AdTable, parse_dates, read_ads
@@ -193,6 +194,9 @@ def _read_output_dir(folder: Path, by: Sequence[str]) -> tuple[TallyInput, list[
             summary = json.loads(summary_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             summary = {}
+    if isinstance(summary, dict):  # a folder mixing two runs is refused (adcensus.outputs)
+        check_folder(folder, summary)
+    check_belongs(path)
     table = read_ads([path])
     headers = [str(c) for c in table.frame.columns]
     ours = {name: f"adcensus_{name}" if f"adcensus_{name}" in headers else name
@@ -218,13 +222,16 @@ def _read_output_dir(folder: Path, by: Sequence[str]) -> tuple[TallyInput, list[
     return TallyInput(ads, originals, str(folder), *_roles_and_region(summary)), keys
 
 
-def pseudonymize_keys(data: TallyInput, key: bytes) -> TallyInput:
+def pseudonymize_keys(
+    data: TallyInput, key: bytes, found: dict[str, dict[str, int]] | None = None
+) -> TallyInput:
     """`data` with its phone, url, pseudonym and photo-hash key columns as keyed tokens.
 
     The tokens are those `adcensus dedupe --pseudonymize` writes with the same key (a cell
     of a phone column: the `;`-joined tokens of its numbers), so tallies still link across
-    months; titles and texts keep their words, their phone numbers become tokens. Values
-    that are tokens already (a pseudonymized folder) stay as they are.
+    months; in titles, texts and columns of no role (`--by WhatsApp`), the phone numbers
+    and urls found become tokens, counted per column into `found`. Values that are tokens
+    already (a pseudonymized folder) stay as they are.
     """
     tokens = Tokens(key, data.region)
     originals = data.originals.copy()
@@ -235,6 +242,8 @@ def pseudonymize_keys(data: TallyInput, key: bytes) -> TallyInput:
             originals[name] = tokens.phone_cells(values)
         elif role in _TOKEN_KINDS:
             originals[name] = tokens.column(values, _TOKEN_KINDS[role])
-        elif role in (col.TITLE, col.TEXT):
-            originals[name] = tokens.phones_in_texts(values)
+        else:
+            originals[name], phones, urls = tokens.identifiers_in_texts(values)
+            if found is not None and (phones or urls):
+                found[str(name)] = {"phones": phones, "urls": urls}
     return replace(data, originals=originals)

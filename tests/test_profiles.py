@@ -1,0 +1,157 @@
+"""Profiles as the ads state them: each field on a corpus of wordings, then per person."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from adcensus.errors import InputError
+from adcensus.profiles import ad_profile, load_origins, person_profiles, profiles_summary
+
+CORPUS = Path(__file__).parent / "data" / "profiles" / "wordings.csv"
+ROWS = list(csv.DictReader(CORPUS.open(encoding="utf-8")))
+
+
+def _split(cell: str) -> set[str]:
+    return {x for x in cell.split(";") if x}
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["text"][:30] for r in ROWS])
+def test_age(row: dict[str, str]) -> None:
+    found = ad_profile(row["text"], age=row["age"], category=row["category"])
+    assert {str(a) for a in found.ages} == _split(row["ages"]), row["why"]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["text"][:30] for r in ROWS])
+def test_origin(row: dict[str, str]) -> None:
+    found = ad_profile(row["text"], age=row["age"], category=row["category"])
+    assert set(found.origins) == _split(row["origins"]), row["why"]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["text"][:30] for r in ROWS])
+def test_presentation(row: dict[str, str]) -> None:
+    found = ad_profile(row["text"], age=row["age"], category=row["category"])
+    assert found.presentation == row["presentation"], row["why"]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["text"][:30] for r in ROWS])
+def test_kind_wording(row: dict[str, str]) -> None:
+    found = ad_profile(row["text"], age=row["age"], category=row["category"])
+    assert set(found.kinds) == _split(row["kinds"]), row["why"]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["text"][:30] for r in ROWS])
+def test_check_wording(row: dict[str, str]) -> None:
+    found = ad_profile(row["text"], age=row["age"], category=row["category"])
+    assert set(found.wording) == _split(row["wording"]), row["why"]
+
+
+def test_title_counts_with_text() -> None:
+    found = ad_profile("Disponible ce soir", title="Léa brésilienne 22 ans")
+    assert found.ages == (22,) and found.origins == ("Brazil",)
+
+
+def test_user_origins_file_extends_the_list(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.toml"
+    extra.write_text('Eritrea = ["érythréenne"]\nBrazil = ["carioca"]\n', encoding="utf-8")
+    assert ad_profile("Érythréenne et carioca", origins=str(extra)).origins == ("Brazil", "Eritrea")
+    assert ad_profile("Érythréenne").origins == ()
+
+
+def test_bad_origins_file_is_one_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('Brazil = "carioca"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="must be a list of words"):
+        load_origins(str(bad))
+    with pytest.raises(InputError, match="not found"):
+        load_origins(str(tmp_path / "missing.toml"))
+
+
+def _ads(rows: list[tuple[str, str, str, str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        rows, columns=["person_id", "network_id", "text", "age", "city", "date"], dtype="str"
+    )
+
+
+def test_person_profiles_gathers_all_ads_and_shows_conflicts() -> None:
+    ads = _ads(
+        [
+            ("P2", "N1", "Brésilienne", "22", "Lens", "2018-09-01"),
+            ("P2", "N1", "Colombienne de passage", "25", "Lens", "2018-09-03"),
+            ("P1", "N2", "Femme douce", "30", "Arras", "2018-09-01"),
+            ("P1", "N2", "TRANS", "30", "Arras", "2018-12-01"),
+            ("P3", "N2", "Masseur", "", "Arras", "2018-10-01"),
+            ("P4", "P4", "Nouvelle", "", "Lens", "2018-10-01"),
+            ("P4", "P4", "Nouvelle", "", "Calais", "2018-10-10"),
+            ("P5", "P5", "", "", "Lens", "2018-10-01"),
+            ("P5", "P5", "", "", "Calais", "2018-12-10"),
+        ]
+    )
+    out = person_profiles(ads)
+    assert list(out.index) == ["P1", "P2", "P3", "P4", "P5"]
+    p1, p2 = out.loc["P1"], out.loc["P2"]
+    assert (p2["ages_stated"], p2["age_group"], bool(p2["age_conflict"])) == (
+        "22;25",
+        "22-25",
+        True,
+    )
+    assert p2["origin"] == "Brazil;Colombia"
+    assert p2["conflicts"] == "age;origin"
+    assert p2["kind"] == "touring"  # wording
+    assert p1["presentation"] == "trans;woman" and p1["conflicts"] == "presentation"
+    assert p1["kind"] == "agency"  # network N2 holds P1 and P3
+    assert out.loc["P3", "presentation"] == "man"
+    assert out.loc["P4", "kind"] == "touring"  # two cities 9 days apart
+    assert out.loc["P5", "kind"] == "independent"  # two cities 70 days apart
+    assert out.loc["P5", "age_group"] == "unknown" and out.loc["P5", "origin"] == "unknown"
+
+
+def test_age_group_is_the_age_stated_most_often() -> None:
+    ads = _ads([("P1", "P1", "", a, "", "") for a in ("26", "25", "26")])
+    assert person_profiles(ads).loc["P1", "age_group"] == "26-35"
+    tie = _ads([("P1", "P1", "", a, "", "") for a in ("26", "25")])
+    assert person_profiles(tie).loc["P1", "age_group"] == "22-25"
+
+
+def test_may_be_minor_lists_stated_minors_and_checks_at_18_19() -> None:
+    ads = _ads(
+        [
+            ("P1", "P1", "Léa", "17", "", ""),
+            ("P2", "P2", "Petite étudiante", "19", "", ""),
+            ("P3", "P3", "Nouvelle sur Lens", "19", "", ""),
+            ("P4", "P4", "Jeune", "22", "", ""),
+            ("P5", "P5", "18+ only, pas de mineurs", "", "", ""),
+        ]
+    )
+    out = person_profiles(ads)
+    assert out["may_be_minor"].tolist() == [True, True, False, False, False]
+    assert out.loc["P1", "minor_reason"] == "stated age 17"
+    assert out.loc["P1", "age_group"] == "under 18 stated"
+    assert out.loc["P2", "minor_reason"] == "stated age 19 with wording: petite, étudiante"
+
+
+def test_set_aside_rows_and_prefixed_columns() -> None:
+    ads = pd.DataFrame(
+        {"adcensus_person_id": ["P1", None], "Texte": ["Roumaine 20 ans", "total"]}, dtype="str"
+    )
+    out = person_profiles(ads, columns={"text": "Texte"})
+    assert list(out.index) == ["P1"] and out.loc["P1", "origin"] == "Romania"
+
+
+def test_profiles_summary_counts() -> None:
+    ads = _ads(
+        [
+            ("P1", "P1", "Roumaine", "20", "", ""),
+            ("P2", "P2", "Roumaine", "30", "", ""),
+            ("P3", "P3", "", "", "", ""),
+            ("P4", "P4", "", "16", "", ""),
+        ]
+    )
+    summary = profiles_summary(person_profiles(ads))
+    assert summary["age_group"]["18-21"] == 1 and summary["age_group"]["unknown"] == 1
+    assert summary["aged_25_or_less_share"] == round(2 / 3, 4)
+    assert summary["origin"] == {"Romania": 2, "unknown": 2}
+    assert summary["may_be_minor"] == 1

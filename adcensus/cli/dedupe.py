@@ -12,6 +12,7 @@ from rich.table import Table
 from adcensus.cli.base import (
     DROP_TEXT_OPTION,
     KEY_FILE_OPTION,
+    ORIGINS_OPTION,
     OUT_DELIMITER_OPTION,
     PSEUDONYMIZE_OPTION,
     _privacy_key,
@@ -171,6 +172,7 @@ def dedupe(
         "--decisions",
         help="Reviewed decisions to obey (default: review.jsonl of the output folder, if any).",
     ),
+    origins: Path | None = ORIGINS_OPTION,
     pseudonymize: bool = PSEUDONYMIZE_OPTION,
     key_file: Path | None = KEY_FILE_OPTION,
     drop_text: bool = DROP_TEXT_OPTION,
@@ -196,6 +198,7 @@ def dedupe(
         region=region.upper() if region else None,
         link_threshold=threshold,
         compare=tuple(compare) or None,
+        origins=str(origins) if origins else None,
     )
     if memory_check:
         check_fits(inputs)

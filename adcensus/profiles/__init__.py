@@ -19,6 +19,7 @@ from adcensus.profiles.persons import (
     age_group,
     person_profiles,
     profiles_summary,
+    with_profiles,
 )
 from adcensus.profiles.words import load_origins
 
@@ -36,4 +37,5 @@ __all__ = [
     "profiles_summary",
     "stated_ages",
     "stated_origins",
+    "with_profiles",
 ]

@@ -50,11 +50,14 @@ def stated_ages(text: str, age: str = "") -> tuple[int, ...]:
     Ages of clients, minimums ("18+ only", "pas de mineurs, 18 ans et plus"), ranges and
     durations are not ages. Numbers outside MIN_AGE–MAX_AGE are not ages.
     """
+    return _ages(w.fold_words(text or ""), age)
+
+
+def _ages(folded: str, age: str) -> tuple[int, ...]:
     found: set[int] = set()
     cell = re.search(r"(?<!\d)(\d{1,3})(?!\d)", age or "")
     if cell and MIN_AGE <= int(cell.group(1)) <= MAX_AGE:
         found.add(int(cell.group(1)))
-    folded = w.fold_words(text or "")
     for pattern in (_AGE_AFTER, _AGE_BEFORE):
         for match in pattern.finditer(folded):
             value = int(match.group(1))
@@ -75,9 +78,13 @@ def stated_origins(text: str, extra: str = "") -> tuple[str, ...]:
     `extra` is a user origins file (see words.load_origins). Words naming a practice
     ("massage thaï"), a language ("je parle français") or "french kiss" are not origins.
     """
+    return _origins(w.fold_words(text or ""), extra)
+
+
+def _origins(folded: str, extra: str) -> tuple[str, ...]:
     origins = w.load_origins(extra)
     found: set[str] = set()
-    for clause in _CLAUSES.split(w.fold_words(text or "")):
+    for clause in _CLAUSES.split(folded):
         words = w.tokens(clause)
         language = False
         i = 0
@@ -102,8 +109,16 @@ def stated_origins(text: str, extra: str = "") -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _has(folded: str, phrases: tuple[str, ...] | frozenset[str]) -> list[str]:
-    return [p for p in phrases if re.search(r"\b" + re.escape(p) + r"\b", folded)]
+def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern matching any of `phrases` as whole words of folded, spaced text."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
+
+
+_MAN = _any_of(w.MAN_PHRASES)
+_WOMAN = _any_of(w.WOMAN_PHRASES)
+_AGENCY = _any_of(w.AGENCY_PHRASES)
+_TOURING = _any_of(w.TOURING_PHRASES)
+_CATEGORY = [(_any_of((k,)), v) for k, v in w.CATEGORY_PRESENTATION.items()]
 
 
 def _poster_is_couple(folded: str) -> bool:
@@ -124,20 +139,24 @@ def presentation_of(text: str, category: str = "") -> str:
     "masseuse", feminine self-descriptions such as "nouvelle", "charmante"); else
     "unknown".
     """
-    folded_category = " ".join(w.tokens(w.fold_words(category or "")))
-    for key, value in w.CATEGORY_PRESENTATION.items():
-        if re.search(r"\b" + re.escape(key) + r"\b", folded_category):
-            return value
-    folded = " ".join(w.tokens(w.fold_words(text or "")))
+    if category:
+        folded_category = " ".join(w.tokens(w.fold_words(category)))
+        for pattern, value in _CATEGORY:
+            if pattern.search(folded_category):
+                return value
+    return _presentation(" ".join(w.tokens(w.fold_words(text or ""))), text or "")
+
+
+def _presentation(folded: str, text: str) -> str:
     words = set(folded.split())
-    capitals = set(re.findall(r"\b[A-Z]{2}\b", text or ""))
+    capitals = set(re.findall(r"\b[A-Z]{2}\b", text))
     if words & w.TRANS_WORDS or capitals & w.TRANS_CAPITALS:
         return "trans"
     if _poster_is_couple(folded):
         return "couple"
-    if _has(folded, w.MAN_PHRASES):
+    if _MAN.search(folded):
         return "man"
-    if _has(folded, w.WOMAN_PHRASES):
+    if _WOMAN.search(folded):
         return "woman"
     return "unknown"
 
@@ -147,17 +166,18 @@ def ad_profile(
 ) -> AdProfile:
     """What one ad states of the person (see AdProfile); `origins` a user origins file."""
     whole = f"{title or ''}\n{text or ''}"
-    folded = " ".join(w.tokens(w.fold_words(whole)))
+    plain = w.fold_words(whole)
+    folded = " ".join(w.tokens(plain))
     kinds = []
-    if _has(folded, w.AGENCY_PHRASES) or re.search(r"\bpresente\s*:", w.fold_words(whole)):
+    if _AGENCY.search(folded) or re.search(r"\bpresente\s*:", plain):
         kinds.append("agency")
-    if _has(folded, w.TOURING_PHRASES):
+    if _TOURING.search(folded):
         kinds.append("touring")
     wording = tuple(label for label, pattern in w.CHECK_WORDING if pattern.search(folded))
     return AdProfile(
-        ages=stated_ages(whole, age),
-        origins=stated_origins(whole, origins),
-        presentation=presentation_of(whole, category),
+        ages=_ages(plain, age),
+        origins=_origins(plain, origins),
+        presentation=presentation_of(whole, category) if category else _presentation(folded, whole),
         kinds=tuple(kinds),
         wording=wording,
     )

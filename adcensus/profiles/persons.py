@@ -5,8 +5,8 @@ Definitions (the README repeats them):
 - ages_stated: every distinct age her ads state (age column and text, see
   ads.stated_ages). age_group comes from the age her ads state most often (ties: the
   youngest): "under 18 stated", "18-21", "22-25", "26-35", "36+", or "unknown" when no
-  ad states one. age_conflict: her stated ages differ by two years or more (one year
-  is a birthday during the census, or an ad out of date).
+  ad states one. age_conflict: her stated ages differ by three years or more (one or
+  two years is a birthday during the census, an ad left online, a rounded age).
 - origin, presentation: every distinct value her ads state, ";"-joined; "unknown"
   when none does. Two or more values are a conflict, shown, not resolved.
 - kind: "agency" when her network (`network_id`, the linker's booking phones) holds
@@ -36,13 +36,13 @@ from adcensus.text import fold_place
 # two cities months apart, are not touring. Two weeks holds the tours the Pas-de-Calais
 # and Hérault diagnostics describe (a few days to two weeks per city).
 TOURING_DAYS = 14
+# Stated ages this far apart disagree: one or two years is a birthday during the census,
+# an ad left online, a rounded age.
+AGE_CONFLICT_YEARS = 3
 AGE_GROUPS: tuple[str, ...] = ("under 18 stated", "18-21", "22-25", "26-35", "36+", "unknown")
 PRESENTATIONS: tuple[str, ...] = ("woman", "trans", "man", "couple", "unknown")
 KINDS: tuple[str, ...] = ("independent", "agency", "touring")
-PROFILE_COLUMNS: tuple[str, ...] = (
-    "age_group", "ages_stated", "age_conflict", "origin", "presentation", "kind",
-    "may_be_minor", "minor_reason", "conflicts",
-)  # fmt: skip
+PROFILE_COLUMNS = col.PROFILE_COLUMNS
 CATEGORY_HEADERS = ("category", "categorie", "catégorie", "rubrique")
 
 
@@ -165,7 +165,7 @@ def person_profiles(
 def _person_row(found: list[AdProfile], in_network: bool, tours: bool) -> list[Any]:
     ages = Counter(a for f in found for a in f.ages)
     usual = min(ages, key=lambda a: (-ages[a], a)) if ages else None
-    conflict = bool(ages) and max(ages) - min(ages) >= 2
+    conflict = bool(ages) and max(ages) - min(ages) >= AGE_CONFLICT_YEARS
     origins = sorted({o for f in found for o in f.origins})
     shown = sorted({f.presentation for f in found} - {"unknown"})
     kinds = {k for f in found for k in f.kinds}
@@ -200,6 +200,19 @@ def _person_row(found: list[AdProfile], in_network: bool, tours: bool) -> list[A
         reason,
         ";".join(conflicts),
     ]
+
+
+def with_profiles(persons: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame:
+    """persons.csv's table with the PROFILE_COLUMNS added at the end, as text: the
+    yes/no columns as "yes" and "no"."""
+    shown = profiles.reindex(persons[col.PERSON_ID].astype("str"))
+    out = persons.copy()
+    for name in PROFILE_COLUMNS:
+        values = shown[name].to_numpy(dtype=object)
+        if name in ("age_conflict", "may_be_minor"):
+            values = np.where(values == True, "yes", "no")  # noqa: E712 (NaN is no)
+        out[name] = pd.array(["" if v is None or v != v else str(v) for v in values], dtype="str")
+    return out
 
 
 def profiles_summary(profiles: pd.DataFrame) -> dict[str, Any]:

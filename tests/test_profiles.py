@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -155,3 +156,63 @@ def test_profiles_summary_counts() -> None:
     assert summary["aged_25_or_less_share"] == round(2 / 3, 4)
     assert summary["origin"] == {"Romania": 2, "unknown": 2}
     assert summary["may_be_minor"] == 1
+
+
+def _messy(tmp_path: Path) -> Path:
+    path = tmp_path / "ads.csv"
+    path.write_text(
+        "Réf;Ville;Date;Téléphone;Âge;Texte\n"
+        "1;Arras;01/10/2026;06 39 98 10 01;17;Érythréenne, nouvelle\n"
+        "2;Lens;03/10/2026;06 39 98 10 01;17;Érythréenne de passage\n"
+        "3;Lens;03/10/2026;06 39 98 20 02;;TRANS brésilienne 25a\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_dedupe_writes_profiles_into_persons_csv_and_summary(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from adcensus import columns as col
+    from adcensus.cli import app
+
+    extra = tmp_path / "mine.toml"
+    extra.write_text('Eritrea = ["érythréenne"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["dedupe", str(_messy(tmp_path)), "-o", str(out), "--origins", str(extra), "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    persons = pd.read_csv(out / "persons.csv", sep=";", dtype=str, keep_default_na=False)
+    persons.columns = [c.lstrip("\ufeff") for c in persons.columns]
+    assert list(persons.columns) == [*col.PERSONS_COLUMNS, *col.PROFILE_COLUMNS]
+    rows = persons.set_index("phones")
+    minor = rows.loc["+33639981001"]
+    assert (minor["origin"], minor["kind"], minor["may_be_minor"]) == ("Eritrea", "touring", "yes")
+    assert minor["minor_reason"] == "stated age 17"
+    trans = rows.loc["+33639982002"]
+    assert (trans["presentation"], trans["origin"], trans["age_group"]) == (
+        "trans",
+        "Brazil",
+        "22-25",
+    )
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["profiles"]["may_be_minor"] == 1
+    assert summary["profiles"]["origin"] == {"Brazil": 1, "Eritrea": 1}
+    assert summary["settings"]["origins"] == str(extra)
+
+
+def test_tally_by_profile_keys_on_the_command_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from adcensus.cli import app
+
+    result = CliRunner().invoke(
+        app, ["tally", str(_messy(tmp_path)), "--by", "presentation", "-f", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "trans,1,1,0.0,1,0,0,0,1",
+        "woman,2,1,0.5,1,0,1,0,1",
+    ]
+    bad = CliRunner().invoke(app, ["tally", str(tmp_path / "ads.csv"), "--origins", "nope.toml"])
+    assert bad.exit_code == 2 and "nope.toml: origins file not found" in bad.output

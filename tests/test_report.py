@@ -488,3 +488,36 @@ def test_png_charts_for_slides(sample_output: Path, tmp_path: Path) -> None:
     pngs = sorted(p.name for p in written[1:])
     assert pngs[0] == "01-communes.png" and len(pngs) == len(report.charts) == 7
     assert all((tmp_path / "png" / name).read_bytes().startswith(b"\x89PNG") for name in pngs)
+
+
+def test_who_part_shows_profiles_in_both_languages_small_origins_hidden(
+    sample_output: Path, tmp_path: Path
+) -> None:
+    persons = pd.read_csv(
+        sample_output / "persons.csv",
+        sep=";",
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8-sig",
+    )
+    origins = persons["origin"].value_counts()
+    rare = next(o for o, n in origins.items() if n < 3)
+    common = next(o for o, n in origins.items() if n >= 3 and o != "unknown")
+    fr = unescape(build_report(sample_output, lang="fr", min_count=3).html)
+    en = unescape(build_report(sample_output, lang="en").html)
+    assert "Ce que disent les annonces" in fr and "What the ads say" in en
+    assert "Âge déclaré" in fr and "Stated age" in en
+    assert "des personnes dont une annonce dit l'âge ont 25 ans ou moins" in fr
+    assert "indépendante" in fr and "independent" in en
+    assert common in fr and f">{rare}<" not in fr and f">{rare}<" in en
+    assert "Les valeurs de moins de 3 personnes ne sont pas montrées." in fr
+    assert "never a finding" in en
+    # A folder written before profiles says so instead of failing.
+    old = tmp_path / "old"
+    old.mkdir()
+    for name in ("ads.csv", "summary.json"):
+        (old / name).write_bytes((sample_output / name).read_bytes())
+    persons.drop(columns=["age_group", "origin"]).to_csv(
+        old / "persons.csv", sep=";", index=False, encoding="utf-8-sig"
+    )
+    assert "run adcensus dedupe again to see them" in build_report(old, lang="en").html

@@ -87,10 +87,12 @@ def _origins(folded: str, extra: str) -> tuple[str, ...]:
     for clause in _CLAUSES.split(folded):
         words = w.tokens(clause)
         language = False
-        i = 0
-        while i < len(words):
-            if words[i] in w.LANGUAGE_WORDS:
+        skip_to = 0
+        for i, word in enumerate(words):
+            if word in w.LANGUAGE_WORDS:
                 language = True  # the rest of the clause lists languages
+            if i < skip_to or word not in origins.first:
+                continue
             for size in range(min(origins.longest, len(words) - i), 0, -1):
                 label = origins.words.get(tuple(words[i : i + size]))
                 if label is None:
@@ -103,9 +105,8 @@ def _origins(folded: str, extra: str) -> tuple[str, ...]:
                 ]
                 if not (language or practice or after in w.ORIGIN_BLOCK_AFTER):
                     found.add(label)
-                i += size - 1
+                skip_to = i + size
                 break
-            i += 1
     return tuple(sorted(found))
 
 
@@ -173,7 +174,7 @@ def ad_profile(
         kinds.append("agency")
     if _TOURING.search(folded):
         kinds.append("touring")
-    wording = tuple(label for label, pattern in w.CHECK_WORDING if pattern.search(folded))
+    wording = w.check_wording(folded)
     return AdProfile(
         ages=_ages(plain, age),
         origins=_origins(plain, origins),

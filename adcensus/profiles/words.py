@@ -97,16 +97,42 @@ LANGUAGE_WORDS = frozenset(
 )  # fmt: skip
 
 
+# Symbols that end a clause in ads (kept as "." when the rest of the non-ASCII goes).
+_CLAUSE_MARKS = str.maketrans({c: "." for c in "•✨☆★♡♥❤💕💖🌸🌹"})
+
+
 def fold_words(text: str) -> str:
-    """`text` lower-cased, accents removed, apostrophes as spaces: the form lists match."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[’'`´]", " ", plain)
+    """`text` lower-cased, accents removed, apostrophes as spaces: the form lists match.
+
+    What is left outside ASCII after the accents go (emoji, symbols) is dropped; the
+    symbols ads use between clauses ("✨", "☆", "•") become ".".
+    """
+    text = text.casefold().translate(_CLAUSE_MARKS)
+    if text.isascii():
+        return _QUOTES.sub(" ", text.replace("'", " "))
+    plain = unicodedata.normalize("NFKD", text.replace("’", " ")).encode("ascii", "ignore")
+    return _QUOTES.sub(" ", plain.decode("ascii").replace("'", " "))
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_QUOTES = re.compile(r"[`´]")
 
 
 def tokens(folded: str) -> list[str]:
     """The words of folded text (letters and digits), in order."""
-    return re.findall(r"[a-z0-9]+", folded)
+    return _WORD.findall(folded)
+
+
+# CHECK_WORDING as one pattern: one scan of an ad finds all its check wordings.
+_CHECK_ANY = re.compile(
+    "|".join(f"(?P<w{i}>{p.pattern})" for i, (_, p) in enumerate(CHECK_WORDING))
+)
+
+
+def check_wording(folded: str) -> tuple[str, ...]:
+    """The CHECK_WORDING labels found in folded, spaced text, in CHECK_WORDING's order."""
+    found = {int(str(m.lastgroup)[1:]) for m in _CHECK_ANY.finditer(folded)}
+    return tuple(CHECK_WORDING[i][0] for i in sorted(found))
 
 
 @dataclass(frozen=True)
@@ -115,6 +141,7 @@ class Origins:
 
     words: Mapping[tuple[str, ...], str]
     longest: int
+    first: frozenset[str]  # the first word of every entry: other words are skipped fast
 
 
 def _read_origins(path: Path) -> dict[str, list[str]]:
@@ -153,4 +180,5 @@ def load_origins(extra: str = "") -> Origins:
             key = tuple(tokens(fold_words(word)))
             if key:
                 table[key] = label
-    return Origins(table, max((len(k) for k in table), default=1))
+    longest = max((len(k) for k in table), default=1)
+    return Origins(table, longest, frozenset(k[0] for k in table))

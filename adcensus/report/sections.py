@@ -327,7 +327,7 @@ def _profiles_part(ctx: Context) -> str:
     persons = ctx.data.persons
     out = [f"<h3>{ctx.say('profiles')}</h3>"]
     if persons.empty or not set(PROFILE_FIELDS) <= set(persons.columns):
-        return "".join([*out, f"<p class='note'>{ctx.say('no_profiles')}</p>"])
+        return ""
     out.append(f"<p class='note'>{ctx.say('profiles_note')}</p>")
     groups = persons["age_group"].value_counts()
     labels = [_value(ctx, g) for g in AGE_GROUPS]

@@ -161,10 +161,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Les valeurs de moins de {k} personnes ne sont pas montrées.",
         "Values of fewer than {k} persons are not shown.",
     ),
-    "no_profiles": (
-        "Ce dossier a été écrit avant les profils : relancez adcensus dedupe pour les voir.",
-        "This folder was written before profiles: run adcensus dedupe again to see them.",
-    ),
     "chart_per_person": ("Nombre d'annonces par personne", "Number of ads per person"),
     "per_person_note": (
         "{one} [[one:personne n'a|personnes n'ont]] publié qu'une annonce ; la moitié des "

@@ -216,3 +216,19 @@ def test_tally_by_profile_keys_on_the_command_line(tmp_path: Path) -> None:
     ]
     bad = CliRunner().invoke(app, ["tally", str(tmp_path / "ads.csv"), "--origins", "nope.toml"])
     assert bad.exit_code == 2 and "nope.toml: origins file not found" in bad.output
+
+
+def test_person_profiles_of_ads_csv_read_back_match_persons_csv(tmp_path: Path) -> None:
+    from adcensus.dedupe import dedupe, write_outputs
+    from adcensus.outputs import read_output_csv
+
+    sample = Path(__file__).parent.parent / "data" / "sample" / "ads.csv"
+    write_outputs(dedupe([sample]), tmp_path / "out")
+    ads = read_output_csv(tmp_path / "out" / "ads.csv")  # French headers, all text
+    persons = read_output_csv(tmp_path / "out" / "persons.csv").set_index("person_id")
+    found = person_profiles(ads)
+    assert found["origin"].ne("unknown").sum() > 40
+    for name in ("age_group", "ages_stated", "origin", "presentation", "kind", "conflicts"):
+        assert found[name].tolist() == persons.loc[found.index, name].tolist(), name
+    minors = persons.loc[found.index, "may_be_minor"].eq("yes").tolist()
+    assert found["may_be_minor"].tolist() == minors

@@ -30,6 +30,7 @@ import pandas as pd
 
 from adcensus import columns as col
 from adcensus.profiles.ads import AdProfile, ad_profile
+from adcensus.read import detect_roles, parse_dates
 from adcensus.text import fold_place
 
 # A tour moves from city to city every few days; persons who move home, or post from
@@ -99,8 +100,6 @@ def _touring_by_cities(
 
 
 def _parse(values: pd.Series) -> pd.Series:
-    from adcensus.read import parse_dates
-
     return parse_dates(values.astype("str"))
 
 
@@ -110,12 +109,14 @@ def person_profiles(
     """One row per person (index person_id, sorted) with the PROFILE_COLUMNS.
 
     `ads`: the ads table dedupe writes (person_id, network_id, and the original
-    columns); `columns` maps a role (text, title, age, city, date) to its header when
-    not named as the role (dedupe's `roles`); a column named category, catégorie or
-    rubrique gives the site's category. Rows without a person (set aside) are skipped.
+    columns, e.g. ads.csv read back as text); the text, title, age, city and date
+    columns are found by their headers, English or French, as dedupe finds them
+    ("Texte de l'annonce", "Âge", "Ville"); `columns` (role → header, dedupe's
+    `roles`) names them instead. A column named category, catégorie or rubrique gives
+    the site's category. Rows without a person (set aside) are skipped.
     `origins`: a user origins file (see adcensus.profiles.words.load_origins).
     """
-    columns = dict(columns or {})
+    columns = {**detect_roles([str(c) for c in ads.columns]), **(columns or {})}
     person_col = _column(ads, col.PERSON_ID, columns)
     if person_col is None:
         raise ValueError("person_profiles needs a person_id column")

@@ -88,9 +88,22 @@ CHECK_WORDING: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # Origin words right after these (or "à la") name a practice, a cuisine or a style;
 # after "parle"/"speak" they name languages; before "kiss"/"spoken" likewise.
 ORIGIN_BLOCK_BEFORE = frozenset(
-    {"massage", "massages", "branlette", "branlettes", "cuisine", "style", "facon", "maniere"}
+    {
+        "massage",
+        "massages",
+        "branlette",
+        "branlettes",
+        "cuisine",
+        "style",
+        "facon",
+        "maniere",
+        "epilation",
+        "epilee",
+    }
 )
-ORIGIN_BLOCK_AFTER = frozenset({"kiss", "kissing", "kisses", "spoken", "parle", "speaking"})
+ORIGIN_BLOCK_AFTER = frozenset(
+    {"kiss", "kissing", "kisses", "spoken", "parle", "speaking", "style", "wax", "massage"}
+)
 LANGUAGE_WORDS = frozenset(
     {"parle", "parlons", "parlez", "speak", "speaks", "langue", "langues", "language",
      "languages", "bilingue"}

@@ -21,7 +21,7 @@ _AGE_BEFORE = re.compile(r"\b(?:age|agee?|aged)\s*(?:de\s*)?:?\s*(\d{2})(?![\d+]
 # plus", "depuis 10 ans", "10 ans d'expérience".
 _NOT_AGE_BEFORE = re.compile(
     r"(?:plus de|moins de|\+\s*de|\+|entre|over|under|above|at least|au moins|minimum|min|"
-    r"depuis|since|for|pendant|majeure?s?|\d{2}\s*(?:a|-|et|to|ou|or))\s*$"
+    r"depuis|since|for|pendant|\d{2}\s*(?:a|-|et|to|ou|or))\s*$"
 )
 _NOT_AGE_AFTER = re.compile(
     r"^\s*(?:\+|et\s*(?:plus|\+)|and\s*(?:over|up|older)|or\s*older|ou\s*plus|minimum|min\b|"

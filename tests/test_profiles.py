@@ -142,6 +142,11 @@ def test_set_aside_rows_and_prefixed_columns() -> None:
     assert list(out.index) == ["P1"] and out.loc["P1", "origin"] == "Romania"
 
 
+def test_ads_without_persons_are_one_clear_error() -> None:
+    with pytest.raises(InputError, match="no person_id column"):
+        person_profiles(pd.DataFrame({"text": ["Léa 22 ans"]}))
+
+
 def test_profiles_summary_counts() -> None:
     ads = _ads(
         [

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from adcensus import columns as col
+from adcensus.errors import InputError
 from adcensus.profiles.ads import AdProfile, ad_profile
 from adcensus.read import detect_roles, parse_dates
 from adcensus.text import fold_place
@@ -119,7 +120,9 @@ def person_profiles(
     columns = {**detect_roles([str(c) for c in ads.columns]), **(columns or {})}
     person_col = _column(ads, col.PERSON_ID, columns)
     if person_col is None:
-        raise ValueError("person_profiles needs a person_id column")
+        raise InputError(
+            "the ads have no person_id column; give the ads.csv `adcensus dedupe` wrote"
+        )
     real = person_col.notna().to_numpy(dtype=bool) & (person_col.astype("str") != "").to_numpy(
         dtype=bool
     )

@@ -338,6 +338,10 @@ def test_a_store_gives_new_and_returning_persons(tmp_path: Path) -> None:
     numbers = {m: re.findall(r"\d+", cells) for m, cells in rows}
     assert numbers["sept. 2018"] == ["4", "3", "3", "0"]  # ads, persons, new, returning
     assert numbers["oct. 2018"] == ["2", "2", "1", "1"]  # Léa came back, Eva is new
+    # A store's persons have their profiles read from the stored ads.
+    who = unescape(report.html[report.html.index("Ce que disent les annonces") :])
+    assert "<td>femme</td><td class=num>2</td>" in who  # Léa "douce", Mia "nouvelle"
+    assert "0 personne est à vérifier comme possiblement mineure :" in who
 
 
 # ---- the report of the shipped sample ------------------------------------------------------

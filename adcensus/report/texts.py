@@ -147,7 +147,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "({n} [[n:person|persons]] with a stated age).",
     ),
     "minors_note": (
-        "{n} [[n:personne est|personnes sont]] à vérifier comme possiblement mineures : "
+        "{n} [[n:personne est|personnes sont]] à vérifier comme possiblement "
+        "[[n:mineure|mineures]] : "
         "un âge déclaré de moins de 18 ans, ou de 18 ou 19 ans avec des mots comme « jeune », "
         "« petite », « étudiante ». C'est une liste pour l'équipe de terrain (colonnes "
         "may_be_minor et minor_reason de persons.csv), jamais un constat : les annonces "

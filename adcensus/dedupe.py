@@ -134,7 +134,7 @@ def dedupe_table(
         table, features, scored, outcome, (labels, person_ids), (networks, network_ids), ranks, flat
     )
     persons = persons_table(table, features, labels, person_ids, network_ids, networks, flat)
-    profiles = _profiles(ads, features, table, settings)
+    profiles = _profiles(ads, features, table, settings, workers)
     persons = with_profiles(persons, profiles)
     ads = with_set_aside(ads, read, aside)
     pairs = pairs_table(features, scored, outcome, labels, settings, ranks)
@@ -159,13 +159,17 @@ def dedupe_table(
 
 
 def _profiles(
-    ads: pd.DataFrame, features: pd.DataFrame, table: AdTable, settings: Settings
+    ads: pd.DataFrame,
+    features: pd.DataFrame,
+    table: AdTable,
+    settings: Settings,
+    workers: int | None,
 ) -> pd.DataFrame:
     """Each person's profile (adcensus.profiles) from her ads' original cells and dates."""
     date = "adcensus_profile_date"
     frame = ads.assign(**{date: features["date"].to_numpy()})
     roles = {**table.roles, col.DATE: date}
-    return person_profiles(frame, roles, settings.origins)
+    return person_profiles(frame, roles, settings.origins, workers)
 
 
 def _reviewed_positions(features: pd.DataFrame, decisions: pd.DataFrame | None) -> pd.DataFrame:

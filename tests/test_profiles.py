@@ -237,3 +237,15 @@ def test_person_profiles_of_ads_csv_read_back_match_persons_csv(tmp_path: Path) 
         assert found[name].tolist() == persons.loc[found.index, name].tolist(), name
     minors = persons.loc[found.index, "may_be_minor"].eq("yes").tolist()
     assert found["may_be_minor"].tolist() == minors
+
+
+def test_reading_over_worker_processes_gives_the_same_profiles(monkeypatch) -> None:
+    from adcensus import parallel
+    from adcensus.outputs import read_output_csv
+
+    sample = Path(__file__).parent.parent / "data" / "sample" / "ads.csv"
+    ads = read_output_csv(sample).assign(person_id=lambda f: "P" + f["Pseudo"].str.lower())
+    alone = person_profiles(ads, workers=1)
+    monkeypatch.setattr(parallel, "MIN_ROWS_PER_WORKER", 10)
+    monkeypatch.setattr(parallel, "CHUNK_ROWS", 50)
+    pd.testing.assert_frame_equal(person_profiles(ads, workers=2), alone)

@@ -30,6 +30,7 @@ import pandas as pd
 
 from adcensus import columns as col
 from adcensus.errors import InputError
+from adcensus.parallel import map_chunks, worker_count
 from adcensus.profiles.ads import AdProfile, ad_profile
 from adcensus.read import detect_roles, parse_dates
 from adcensus.text import fold_place
@@ -105,7 +106,10 @@ def _parse(values: pd.Series) -> pd.Series:
 
 
 def person_profiles(
-    ads: pd.DataFrame, columns: Mapping[str, str] | None = None, origins: str = ""
+    ads: pd.DataFrame,
+    columns: Mapping[str, str] | None = None,
+    origins: str = "",
+    workers: int | None = 1,
 ) -> pd.DataFrame:
     """One row per person (index person_id, sorted) with the PROFILE_COLUMNS.
 
@@ -116,6 +120,8 @@ def person_profiles(
     `roles`) names them instead. A column named category, catégorie or rubrique gives
     the site's category. Rows without a person (set aside) are skipped.
     `origins`: a user origins file (see adcensus.profiles.words.load_origins).
+    `workers` caps the processes that read the ads (None or 0: all cores; under 20,000
+    distinct ads one is used); the result does not depend on it.
     """
     columns = {**detect_roles([str(c) for c in ads.columns]), **(columns or {})}
     person_col = _column(ads, col.PERSON_ID, columns)
@@ -137,13 +143,16 @@ def person_profiles(
         _texts(ads[category] if category is not None else None, n),
         strict=True,
     )
-    cache: dict[tuple[str, str, str, str], AdProfile] = {}
-    profiles = []
-    for key in cells:  # reposts share their cells: each distinct ad is read once
-        found = cache.get(key)
-        if found is None:
-            found = cache[key] = ad_profile(key[0], key[1], key[2], key[3], origins)
-        profiles.append(found)
+    # Reposts share their cells: each distinct ad is read once, over the cores.
+    keys = list(cells)
+    index: dict[tuple[str, str, str, str], int] = {}
+    codes = [index.setdefault(key, len(index)) for key in keys]
+    distinct = list(index)
+    read: list[AdProfile] = []
+    jobs = worker_count(len(distinct), workers)
+    for _, part in map_chunks(_read_chunk, (distinct, origins), len(distinct), jobs):
+        read.extend(part)
+    profiles = [read[code] for code in codes]
     network = _column(ads, col.NETWORK_ID, columns)
     in_network: set[Any] = set()
     if network is not None:
@@ -164,6 +173,16 @@ def person_profiles(
     out["age_conflict"] = out["age_conflict"].astype(bool)
     out["may_be_minor"] = out["may_be_minor"].astype(bool)
     return out
+
+
+def _read_chunk(
+    data: tuple[list[tuple[str, str, str, str]], str], start: int, stop: int
+) -> list[AdProfile]:
+    """The profiles of the distinct ads start..stop (run in a worker process)."""
+    keys, origins = data
+    return [
+        ad_profile(t, title, age, category, origins) for t, title, age, category in keys[start:stop]
+    ]
 
 
 def _person_row(found: list[AdProfile], in_network: bool, tours: bool) -> list[Any]:

@@ -460,7 +460,7 @@ def test_report_opens_in_chromium_without_errors(sample_output: Path, tmp_path: 
     )
     check = check_page(written[0], executable)
     assert check.problems == []
-    assert check.charts == 7 and check.lang == "fr"
+    assert check.charts == 8 and check.lang == "fr"
     picture = screenshot_page(written[0], width=900, executable=executable)
     assert picture.startswith(b"\x89PNG")
 
@@ -490,7 +490,7 @@ def test_png_charts_for_slides(sample_output: Path, tmp_path: Path) -> None:
     report = build_report(sample_output, lang="en")
     written = write_report(report, tmp_path / "report.html", png_dir=tmp_path / "png")
     pngs = sorted(p.name for p in written[1:])
-    assert pngs[0] == "01-communes.png" and len(pngs) == len(report.charts) == 7
+    assert pngs[0] == "01-communes.png" and len(pngs) == len(report.charts) == 8
     assert all((tmp_path / "png" / name).read_bytes().startswith(b"\x89PNG") for name in pngs)
 
 

@@ -280,7 +280,8 @@ def _buckets_chart(
 
 
 def who_section(ctx: Context) -> str:
-    """Ads per person, communes per person, the most frequent moves; persons with identifiers."""
+    """Ads per person, communes per person, the most frequent moves, what the ads say of
+    the persons (profiles); persons with identifiers."""
     ads = ctx.data.ads
     out = [f"<h2>{ctx.say('who')}</h2>"]
     per_person = ads.groupby("person_id").size().sort_values(ascending=False)

@@ -41,4 +41,9 @@ PERSONS_COLUMNS: tuple[str, ...] = (
     "names",
     "phones",
 )
+# Profile columns dedupe appends to persons.csv, in this order (see adcensus.profiles).
+PROFILE_COLUMNS: tuple[str, ...] = (
+    "age_group", "ages_stated", "age_conflict", "origin", "presentation", "kind",
+    "may_be_minor", "minor_reason", "conflicts",
+)  # fmt: skip
 PAIRS_COLUMNS: tuple[str, ...] = ("ad_a", "ad_b", "score", "decision", "evidence")

@@ -16,10 +16,12 @@ from typing import Any, BinaryIO
 import numpy as np
 import pandas as pd
 
+from adcensus import columns as col
 from adcensus.link import candidate_pairs, cluster_persons, group_networks, score_pairs
 from adcensus.link.cluster import IdMaker
 from adcensus.link.flat import flat_phones, key_ranks
 from adcensus.normalize import prepare
+from adcensus.profiles import person_profiles, profiles_summary, with_profiles
 from adcensus.progress import Progress, silent
 from adcensus.quality import data_quality
 from adcensus.read import AdTable, read_ads
@@ -139,11 +141,14 @@ def dedupe_table(
     ads = ads_table(
         table, features, scored, outcome, (labels, person_ids), (networks, network_ids), ranks, flat
     )
-    ads = with_set_aside(ads, read, aside)
     persons = persons_table(table, features, labels, person_ids, network_ids, networks, flat)
+    profiles = _profiles(ads, features, table, settings, workers)
+    persons = with_profiles(persons, profiles)
+    ads = with_set_aside(ads, read, aside)
     pairs = pairs_table(features, scored, outcome, labels, settings, ranks)
     boilerplate = len(prepared.boilerplate)
     summary = summary_of(table, ads, persons, pairs, settings, flat, features, boilerplate, aside)
+    summary["profiles"] = profiles_summary(profiles)
     summary["model"] = result.model.to_dict()
     summary["model"]["decorations"] = sorted(prepared.decorations)
     if not keep_all:  # a store's load says its own (adcensus.store.load)
@@ -159,6 +164,20 @@ def dedupe_table(
     note("cluster", len(outcome), len(outcome))
     rejected = rejected_table(read, aside)
     return DedupeResult(ads=ads, persons=persons, pairs=pairs, summary=summary, rejected=rejected)
+
+
+def _profiles(
+    ads: pd.DataFrame,
+    features: pd.DataFrame,
+    table: AdTable,
+    settings: Settings,
+    workers: int | None,
+) -> pd.DataFrame:
+    """Each person's profile (adcensus.profiles) from her ads' original cells and dates."""
+    date = "adcensus_profile_date"
+    frame = ads.assign(**{date: features["date"].to_numpy()})
+    roles = {**table.roles, col.DATE: date}
+    return person_profiles(frame, roles, settings.origins, workers)
 
 
 def _reviewed_positions(features: pd.DataFrame, decisions: pd.DataFrame | None) -> pd.DataFrame:

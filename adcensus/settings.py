@@ -44,6 +44,8 @@ class Settings:
     boilerplate_min_ads: int = 5
     # More columns to compare (`--compare COL`), each with weights learned like the others.
     compare: tuple[str, ...] = ()
+    # A TOML file of origin words added to adcensus/profiles/origins.toml (`--origins`).
+    origins: str = ""
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from adcensus import synth_ads, synth_people
+from adcensus import synth_ads, synth_people, synth_text
 from adcensus.errors import OutputError, UsageError
 from adcensus.synth_text import REGIONS
 
@@ -44,7 +44,9 @@ ADS_COLUMNS: tuple[str, ...] = (
     "Réf", "Site", "Lien", "Date de collecte", "Ville", "Téléphone", "Pseudo", "Âge",
     "Titre", "Texte de l'annonce",
 )  # fmt: skip
-TRUTH_COLUMNS: tuple[str, ...] = ("ad_id", "person_id", "network_id")
+TRUTH_COLUMNS: tuple[str, ...] = (
+    "ad_id", "person_id", "network_id", "age", "origin", "presentation", "kind",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,11 @@ class CensusSpec:
     missing_rate: float = 0.08
     edit_rate: float = 0.50
     seed: int = 2018
+    # Persons presented as trans, as a man, as a couple (the others as women); drawn from
+    # a stream of their own, so the default 0 leaves the census as it was.
+    trans_share: float = 0.0
+    man_share: float = 0.0
+    couple_share: float = 0.0
 
     def __post_init__(self) -> None:
         if self.persons < 1:
@@ -91,11 +98,14 @@ class CensusSpec:
             )
         for name in (
             "agency_share", "phone_change_rate", "touring_rate", "common_name_share",
-            "obfuscation_rate", "missing_rate", "edit_rate",
+            "obfuscation_rate", "missing_rate", "edit_rate", "trans_share", "man_share",
+            "couple_share",
         ):  # fmt: skip
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise UsageError(f"{name} must be a share between 0 and 1, got {value}.")
+        if self.trans_share + self.man_share + self.couple_share > 1.0:
+            raise UsageError("trans_share, man_share and couple_share add up to more than 1.")
         if self.seed < 0:
             raise UsageError(f"seed must be zero or positive, got {self.seed}.")
 
@@ -191,6 +201,8 @@ def generate_census(spec: CensusSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     rng = np.random.default_rng(spec.seed)
     people = synth_people.draw_people(rng, spec)
+    presentation = synth_people.draw_presentations(spec)
+    people = synth_people.with_presentations(spec, people, presentation)
     drawn = synth_ads.draw_ads(rng, spec, people)
     numbers = draw_phone_numbers(rng, drawn.phone_count)
     columns = synth_ads.render_ads(rng, spec, people, drawn, numbers)
@@ -227,11 +239,56 @@ def generate_census(spec: CensusSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
     in_agency = agency >= 0
     agency_codes, _ = pd.factorize(agency[in_agency])
     network[in_agency] = [f"N{k + 1:04d}" for k in agency_codes.tolist()]
+    facts = _person_truth(people, drawn, presentation, columns)
     truth = pd.DataFrame(
-        {"ad_id": ad_ids, "person_id": person_ids[person_codes], "network_id": network},
+        {
+            "ad_id": ad_ids,
+            "person_id": person_ids[person_codes],
+            "network_id": network,
+            **{name: values[drawn.person[order]] for name, values in facts.items()},
+        },
         dtype="str",
     )
     return ads, truth
+
+
+def _person_truth(
+    people: synth_people.People,
+    drawn: synth_ads.Ads,
+    presentation: np.ndarray,
+    columns: dict[str, list[str | None]],
+) -> dict[str, np.ndarray]:
+    """Per person, what the generator made her ads state: her usual age (ads drift by a
+    year), her origin's label when one of her ads names it (else ""), her presentation,
+    and her kind ("agency", "touring" for 2+ cities, both ";"-joined, or "independent")."""
+    persons = len(people.counts)
+    origin = np.full(persons, "", dtype=object)
+    texts = zip(drawn.person.tolist(), columns["Titre"], columns["Texte de l'annonce"], strict=True)
+    for p, title, text in texts:
+        if origin[p]:
+            continue
+        said = f"{title or ''} {text or ''}".casefold()
+        for word, label in _origin_words(people, p):
+            if word in said:
+                origin[p] = label
+                break
+    agency = people.agency >= 0
+    touring = np.zeros(persons, dtype=bool)
+    touring[drawn.tourers] = True
+    kind = np.where(agency & touring, "agency;touring", np.where(agency, "agency", "independent"))
+    kind = np.where(~agency & touring, "touring", kind).astype(object)
+    return {
+        "age": people.age.astype(str).astype(object),
+        "origin": origin,
+        "presentation": presentation,
+        "kind": kind,
+    }
+
+
+def _origin_words(people: synth_people.People, person: int) -> list[tuple[str, str]]:
+    """The origin words the person's sentences and title use, with their labels."""
+    said = " ".join([*people.sentences[person], people.title[person]]).casefold()
+    return [(w, label) for w, label in synth_text.ORIGIN_LABELS.items() if label and w in said]
 
 
 def _text(values: list[str] | list[str | None]) -> pd.Series:

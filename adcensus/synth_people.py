@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -248,3 +248,41 @@ def _fill(template: str, picks: tuple[int, ...], cache: dict[tuple[object, ...],
         slots = _Slots({_SLOT_WORDS[k][0]: _SLOT_WORDS[k][1][picks[k]] for k in used})
         filled = cache[key] = template.format_map(slots)
     return filled
+
+
+PRESENTATION_STREAM = 18  # the presentations' own random stream: other draws stay as they were
+
+
+def draw_presentations(spec: CensusSpec) -> np.ndarray:
+    """Each person's presentation ("woman", "trans", "man", "couple"), at the spec's shares.
+
+    Drawn from a stream of its own (seed, PRESENTATION_STREAM), so that turning the shares
+    up changes no other draw: at the default shares (0) every person is a woman, and the
+    census is the one generated before presentations existed.
+    """
+    rng = np.random.default_rng([spec.seed, PRESENTATION_STREAM])
+    shares = np.array([spec.trans_share, spec.man_share, spec.couple_share])
+    pick = rng.random(spec.persons)
+    kinds = np.array(["trans", "man", "couple"], dtype=object)
+    out = np.full(spec.persons, "woman", dtype=object)
+    bounds = np.cumsum(shares)
+    for k in range(3):
+        low = bounds[k - 1] if k else 0.0
+        out[(pick >= low) & (pick < bounds[k])] = kinds[k]
+    return out
+
+
+def with_presentations(spec: CensusSpec, people: People, presentation: np.ndarray) -> People:
+    """`people` whose title and presenting sentence carry their presentation's wording
+    ("TRANS", "Masseur", "Couple"…); a woman's ads are left as they are."""
+    rng = np.random.default_rng([spec.seed, PRESENTATION_STREAM, 1])
+    pick = rng.integers(0, 1 << 30, spec.persons).tolist()
+    sentences = [list(s) for s in people.sentences]
+    titles = list(people.title)
+    for p in np.flatnonzero(presentation != "woman").tolist():
+        choices = words.PRESENTATION_WORDS[str(presentation[p])]
+        word = choices[pick[p] % len(choices)]
+        titles[p] = f"{word} – {titles[p]}"
+        at = 1 if people.agency[p] >= 0 else 0  # an agency's ads present the person second
+        sentences[p][at] = f"{word}, {sentences[p][at][:1].lower()}{sentences[p][at][1:]}"
+    return replace(people, sentences=sentences, title=titles)

@@ -83,6 +83,20 @@ ORIGINS: tuple[str, ...] = (
     "brésilienne", "espagnole", "italienne", "roumaine", "française", "antillaise",
     "colombienne", "portugaise", "polonaise", "vénézuélienne", "métisse", "belge",
 )  # fmt: skip
+# The label adcensus.profiles reports for each origin word ("" : a description, no origin).
+ORIGIN_LABELS: dict[str, str] = {
+    "brésilienne": "Brazil", "espagnole": "Spain", "italienne": "Italy", "roumaine": "Romania",
+    "française": "France", "antillaise": "Antilles", "colombienne": "Colombia",
+    "portugaise": "Portugal", "polonaise": "Poland", "vénézuélienne": "Venezuela",
+    "métisse": "", "belge": "Belgium",
+}  # fmt: skip
+# How a person who is not presented as a woman says so: before the title and the sentence
+# that presents her or him, one wording drawn per person.
+PRESENTATION_WORDS: dict[str, tuple[str, ...]] = {
+    "trans": ("TRANS", "Trans", "TS", "Travestie", "Trans ☆"),
+    "man": ("Masseur", "Escort boy", "Jeune homme"),
+    "couple": ("Couple", "Couple libertin", "Elle et lui"),
+}
 WHEN: tuple[str, ...] = (
     "ce week-end", "du lundi au samedi", "7j/7", "en journée", "en soirée", "de 10h à 22h",
     "tous les jours sauf dimanche", "cette semaine uniquement", "jusqu'à vendredi",

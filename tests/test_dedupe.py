@@ -79,7 +79,7 @@ def test_outputs_follow_the_contract_and_are_byte_identical(tmp_path, sample_dir
     ads = pd.read_csv(first / "ads.csv", sep=";", encoding="utf-8-sig", dtype=str)
     assert list(ads.columns[-6:]) == list(col.ADS_OUTPUT_COLUMNS)
     persons = pd.read_csv(first / "persons.csv", sep=";", encoding="utf-8-sig", dtype=str)
-    assert list(persons.columns) == list(col.PERSONS_COLUMNS)
+    assert list(persons.columns) == [*col.PERSONS_COLUMNS, *col.PROFILE_COLUMNS]
     assert persons["ads"].astype(int).sum() == len(ads) == 699
     pairs = pd.read_csv(first / "pairs.csv", sep=";", encoding="utf-8-sig", dtype=str)
     assert list(pairs.columns[:5]) == list(col.PAIRS_COLUMNS)

@@ -338,6 +338,10 @@ def test_a_store_gives_new_and_returning_persons(tmp_path: Path) -> None:
     numbers = {m: re.findall(r"\d+", cells) for m, cells in rows}
     assert numbers["sept. 2018"] == ["4", "3", "3", "0"]  # ads, persons, new, returning
     assert numbers["oct. 2018"] == ["2", "2", "1", "1"]  # Léa came back, Eva is new
+    # A store's persons have their profiles read from the stored ads.
+    who = unescape(report.html[report.html.index("Ce que disent les annonces") :])
+    assert "<td>femme</td><td class=num>2</td>" in who  # Léa "douce", Mia "nouvelle"
+    assert "0 personne est à vérifier comme possiblement mineure :" in who
 
 
 # ---- the report of the shipped sample ------------------------------------------------------
@@ -456,7 +460,7 @@ def test_report_opens_in_chromium_without_errors(sample_output: Path, tmp_path: 
     )
     check = check_page(written[0], executable)
     assert check.problems == []
-    assert check.charts == 7 and check.lang == "fr"
+    assert check.charts == 8 and check.lang == "fr"
     picture = screenshot_page(written[0], width=900, executable=executable)
     assert picture.startswith(b"\x89PNG")
 
@@ -486,5 +490,40 @@ def test_png_charts_for_slides(sample_output: Path, tmp_path: Path) -> None:
     report = build_report(sample_output, lang="en")
     written = write_report(report, tmp_path / "report.html", png_dir=tmp_path / "png")
     pngs = sorted(p.name for p in written[1:])
-    assert pngs[0] == "01-communes.png" and len(pngs) == len(report.charts) == 7
+    assert pngs[0] == "01-communes.png" and len(pngs) == len(report.charts) == 8
     assert all((tmp_path / "png" / name).read_bytes().startswith(b"\x89PNG") for name in pngs)
+
+
+def test_who_part_shows_profiles_in_both_languages_small_origins_hidden(
+    sample_output: Path, tmp_path: Path
+) -> None:
+    persons = pd.read_csv(
+        sample_output / "persons.csv",
+        sep=";",
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8-sig",
+    )
+    origins = persons["origin"].value_counts()
+    rare = next(o for o, n in origins.items() if n < 3)
+    common = next(o for o, n in origins.items() if n >= 3 and o != "unknown")
+    fr = unescape(build_report(sample_output, lang="fr", min_count=3).html)
+    en = unescape(build_report(sample_output, lang="en").html)
+    assert "Ce que disent les annonces" in fr and "What the ads say" in en
+    assert "Âge déclaré" in fr and "Stated age" in en
+    assert "des personnes dont une annonce dit l'âge ont 25 ans ou moins" in fr
+    assert "indépendante" in fr and "independent" in en
+    assert common in fr and f">{rare}<" not in fr and f">{rare}<" in en
+    assert "Les valeurs de moins de 3 personnes ne sont pas montrées." in fr
+    assert "never a finding" in en
+    # A folder written before profiles (or a store's export) has them read from its ads.
+    old = tmp_path / "old"
+    old.mkdir()
+    for name in ("ads.csv", "summary.json"):
+        (old / name).write_bytes((sample_output / name).read_bytes())
+    persons.drop(columns=["age_group", "origin"]).to_csv(
+        old / "persons.csv", sep=";", index=False, encoding="utf-8-sig"
+    )
+    again = unescape(build_report(old, lang="en").html)
+    start = again.index("What the ads say")
+    assert again[start : start + 4000] == en[en.index("What the ads say") :][:4000]

@@ -31,7 +31,9 @@ from adcensus.synth import (
 from adcensus.synth_text import (
     AGENCY_BOOKING,
     OBFUSCATION_STYLES,
+    ORIGIN_LABELS,
     PHONE_STYLES,
+    PRESENTATION_WORDS,
     french_number,
     name_variant,
     obfuscate_phone,
@@ -306,7 +308,9 @@ def test_files_are_written_as_french_excel_saves_them(tmp_path: Path) -> None:
     raw = ads_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfR\xc3\xa9f;Site;Lien;")
     assert raw.count(b"\r\n") >= 51
-    assert truth_path.read_text(encoding="utf-8").startswith("ad_id,person_id,network_id\n")
+    assert truth_path.read_text(encoding="utf-8").startswith(
+        "ad_id,person_id,network_id,age,origin,presentation,kind\n"
+    )
     ads = pd.read_csv(ads_path, sep=";", encoding="utf-8-sig", dtype=str)
     assert len(ads) == 50
     assert not list(tmp_path.glob(".*.tmp"))
@@ -433,3 +437,45 @@ def test_synth_then_evaluate_in_a_real_process(tmp_path: Path) -> None:
     scored = runner.invoke(app, ["evaluate", truth, truth, "--json"])
     assert scored.exit_code == 0, scored.stderr
     assert '"bcubed_f1": 1.0' in scored.stdout
+
+
+def test_truth_says_each_persons_age_origin_presentation_and_kind() -> None:
+    ads, truth = generate_census(CensusSpec())
+    per_person = truth.drop_duplicates("person_id").set_index("person_id")
+    assert set(per_person["presentation"]) == {"woman"}
+    assert per_person["age"].astype(int).between(19, 49).all()
+    assert set(per_person["kind"]) == {"independent", "agency", "touring", "agency;touring"}
+    in_agency = per_person["kind"].str.contains("agency")
+    assert (in_agency == per_person["network_id"].str.startswith("N")).all()
+    # An origin in the truth is written in one of the person's ads, and the other way.
+    words = {label: word for word, label in ORIGIN_LABELS.items() if label}
+    said = (ads["Titre"].fillna("") + " " + ads["Texte de l'annonce"].fillna("")).str.casefold()
+    for person, origin in per_person["origin"].items():
+        mine = said[truth["person_id"] == person]
+        if origin:
+            assert mine.str.contains(words[origin]).any()
+        else:
+            assert not any(mine.str.contains(w).any() for w in words.values())
+
+
+def test_presentations_come_from_their_own_stream_and_are_written_in_the_ads() -> None:
+    plain_ads, plain_truth = generate_census(CensusSpec(ads=300, persons=120, sites=10))
+    spec = CensusSpec(
+        ads=300, persons=120, sites=10, trans_share=0.2, man_share=0.1, couple_share=0.1
+    )
+    ads, truth = generate_census(spec)
+    # Every other draw is unchanged: the same persons post on the same days and sites.
+    for name in ("Réf", "Site", "Date de collecte", "Ville", "Téléphone", "Âge"):
+        assert ads[name].equals(plain_ads[name])
+    assert truth["person_id"].equals(plain_truth["person_id"])
+    shown = truth.drop_duplicates("person_id")["presentation"].value_counts()
+    assert set(shown.index) == {"woman", "trans", "man", "couple"}
+    text = (ads["Titre"].fillna("") + " " + ads["Texte de l'annonce"]).str.casefold()
+    for presentation, wordings in PRESENTATION_WORDS.items():
+        pattern = "|".join(rf"\b{re.escape(w.casefold())}\b" for w in wordings)
+        says = text.str.contains(pattern).groupby(truth["person_id"]).any()
+        persons = truth.groupby("person_id")["presentation"].first()
+        assert (says[persons == presentation]).all()
+        assert not says[persons == "woman"].any()
+    with pytest.raises(UsageError, match="add up to more than 1"):
+        CensusSpec(trans_share=0.6, man_share=0.6)

@@ -262,3 +262,47 @@ def test_sources_say_the_role_of_each_key_column(sample_dir, tmp_path) -> None:
         roles = {k: data.roles.get(k) for k in ("Téléphone", "Pseudo", "Ville")}
         assert roles == {"Téléphone": "phone", "Pseudo": "name", "Ville": "city"}
         assert data.region == "FR"
+
+
+def test_profile_keys_from_an_ad_file_a_folder_and_an_old_folder_agree(
+    sample_dir, tmp_path
+) -> None:
+    path = sample_dir / "ads.csv"
+    write_outputs(dedupe([path]), tmp_path / "out")
+    keys = ["age_group", "origin", "kind", "presentation"]
+    expected = tally(*read_source(path, keys))
+    pd.testing.assert_frame_equal(tally(*read_source(tmp_path / "out", keys)), expected)
+    # A folder written before profiles: they are read from its ads instead.
+    persons = tmp_path / "out" / "persons.csv"
+    old = pd.read_csv(persons, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    old.drop(columns=keys).to_csv(persons, sep=";", index=False, encoding="utf-8-sig")
+    summary_path = tmp_path / "out" / "summary.json"  # nor the files' hashes, then
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    summary_path.write_text(
+        json.dumps({k: v for k, v in summary.items() if k not in ("files", "run_id")}),
+        encoding="utf-8",
+    )
+    pd.testing.assert_frame_equal(tally(*read_source(tmp_path / "out", keys)), expected)
+    by_group = tally(*read_source(path, ["age_group"]))
+    assert by_group["persons"].sum() == dedupe([path]).summary["persons"]
+    assert "18-21" in by_group["age_group"].tolist()
+
+
+def test_profile_keys_from_a_store_read_its_texts(tmp_path) -> None:
+    from adcensus.store import load_into_store
+
+    october = tmp_path / "ads.csv"
+    october.write_text(
+        "id;date;ville;tel;texte\n"
+        "1;01/10/2026;Arras;06 39 98 10 01;Brésilienne 22 ans\n"
+        "2;02/10/2026;Lens;06 39 98 10 01;Brésilienne de passage\n"
+        "3;02/10/2026;Lens;06 39 98 20 02;Roumaine 30 ans\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "census.db"
+    load_into_store(store, [october])
+    counts = tally(*read_source(store, ["origin", "kind"]))
+    assert rows(counts, "origin", "kind", "persons", "ads") == [
+        ["Brazil", "touring", 1, 2],
+        ["Romania", "independent", 1, 1],
+    ]

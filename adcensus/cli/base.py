@@ -199,6 +199,12 @@ PSEUDONYMIZE_OPTION: Any = typer.Option(
 KEY_FILE_OPTION: Any = typer.Option(
     None, "--key-file", help="Key for --pseudonymize (default: $ADCENSUS_KEY, then keygen's)."
 )
+ORIGINS_OPTION: Any = typer.Option(
+    None,
+    "--origins",
+    metavar="FILE",
+    help="TOML file of origin words added to the shipped list (see README, Profiles).",
+)
 DROP_TEXT_OPTION: Any = typer.Option(
     False, "--drop-text", help="With --pseudonymize, drop the title and text columns."
 )

@@ -13,6 +13,7 @@ from rich.table import Table
 from adcensus.cli.base import (
     DROP_TEXT_OPTION,
     KEY_FILE_OPTION,
+    ORIGINS_OPTION,
     OUT_DELIMITER_OPTION,
     OUT_FORMAT_OPTION,
     PSEUDONYMIZE_OPTION,
@@ -179,6 +180,7 @@ def dedupe(
         "--decisions",
         help="Reviewed decisions to obey (default: review.jsonl of the output folder, if any).",
     ),
+    origins: Path | None = ORIGINS_OPTION,
     pseudonymize: bool = PSEUDONYMIZE_OPTION,
     key_file: Path | None = KEY_FILE_OPTION,
     drop_text: bool = DROP_TEXT_OPTION,
@@ -207,6 +209,7 @@ def dedupe(
         region=region.upper() if region else None,
         link_threshold=threshold,
         compare=tuple(compare) or None,
+        origins=str(origins) if origins else None,
     )
     if memory_check:
         check_fits(inputs)

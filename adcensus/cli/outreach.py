@@ -18,6 +18,7 @@ from adcensus.outreach import (
     read_rules,
     write_outreach,
 )
+from adcensus.profiles import person_profiles
 from adcensus.store.contacts import ContactEntry, record_contacts
 from adcensus.store.schema import CONTACT_STATUSES
 
@@ -46,8 +47,7 @@ def outreach(
     """The persons still active, with the number to write to: a list for the field team."""
     rules = read_rules(rules_file) if rules_file is not None else None
     data = read_outreach_source(source)
-    # The profile fields come from adcensus.profiles, which lands in its own change.
-    profiles = None
+    profiles = person_profiles(data.table)  # read from the ads, as persons.csv's are
     listed = outreach_list(data, profiles, rules, since)
     written = write_outreach(listed.table, out, fmt, force, inputs=[source])
     for note in listed.notes:

@@ -17,6 +17,7 @@ from rich.table import Table
 from adcensus.cli.base import (
     DROP_TEXT_OPTION,
     KEY_FILE_OPTION,
+    ORIGINS_OPTION,
     OUT_DELIMITER_OPTION,
     OUT_FORMAT_OPTION,
     PSEUDONYMIZE_OPTION,
@@ -243,7 +244,8 @@ def tally(
     by: list[str] = typer.Option(
         [],
         "--by",
-        help="Group by month, week, site, city, network or any column; repeat to combine.",
+        help="Group by month, week, site, city, network, age_group, origin, kind, presentation "
+        "or any column; repeat to combine.",
     ),
     since: str | None = typer.Option(
         None, "--since", help="First day counted: YYYY-MM-DD or YYYY-MM."
@@ -281,6 +283,7 @@ def tally(
         min=1,
         help="With an ad file: row of its headers, 1-based (default: found).",
     ),
+    origins: Path | None = ORIGINS_OPTION,
     pseudonymize: bool = PSEUDONYMIZE_OPTION,
     key_file: Path | None = KEY_FILE_OPTION,
     funnel: bool = typer.Option(
@@ -305,14 +308,9 @@ def tally(
     columns = parse_role_overrides(col_specs)
     key = _privacy_key(pseudonymize, key_file, False)
     with contextlib.contextmanager(_progress)() as progress:
+        settings = load_settings(config).with_overrides(origins=str(origins) if origins else None)
         data, keys = read_source(
-            source,
-            by,
-            load_settings(config),
-            columns,
-            progress,
-            header_row=header_row,
-            funnel=funnel,
+            source, by, settings, columns, progress, header_row=header_row, funnel=funnel
         )
     if key is not None:
         found: dict[str, dict[str, int]] = {}

@@ -19,6 +19,7 @@ import pandas as pd
 from adcensus import columns as col
 from adcensus.errors import InputError
 from adcensus.outputs import read_output_csv
+from adcensus.profiles import person_profiles, with_profiles
 from adcensus.read import parse_dates
 from adcensus.text import common_spelling, fold_place
 
@@ -91,6 +92,14 @@ def load_dedupe_output(
     ads["month"] = ads["date"].dt.strftime("%Y-%m").fillna("")
     persons_path = directory / "persons.csv"
     persons = read_output_csv(persons_path) if persons_path.is_file() else pd.DataFrame()
+    if not persons.empty and not set(col.PROFILE_COLUMNS) <= set(persons.columns):
+        # A store's export or a folder written before profiles: read them from the ads.
+        frame = ads[["person_id", "network_id", "city", "date"]].copy()
+        for role in (col.TEXT, col.TITLE, col.AGE):
+            cells = _role_cells(table, summary, role)
+            frame[role] = cells.to_numpy() if cells is not None else ""
+        origins = str((summary.get("settings") or {}).get("origins") or "")
+        persons = with_profiles(persons, person_profiles(frame, origins=origins))
     return ReportData(directory, summary, estimate, ads, persons, frozenset(has))
 
 

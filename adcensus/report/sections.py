@@ -9,6 +9,7 @@ from html import escape
 
 import pandas as pd
 
+from adcensus.profiles import AGE_GROUPS
 from adcensus.report import charts, geo
 from adcensus.report.charts import Counts, MapPoint, Series
 from adcensus.report.data import (
@@ -22,7 +23,7 @@ from adcensus.report.data import (
     top_persons,
 )
 from adcensus.report.i18n import day, month, number, percent
-from adcensus.report.texts import say
+from adcensus.report.texts import TEXTS, say
 
 TOP = 15  # rows of a chart before the rest is summed up in a note
 MAP_LINKS = 30  # touring moves drawn on the map, most persons first
@@ -279,7 +280,8 @@ def _buckets_chart(
 
 
 def who_section(ctx: Context) -> str:
-    """Ads per person, communes per person, the most frequent moves; persons with identifiers."""
+    """Ads per person, communes per person, the most frequent moves, what the ads say of
+    the persons (profiles); persons with identifiers."""
     ads = ctx.data.ads
     out = [f"<h2>{ctx.say('who')}</h2>"]
     per_person = ads.groupby("person_id").size().sort_values(ascending=False)
@@ -302,8 +304,60 @@ def who_section(ctx: Context) -> str:
         )
         out.append(ctx.figure("touring", say("chart_touring", ctx.lang), svg, note))
         out.append(_moves_table(ctx))
+    out.append(_profiles_part(ctx))
     if ctx.show_identifiers:
         out.append(_persons_table(ctx))
+    return "".join(out)
+
+
+PROFILE_FIELDS = ("age_group", "presentation", "kind", "origin")
+
+
+def _value(ctx: Context, value: str) -> str:
+    """A profile value in the report's language ("agency;touring" → "agence ; tournée")."""
+    parts = [say(f"value_{v}", ctx.lang) if f"value_{v}" in TEXTS else v for v in value.split(";")]
+    return (" ; " if ctx.lang == "fr" else "; ").join(parts)
+
+
+def _profiles_part(ctx: Context) -> str:
+    """Persons per stated age group, presentation, kind and origin (adcensus.profiles).
+
+    Age groups, presentations and kinds are fixed lists: a small count reads "< k".
+    Origins are open: one below `--min-count` could single a person out, so it is left out.
+    """
+    persons = ctx.data.persons
+    out = [f"<h3>{ctx.say('profiles')}</h3>"]
+    if persons.empty or not set(PROFILE_FIELDS) <= set(persons.columns):
+        return ""
+    out.append(f"<p class='note'>{ctx.say('profiles_note')}</p>")
+    groups = persons["age_group"].value_counts()
+    labels = [_value(ctx, g) for g in AGE_GROUPS]
+    values = [int(groups.get(g, 0)) for g in AGE_GROUPS]
+    title = say("profile_age_group", ctx.lang)
+    series = [Series(say("Persons", ctx.lang), values, charts.PERSONS_COLOR)]
+    svg = charts.bar_chart("chart-age-groups", title, labels, series, ctx.counts)
+    stated = sum(values) - int(groups.get("unknown", 0))
+    young = sum(int(groups.get(g, 0)) for g in AGE_GROUPS[:3])
+    note = ""
+    if stated and not ctx.counts.hidden(stated):
+        note = ctx.say(
+            "young_share", share=percent(young / stated, ctx.lang), n=ctx.counts.text(stated)
+        )
+    out.append(ctx.figure("age-groups", title, svg, note))
+    hidden = False
+    for name in PROFILE_FIELDS[1:]:
+        found = persons[name].value_counts()
+        order = sorted(found.index, key=lambda v: (-found[v], v))
+        if name == "origin":
+            shown = [v for v in order if not ctx.counts.hidden(int(found[v]))]
+            hidden = hidden or len(shown) < len(order)
+            order = shown
+        rows = [[escape(_value(ctx, str(v))), ctx.n(found[v])] for v in order]
+        out.append(table([ctx.say("profile_" + name), ctx.say("Persons")], rows))
+    if hidden:
+        out.append(f"<p class='note'>{ctx.say('profile_hidden', k=ctx.counts.min_count)}</p>")
+    minors = int((persons["may_be_minor"] == "yes").sum())
+    out.append(f"<p class='note'>{ctx.say('minors_note', n=ctx.counts.text(minors))}</p>")
     return "".join(out)
 
 

@@ -117,6 +117,51 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{count} [[count:ad without a date is|ads without a date are]] not counted here.",
     ),
     "who": ("Les personnes", "The persons"),
+    "profiles": ("Ce que disent les annonces", "What the ads say"),
+    "profiles_note": (
+        "Tel que les annonces le déclarent, jamais deviné au-delà du texte ; une personne "
+        "dont les annonces se contredisent compte sous leurs valeurs jointes "
+        "(« Brazil;Colombia »). Ce que les annonces disent, pas ce que les personnes sont : "
+        "âges, origines et « nouvelle » sont aussi des mots de vente.",
+        "As the ads state it, never guessed beyond the text; a person whose ads disagree "
+        'counts under their joined values ("Brazil;Colombia"). What the ads say, not what '
+        'the persons are: ages, origins and "new in town" are also selling words.',
+    ),
+    "profile_age_group": ("Âge déclaré", "Stated age"),
+    "profile_origin": ("Origine déclarée", "Stated origin"),
+    "profile_presentation": ("Présentation", "Presentation"),
+    "profile_kind": ("Type d'annonce", "Kind of posting"),
+    "value_under 18 stated": ("moins de 18 ans déclarés", "under 18 stated"),
+    "value_unknown": ("non dit", "not stated"),
+    "value_woman": ("femme", "woman"),
+    "value_trans": ("trans", "trans"),
+    "value_man": ("homme", "man"),
+    "value_couple": ("couple", "couple"),
+    "value_independent": ("indépendante", "independent"),
+    "value_agency": ("agence", "agency"),
+    "value_touring": ("tournée", "touring"),
+    "young_share": (
+        "{share} des personnes dont une annonce dit l'âge ont 25 ans ou moins "
+        "({n} [[n:personne|personnes]] avec un âge déclaré).",
+        "{share} of the persons whose ads state an age are 25 or younger "
+        "({n} [[n:person|persons]] with a stated age).",
+    ),
+    "minors_note": (
+        "{n} [[n:personne est|personnes sont]] à vérifier comme possiblement "
+        "[[n:mineure|mineures]] : "
+        "un âge déclaré de moins de 18 ans, ou de 18 ou 19 ans avec des mots comme « jeune », "
+        "« petite », « étudiante ». C'est une liste pour l'équipe de terrain (colonnes "
+        "may_be_minor et minor_reason de persons.csv), jamais un constat : les annonces "
+        "mentent sur l'âge, dans les deux sens, et une personne mineure peut s'y dire majeure.",
+        "{n} [[n:person is|persons are]] to check as possible minors: a stated age under 18, "
+        'or of 18 or 19 with words such as "jeune", "petite", "student". It is a list '
+        "for the field team (columns may_be_minor and minor_reason of persons.csv), never a "
+        "finding: ads lie about ages both ways, and a minor may be said to be an adult.",
+    ),
+    "profile_hidden": (
+        "Les valeurs de moins de {k} personnes ne sont pas montrées.",
+        "Values of fewer than {k} persons are not shown.",
+    ),
     "chart_per_person": ("Nombre d'annonces par personne", "Number of ads per person"),
     "per_person_note": (
         "{one} [[one:personne n'a|personnes n'ont]] publié qu'une annonce ; la moitié des "

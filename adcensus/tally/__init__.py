@@ -8,7 +8,10 @@ CSV, JSON or Markdown. Definitions (the README repeats them):
   `week` (ISO week, YYYY-Www), `site`, `city` (spellings that fold alike are one group,
   `adcensus.text.fold_place`: "CALAIS", "St Omer" and "Saint-Omer" fold together;
   shown by their most common spelling, ties: not in capitals, then alphabetical),
-  `network`, or any original column.
+  `network`, the person's profile (adcensus.profiles: `age_group`, `origin`, `kind`,
+  `presentation`; a person with several values counts under their ";"-joined value,
+  e.g. "Brazil;Colombia"), or any original column. On a dedupe folder the profiles are
+  those of its persons.csv; on a store or an ad file they are read from the ads.
 - period of a group: its week when `week` is a key, else its month when `month` is,
   else the whole `--since`..`--until` window (unbounded where not given).
 - new persons: persons of the group whose first ad in the whole source (not only the
@@ -42,6 +45,7 @@ from adcensus.tally.counts import (
 )
 from adcensus.tally.sources import (
     BUILTIN_KEYS,
+    PROFILE_KEYS,
     TallyInput,
     parse_day,
     pseudonymize_keys,
@@ -53,6 +57,7 @@ __all__ = [
     "BUILTIN_KEYS",
     "FORMATS",
     "FUNNEL_COLUMNS",
+    "PROFILE_KEYS",
     "TALLY_COLUMNS",
     "TallyInput",
     "mask_keys",

@@ -11,7 +11,7 @@ import pandas as pd
 from adcensus import columns as col
 from adcensus.errors import UsageError
 from adcensus.privacy import mask_phones_in_text
-from adcensus.tally.sources import BUILTIN_KEYS, TallyInput
+from adcensus.tally.sources import BUILTIN_KEYS, PROFILE_KEYS, TallyInput
 from adcensus.text import common_spelling, fold_place
 from adcensus.write import CSV_DELIMITER, csv_bytes, json_text, xlsx_bytes
 
@@ -58,6 +58,8 @@ def _key_values(name: str, data: TallyInput) -> pd.Series:
         return common_spelling(ads[name], fold_place)
     if name == "network":
         return ads["network_id"].astype(object)
+    if name in PROFILE_KEYS:
+        return ads[name].astype(object)
     values = data.originals[name].astype("str").str.strip()
     return values.astype(object).where(values.notna() & (values != ""), None)
 

@@ -16,13 +16,16 @@ import pandas as pd
 
 from adcensus import columns as col
 from adcensus.errors import InputError, UsageError
-from adcensus.outputs import check_belongs, check_folder
+from adcensus.outputs import check_belongs, check_folder, read_output_csv
 from adcensus.privacy import Tokens
+from adcensus.profiles import person_profiles
 from adcensus.progress import Progress
 from adcensus.read import AdTable, parse_dates, read_ads
 from adcensus.settings import Settings
 
-BUILTIN_KEYS: tuple[str, ...] = ("month", "week", "site", "city", "network")
+# Keys from each person's profile (adcensus.profiles): every ad counts under its person's.
+PROFILE_KEYS: tuple[str, ...] = ("age_group", "origin", "kind", "presentation")
+BUILTIN_KEYS: tuple[str, ...] = ("month", "week", "site", "city", "network", *PROFILE_KEYS)
 _AD_FIELDS = ("person_id", "network_id", "date", "site", "city")
 _TOKEN_KINDS = {col.URL: "url", col.NAME: "name", col.PHOTO_HASH: "photo"}
 
@@ -32,7 +35,7 @@ class TallyInput:
     """Ads as tally reads them, whatever the source.
 
     `ads`: person_id, network_id, date (datetime64, NaT when unknown), site, city, one row
-    per ad. `originals`: the original columns asked for by `--by`, aligned with `ads`.
+    per ad; and the PROFILE_KEYS of the ad's person when a `--by` key asks for them. `originals`: the original columns asked for by `--by`, aligned with `ads`.
     `roles`: the role of each original column that has one (header → role); `region`:
     the country of numbers written without +CC. `contacts`: a store's contact log as the
     first day each person reached each funnel level (adcensus.store.contacts.funnel_dates),
@@ -79,7 +82,8 @@ def resolve_keys(by: Sequence[str], available: Sequence[str], source: str) -> li
                 if len(folded) != 1:
                     shown = ", ".join(repr(h) for h in available[:30])
                     raise UsageError(
-                        f"--by {key!r}: not month, week, site, city or network, and {source} "
+                        f"--by {key!r}: not month, week, site, city, network, age_group, "
+                        f"origin, kind or presentation, and {source} "
                         f"has no such column; its columns: {shown}"
                     )
                 key = folded[0]
@@ -113,7 +117,7 @@ def read_source(
             "(`adcensus contact STORE ...`)"
         )
     if source.is_dir():
-        return _read_output_dir(source, by)
+        return _read_output_dir(source, by, settings)
     if not source.exists():
         raise InputError(
             f"{source}: not found; give a census store, a dedupe output folder or an ad file"
@@ -121,10 +125,16 @@ def read_source(
     if store.is_store_file(source):
         keys = resolve_keys(by, store.store_columns(source), str(source))
         wanted = [k for k in keys if k not in BUILTIN_KEYS]
-        ads, originals = store.tally_ads(source, wanted)
-        roles, region = _roles_and_region(store.last_summary(source) if wanted else {})
+        profiled = bool(set(keys) & set(PROFILE_KEYS))
+        summary = store.last_summary(source) if wanted or profiled else {}
+        cells = _profile_headers(summary) if profiled else {}
+        read = list(dict.fromkeys([*wanted, *(h for hs in cells.values() for h in hs)]))
+        ads, originals = store.tally_ads(source, read)
+        if profiled:
+            ads = _with_profiles(ads, _first_filled(originals, cells), settings)
+        roles, region = _roles_and_region(summary)
         contacts = funnel_dates(read_contact_log(source)) if funnel else None
-        return TallyInput(ads, originals, str(source), roles, region, contacts), keys
+        return TallyInput(ads, originals[wanted], str(source), roles, region, contacts), keys
     from adcensus.dedupe import dedupe_table
 
     settings = settings or Settings()
@@ -133,7 +143,7 @@ def read_source(
     result = dedupe_table(table, settings, progress)
     ads = _ads_frame(table, result.ads[col.PERSON_ID], result.ads[col.NETWORK_ID])
     real = result.ads[col.PERSON_ID].notna().to_numpy(dtype=bool)  # not rows set aside
-    ads = ads[real].reset_index(drop=True)
+    ads = _from_persons(ads[real].reset_index(drop=True), result.persons)
     wanted = [k for k in keys if k not in BUILTIN_KEYS]
     roles = {header: role for role, header in table.roles.items()}
     originals = table.frame[wanted][real].reset_index(drop=True)
@@ -180,7 +190,9 @@ def _ads_frame(
     )
 
 
-def _read_output_dir(folder: Path, by: Sequence[str]) -> tuple[TallyInput, list[str]]:
+def _read_output_dir(
+    folder: Path, by: Sequence[str], settings: Settings | None = None
+) -> tuple[TallyInput, list[str]]:
     """A folder written by `adcensus dedupe` or `adcensus store export`."""
     path = folder / "ads.csv"
     if not path.is_file():
@@ -217,9 +229,66 @@ def _read_output_dir(folder: Path, by: Sequence[str]) -> tuple[TallyInput, list[
     ads = _ads_frame(
         table, table.frame[ours[col.PERSON_ID]], network, summary.get("role_headers") or {}
     )
+    if set(keys) & set(PROFILE_KEYS):
+        persons_path = folder / "persons.csv"
+        persons = read_output_csv(persons_path) if persons_path.is_file() else None
+        if persons is not None and set(PROFILE_KEYS) <= set(persons.columns):
+            ads = _from_persons(ads, persons)
+        else:  # a folder written before profiles: read them from its ads
+            role_headers = {r: [h] for r, h in table.roles.items()}
+            cells = {r: role_headers.get(r, []) for r in _PROFILE_ROLES}
+            ads = _with_profiles(ads, _first_filled(table.frame, cells), settings)
     wanted = [k for k in keys if k not in BUILTIN_KEYS]
     originals = table.frame[wanted].reset_index(drop=True)
     return TallyInput(ads, originals, str(folder), *_roles_and_region(summary)), keys
+
+
+_PROFILE_ROLES = (col.TEXT, col.TITLE, col.AGE)
+
+
+def _profile_headers(summary: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Per role read by profiles (text, title, age), its headers over a store's files."""
+    role_headers = summary.get("role_headers") or {}
+    roles = summary.get("roles") or {}
+    out: dict[str, list[str]] = {}
+    for role in _PROFILE_ROLES:
+        headers = [str(h) for h in role_headers.get(role, [])]
+        if role in roles and str(roles[role]) not in headers:
+            headers.insert(0, str(roles[role]))
+        out[role] = headers
+    return out
+
+
+def _first_filled(frame: pd.DataFrame, cells: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """Per role, the first filled cell among its headers (one column per role)."""
+    out = {}
+    for role, headers in cells.items():
+        values = pd.Series(pd.NA, index=frame.index, dtype="str")
+        for header in headers:
+            if header in frame.columns:
+                values = values.fillna(frame[header].astype("str"))
+        out[role] = values.to_numpy()
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _with_profiles(
+    ads: pd.DataFrame, cells: pd.DataFrame, settings: Settings | None
+) -> pd.DataFrame:
+    """`ads` with its persons' PROFILE_KEYS, profiles read from the cells of their ads."""
+    frame = pd.concat([ads.reset_index(drop=True), cells.reset_index(drop=True)], axis=1)
+    profiles = person_profiles(frame, origins=(settings or Settings()).origins)
+    return _from_persons(ads, profiles.reset_index())
+
+
+def _from_persons(ads: pd.DataFrame, persons: pd.DataFrame) -> pd.DataFrame:
+    """`ads` with the PROFILE_KEYS of each ad's person, from a persons table."""
+    if not set(PROFILE_KEYS) <= set(persons.columns):
+        return ads
+    table = persons.set_index(persons[col.PERSON_ID].astype("str"))
+    out = ads.copy()
+    for name in PROFILE_KEYS:
+        out[name] = table[name].reindex(ads["person_id"].astype("str")).to_numpy()
+    return out
 
 
 def pseudonymize_keys(

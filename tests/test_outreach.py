@@ -203,7 +203,7 @@ def test_import_records_every_row_of_a_sheet_and_skips_rows_without_status(two_p
     ])  # fmt: skip
     code, _, err = run("contact", two_persons, "--import", filled)
     assert code == 0
-    assert "recorded 2 contacts for 2 persons" in err and "1 rows without a status skipped" in err
+    assert "recorded 2 contacts for 2 persons" in err and "1 row without a status skipped" in err
     assert query(two_persons, "SELECT person_id, status, date, note_id FROM contacts") == [
         ("P000001", "contacted", "2026-10-20", "N-7"),
         ("P000002", "replied", "2026-10-21", None),
@@ -244,8 +244,8 @@ def test_the_outreach_sheet_filled_in_imports_back(two_persons, tmp_path):
     rows.cell(2, header.index("date") + 1, "2026-10-22")
     book.save(out)
     code, _, err = run("contact", two_persons, "--import", out)
-    assert code == 0 and "recorded 1 contacts for 1 persons" in err
-    assert "1 rows without a status skipped" in err
+    assert code == 0 and "recorded 1 contact for 1 person" in err
+    assert "1 row without a status skipped" in err
 
 
 # ---- the list ---------------------------------------------------------------------------------

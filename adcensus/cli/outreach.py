@@ -51,13 +51,14 @@ def outreach(
     listed = outreach_list(data, profiles, rules, since)
     written = write_outreach(listed.table, out, fmt, force, inputs=[source])
     for note in listed.notes:
-        err_console.print(f"note: {note}", markup=False, highlight=False)
+        err_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     window = f"{listed.since} to {listed.latest}" if listed.latest else "no dated ad"
     err_console.print(
         f"{len(listed.table):,} of {listed.persons:,} persons active ({window}) written to "
         f"{out} ({written}, readable by you only)",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
     if listed.undated:
         err_console.print(
@@ -73,8 +74,11 @@ def outreach(
             f"{done:,} of them already contacted (see the contacted column)",
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
-    err_console.print(f"warning: {out} {CLEAR_NUMBERS_WARNING}", markup=False, highlight=False)
+    err_console.print(
+        f"warning: {out} {CLEAR_NUMBERS_WARNING}", markup=False, highlight=False, soft_wrap=True
+    )
 
 
 @app.command()
@@ -106,12 +110,16 @@ def contact(
             raise UsageError("--import records a whole sheet; give no PERSON, --status or --date")
         read = read_contact_sheet(sheet)
         recorded = record_contacts(store, read.entries)
-        skipped = f"; {read.skipped:,} rows without a status skipped" if read.skipped else ""
+        rows = "row" if read.skipped == 1 else "rows"
+        skipped = f"; {read.skipped:,} {rows} without a status skipped" if read.skipped else ""
+        persons = len(set(recorded))
         err_console.print(
-            f"recorded {len(recorded):,} contacts for {len(set(recorded)):,} persons from "
+            f"recorded {len(recorded):,} contact{'s' * (len(recorded) != 1)} for {persons:,} "
+            f"person{'s' * (persons != 1)} from "
             f"{sheet} in {store}{skipped}",
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
         return
     if person is None or status is None:
@@ -123,4 +131,5 @@ def contact(
         f"recorded: {person}{through} {entry.status} on {entry.date}",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adcensus import columns as col
 from adcensus.dedupe import dedupe
 from adcensus.errors import AdcensusError, InputError
 from adcensus.evaluate import score_clusters
@@ -257,6 +258,10 @@ def test_export_writes_the_files_dedupe_writes(months, census, tmp_path) -> None
     assert summary["persons"] == len(persons) == store_info(census["store"])["persons"]
     assert [i["rows"] for i in summary["inputs"]] == [r.files[0].rows for r in census["results"]]
     assert summary["roles"]["phone"] == "Téléphone"
+    # persons.csv as dedupe writes it, profile columns at the end (issue 18)
+    assert list(persons.columns) == [*col.PERSONS_COLUMNS, *col.PROFILE_COLUMNS]
+    assert persons["age_group"].isin(["18-21", "22-25", "26-35", "36+", "unknown"]).all()
+    assert (persons["age_group"] != "unknown").mean() > 0.5
 
 
 # ---- merges and splits, on small literal files ------------------------------------------

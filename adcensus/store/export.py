@@ -21,6 +21,7 @@ from adcensus import columns as col
 from adcensus.decisions import DECISIONS_FILE, decisions_path_for
 from adcensus.dedupe import DedupeResult, write_outputs
 from adcensus.errors import InputError
+from adcensus.profiles import person_profiles, with_profiles
 from adcensus.store.schema import SCHEMA_VERSION, connect, is_store_file, translate_errors
 from adcensus.write import temporary_folder
 
@@ -153,7 +154,8 @@ def store_result(store: Path) -> DedupeResult:
         frame[name] = ads["file_id"].map(paths).astype("str")
     for name in col.ADS_OUTPUT_COLUMNS:
         frame[name if name not in headers else f"adcensus_{name}"] = ads[name].astype("str")
-    persons = persons.fillna("")
+    # persons.csv ends with the profile columns, read from the ads as dedupe reads them
+    persons = with_profiles(persons.fillna(""), person_profiles(frame))
     return DedupeResult(ads=frame, persons=persons, pairs=pairs, summary=summary)
 
 

@@ -24,11 +24,12 @@ from adcensus.write import FOLDER_FILES, file_fingerprint
 DELIMITERS = ";,\t"
 
 
-def read_output_csv(path: Path) -> pd.DataFrame:
+def read_output_csv(path: str | Path) -> pd.DataFrame:
     """A CSV of a dedupe folder as text, whatever delimiter it was written with.
 
     Checked first against the folder's summary.json (`check_belongs`).
     """
+    path = Path(path)
     check_belongs(path)
     try:
         with path.open(encoding="utf-8-sig") as handle:
@@ -97,9 +98,10 @@ def check_folder(folder: Path, summary: dict[str, Any]) -> None:
             raise mixed_folder(folder, name)
 
 
-def check_belongs(path: Path) -> None:
+def check_belongs(path: str | Path) -> None:
     """Refuse the file at `path` when its folder's summary.json lists it with another size
     or SHA-256, or (listing the run's files) does not list it."""
+    path = Path(path)
     summary_path = path.parent / "summary.json"
     if path.name not in FOLDER_FILES or not summary_path.is_file() or not path.is_file():
         return

@@ -230,6 +230,8 @@ def test_person_profiles_of_ads_csv_read_back_match_persons_csv(tmp_path: Path) 
     sample = Path(__file__).parent.parent / "data" / "sample" / "ads.csv"
     write_outputs(dedupe([sample]), tmp_path / "out")
     ads = read_output_csv(tmp_path / "out" / "ads.csv")  # French headers, all text
+    # a path given as text, as a Python user types it (it raised AttributeError)
+    pd.testing.assert_frame_equal(read_output_csv(str(tmp_path / "out" / "ads.csv")), ads)
     persons = read_output_csv(tmp_path / "out" / "persons.csv").set_index("person_id")
     found = person_profiles(ads)
     assert found["origin"].ne("unknown").sum() > 40

@@ -21,7 +21,13 @@ from adcensus.link import candidate_pairs, cluster_persons, group_networks, scor
 from adcensus.link.cluster import IdMaker
 from adcensus.link.flat import flat_phones, key_ranks
 from adcensus.normalize import prepare
-from adcensus.profiles import person_profiles, profiles_summary, with_profiles
+from adcensus.profiles import (
+    AdReadings,
+    person_profiles,
+    profiles_summary,
+    read_ad_profiles,
+    with_profiles,
+)
 from adcensus.progress import Progress, silent
 from adcensus.quality import data_quality
 from adcensus.read import AdTable, read_ads
@@ -111,6 +117,8 @@ def dedupe_table(
     if not keep_all:
         aside = set_aside(table)
     read, table = table, aside.ads
+    # What each ad states, read while this process is small (its workers are forked).
+    readings = read_ad_profiles(table.frame, table.roles, settings.origins, workers)
     prepared = prepare(table, settings, note, workers)
     features = prepared.features
     n = len(features)
@@ -142,7 +150,7 @@ def dedupe_table(
         table, features, scored, outcome, (labels, person_ids), (networks, network_ids), ranks, flat
     )
     persons = persons_table(table, features, labels, person_ids, network_ids, networks, flat)
-    profiles = _profiles(ads, features, table, settings, workers)
+    profiles = _profiles(ads, features, table, settings, readings)
     persons = with_profiles(persons, profiles)
     ads = with_set_aside(ads, read, aside)
     pairs = pairs_table(features, scored, outcome, labels, settings, ranks)
@@ -171,13 +179,13 @@ def _profiles(
     features: pd.DataFrame,
     table: AdTable,
     settings: Settings,
-    workers: int | None,
+    readings: AdReadings,
 ) -> pd.DataFrame:
-    """Each person's profile (adcensus.profiles) from her ads' original cells and dates."""
+    """Each person's profile (adcensus.profiles) from her ads' readings and dates."""
     date = "adcensus_profile_date"
     frame = ads.assign(**{date: features["date"].to_numpy()})
     roles = {**table.roles, col.DATE: date}
-    return person_profiles(frame, roles, settings.origins, workers)
+    return person_profiles(frame, roles, settings.origins, readings=readings)
 
 
 def _reviewed_positions(features: pd.DataFrame, decisions: pd.DataFrame | None) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -105,11 +106,53 @@ def _parse(values: pd.Series) -> pd.Series:
     return parse_dates(values.astype("str"))
 
 
+@dataclass(frozen=True)
+class AdReadings:
+    """What each ad states (`read_ad_profiles`): `codes[i]` indexes row i's reading in `distinct`."""
+
+    codes: np.ndarray
+    distinct: list[AdProfile]
+
+
+def read_ad_profiles(
+    ads: pd.DataFrame,
+    columns: Mapping[str, str] | None = None,
+    origins: str = "",
+    workers: int | None = 1,
+) -> AdReadings:
+    """Read what every row of `ads` states (text, title, age, site category): each
+    distinct ad once, over `workers` processes (under 20,000 distinct ads one is used).
+
+    dedupe reads them before linking, while its process is small: the worker processes
+    are forked, and a process forked after linking carries the linker's gigabytes.
+    """
+    columns = {**detect_roles([str(c) for c in ads.columns]), **(columns or {})}
+    n = len(ads)
+    category = next((c for c in ads.columns if str(c).casefold() in CATEGORY_HEADERS), None)
+    cells = zip(
+        _texts(_column(ads, col.TEXT, columns), n),
+        _texts(_column(ads, col.TITLE, columns), n),
+        _texts(_column(ads, col.AGE, columns), n),
+        _texts(ads[category] if category is not None else None, n),
+        strict=True,
+    )
+    # Reposts share their cells: each distinct ad is read once, over the cores.
+    index: dict[tuple[str, str, str, str], int] = {}
+    codes = np.fromiter((index.setdefault(key, len(index)) for key in cells), np.int64, n)
+    distinct = list(index)
+    read: list[AdProfile] = []
+    jobs = worker_count(len(distinct), workers)
+    for _, part in map_chunks(_read_chunk, (distinct, origins), len(distinct), jobs):
+        read.extend(part)
+    return AdReadings(codes, read)
+
+
 def person_profiles(
     ads: pd.DataFrame,
     columns: Mapping[str, str] | None = None,
     origins: str = "",
     workers: int | None = 1,
+    readings: AdReadings | None = None,
 ) -> pd.DataFrame:
     """One row per person (index person_id, sorted) with the PROFILE_COLUMNS.
 
@@ -121,7 +164,8 @@ def person_profiles(
     the site's category. Rows without a person (set aside) are skipped.
     `origins`: a user origins file (see adcensus.profiles.words.load_origins).
     `workers` caps the processes that read the ads (None or 0: all cores; under 20,000
-    distinct ads one is used); the result does not depend on it.
+    distinct ads one is used); the result does not depend on it. `readings`: the rows
+    of `ads` already read (`read_ad_profiles`, row for row), as dedupe does before linking.
     """
     columns = {**detect_roles([str(c) for c in ads.columns]), **(columns or {})}
     person_col = _column(ads, col.PERSON_ID, columns)
@@ -134,25 +178,10 @@ def person_profiles(
     )
     ads = ads[real].reset_index(drop=True)
     person = person_col[real].astype("str").to_numpy(dtype=object)
-    n = len(ads)
-    category = next((c for c in ads.columns if str(c).casefold() in CATEGORY_HEADERS), None)
-    cells = zip(
-        _texts(_column(ads, col.TEXT, columns), n),
-        _texts(_column(ads, col.TITLE, columns), n),
-        _texts(_column(ads, col.AGE, columns), n),
-        _texts(ads[category] if category is not None else None, n),
-        strict=True,
-    )
-    # Reposts share their cells: each distinct ad is read once, over the cores.
-    keys = list(cells)
-    index: dict[tuple[str, str, str, str], int] = {}
-    codes = [index.setdefault(key, len(index)) for key in keys]
-    distinct = list(index)
-    read: list[AdProfile] = []
-    jobs = worker_count(len(distinct), workers)
-    for _, part in map_chunks(_read_chunk, (distinct, origins), len(distinct), jobs):
-        read.extend(part)
-    profiles = [read[code] for code in codes]
+    if readings is None:
+        readings = read_ad_profiles(ads, columns, origins, workers)
+    else:
+        readings = AdReadings(readings.codes[real], readings.distinct)
     network = _column(ads, col.NETWORK_ID, columns)
     in_network: set[Any] = set()
     if network is not None:
@@ -164,8 +193,9 @@ def person_profiles(
         person, _column(ads, col.CITY, columns), _column(ads, col.DATE, columns)
     )
     gathered: dict[str, list[AdProfile]] = {}
-    for p, profile in zip(person.tolist(), profiles, strict=True):
-        gathered.setdefault(p, []).append(profile)
+    distinct = readings.distinct
+    for p, code in zip(person.tolist(), readings.codes.tolist(), strict=True):
+        gathered.setdefault(p, []).append(distinct[code])
     rows = {p: _person_row(found, p in in_network, p in touring) for p, found in gathered.items()}
     out = pd.DataFrame.from_dict(rows, orient="index", columns=list(PROFILE_COLUMNS))
     out.index.name = col.PERSON_ID

@@ -1,5 +1,7 @@
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,3 +38,18 @@ def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(app, ["dedupe", str(sample), "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def months(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two monthly files (October, November) of a small generated census (read only)."""
+    from adcensus.synth import CensusSpec, generate_census
+
+    folder = tmp_path_factory.mktemp("months")
+    spec = CensusSpec(ads=120, persons=50, sites=4, start=date(2026, 10, 1), end=date(2026, 11, 30))
+    ads, _ = generate_census(spec)
+    month = pd.to_datetime(ads["Date de collecte"], format="%d/%m/%Y").dt.month
+    paths = folder / "ads-2026-10.csv", folder / "ads-2026-11.csv"
+    ads[month == 10].to_csv(paths[0], sep=";", index=False)
+    ads[month == 11].to_csv(paths[1], sep=";", index=False)
+    return paths

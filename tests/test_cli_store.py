@@ -11,7 +11,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +19,6 @@ import typer
 from typer.testing import CliRunner
 
 from adcensus.cli import app
-from adcensus.synth import CensusSpec, generate_census
 from adcensus.tally import TALLY_COLUMNS
 
 ROOT = Path(__file__).parent.parent
@@ -30,19 +28,6 @@ runner = CliRunner()
 def run(*args: str | Path) -> tuple[int, str, str]:
     result = runner.invoke(app, [str(a) for a in args])
     return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture(scope="module")
-def months(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two monthly files (October, November) of a small generated census."""
-    folder = tmp_path_factory.mktemp("months")
-    spec = CensusSpec(ads=120, persons=50, sites=4, start=date(2026, 10, 1), end=date(2026, 11, 30))
-    ads, _ = generate_census(spec)
-    month = pd.to_datetime(ads["Date de collecte"], format="%d/%m/%Y").dt.month
-    paths = folder / "ads-2026-10.csv", folder / "ads-2026-11.csv"
-    ads[month == 10].to_csv(paths[0], sep=";", index=False)
-    ads[month == 11].to_csv(paths[1], sep=";", index=False)
-    return paths
 
 
 @pytest.fixture(scope="module")

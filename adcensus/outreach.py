@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from adcensus import columns as col
 from adcensus.errors import InputError, UsageError
 from adcensus.outputs import read_output_csv
-from adcensus.read import parse_dates
+from adcensus.read import parse_dates, read_sheet
 from adcensus.store import is_store_file
 from adcensus.store.contacts import (
     ContactEntry,
@@ -556,22 +556,12 @@ def read_contact_sheet(path: Path) -> ContactSheet:
 def _sheet_rows(path: Path) -> tuple[list[object], list[tuple[int, list[object]]]]:
     """The header and the (row number, cells) of the first sheet of an XLSX, or of a CSV."""
     if path.suffix.lower() == ".xlsx":
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except FileNotFoundError:
-            raise InputError(f"{path}: not found") from None
-        except Exception as exc:
-            raise InputError(f"{path}: not a readable .xlsx file ({type(exc).__name__})") from None
-        try:
-            name = SHEET if SHEET in book.sheetnames else book.sheetnames[0]
-            values = [list(r) for r in book[name].iter_rows(values_only=True)]
-        finally:
-            book.close()
+        values: list[list[object]] = [list(r) for r in read_sheet(path, SHEET)[1]]  # bounded
     else:
         if not path.is_file():
             raise InputError(f"{path}: not found")
-        values = read_output_csv(path).astype(object)
-        values = [list(values.columns), *values.to_numpy().tolist()]
+        frame = read_output_csv(path).astype(object)
+        values = [list(frame.columns), *frame.to_numpy().tolist()]
     if not values:
         raise InputError(f"{path}: empty; the sheet needs person_id, status and date columns")
     rows = [

@@ -29,6 +29,7 @@ The package, by concern (`read_ads` in `reader` calls the others):
 
 from __future__ import annotations
 
+from adcensus.read.formats import read_sheet
 from adcensus.read.reader import read_ads, unused_columns
 from adcensus.read.roles import detect_roles, parse_role_override, parse_role_overrides
 from adcensus.read.table import (
@@ -57,6 +58,7 @@ __all__ = [
     "parse_role_override",
     "parse_role_overrides",
     "read_ads",
+    "read_sheet",
     "unreadable_cells",
     "unused_columns",
 ]

@@ -158,6 +158,30 @@ def _read_xlsx(
     return rows[0], frame, (f"Excel {how}", note if formulas else ""), filled[0] + 1
 
 
+def read_sheet(path: str | Path, prefer: str | None = None) -> tuple[str, list[list[str | None]]]:
+    """(title, rows as text) of the sheet named `prefer` when the workbook has one, else of
+    its first sheet: read within the bounds ad files are read with (uncompressed size,
+    stray far cells refused by their address, empty rows kept between filled ones, so
+    that rows[i] is sheet row i + 1). For the spreadsheets people fill and give back
+    (review --import, contact --import)."""
+    import openpyxl  # imported here: slow to import and only needed for workbooks
+
+    name = str(path)
+    data = _load(name, None)
+    _check_uncompressed(name, data)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises anything on a damaged file
+        raise _error(name, f"is not a readable .xlsx file ({type(exc).__name__}).") from None
+    try:
+        title = str(prefer if prefer in book.sheetnames else book.sheetnames[0])
+        return title, _sheet_rows(name, book[title])
+    finally:
+        book.close()
+
+
 def _check_uncompressed(name: str, data: bytes) -> None:
     """Refuse a workbook too large once uncompressed (a zip bomb, or a census to save as CSV)."""
     import zipfile

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -26,6 +26,7 @@ from adcensus.decisions import append_decision
 from adcensus.errors import InputError, UsageError
 from adcensus.privacy import Tokens, key_id, mask_phones_in
 from adcensus.progress import Progress, silent
+from adcensus.read import read_sheet
 from adcensus.review.queue import (
     MODES,
     WHY,
@@ -230,17 +231,7 @@ def read_review(
     Every row is checked first; any row that cannot be read is an InputError naming
     the file, the sheet and the row (and nothing is read).
     """
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise InputError(f"{path}: not found; give the spreadsheet written by --export") from None
-    except Exception as exc:
-        raise InputError(f"{path}: not a readable .xlsx file ({type(exc).__name__})") from None
-    try:
-        name = SHEET if SHEET in book.sheetnames else book.sheetnames[0]
-        rows = list(book[name].iter_rows(values_only=True))
-    finally:
-        book.close()
+    name, rows = read_sheet(path, SHEET)  # bounded as ad files are (a stray far cell...)
     where = f"{path}, sheet {name!r}"
     header = [_text(v).casefold() for v in (rows[0] if rows else ())]
     missing = [c for c in ("pair", "mode", "decision") if c not in header]

@@ -163,3 +163,16 @@ def test_long_cells_read_are_checked_against_the_free_memory() -> None:
         memory.check_cells_fit(frame, available=memory.BASE_BYTES + 1_000_000)
     memory.check_cells_fit(frame, available=memory.BASE_BYTES + 200_000 * 180)
     memory.check_cells_fit(frame.head(0), available=0)
+
+
+@pytest.mark.parametrize("command", ["review", "contact"])
+def test_a_filled_in_spreadsheet_is_read_within_the_same_bounds(
+    command: str, sample_output: Path, october: Path, tmp_path: Path
+) -> None:
+    # review --import and contact --import opened sheets by their declared dimensions:
+    # a 5 KB workbook with a cell at XFD1048576 made a million rows of 16,384 cells.
+    path = workbook(tmp_path / "filled.xlsx", "XFD1048576")
+    target = sample_output if command == "review" else october
+    code, out, err = run(command, target, "--import", path)
+    assert (code, out) == (2, "")
+    assert "has a cell at XFD1048576 after 1,048,572 empty rows" in err

@@ -12,7 +12,6 @@ the part that keeps the person's id (adcensus.store.reconcile). Reading the log
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,11 +23,11 @@ from adcensus.errors import InputError
 from adcensus.store.export import reading
 from adcensus.store.schema import (
     CONTACT_STATUSES,
-    connect,
     ensure_schema,
     has_table,
     translate_errors,
     utc_now,
+    writing,
 )
 
 # Levels of the follow-up funnel: the statuses that count as each.
@@ -86,39 +85,30 @@ def record_contacts(store: Path, entries: Sequence[ContactEntry]) -> list[str]:
     for entry in entries:
         check_entry(entry)
     store = Path(store)
-    conn = connect(store)
-    try:
-        with translate_errors(store):
-            conn.execute("BEGIN IMMEDIATE")
-            ensure_schema(conn, store)
-            now = utc_now()
-            current: list[str] = []
-            for entry in entries:
-                person = _current_id(conn, store, entry)
-                keys = [
-                    row[0]
-                    for row in conn.execute(
-                        "SELECT ad_key FROM ads WHERE person_id = ? ORDER BY ad_no", (person,)
-                    )
-                ]
-                contact_id = conn.execute(
-                    "INSERT INTO contacts (recorded_at, person_id, status, date, note_id)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (now, person, entry.status, entry.date, entry.note_id),
-                ).lastrowid
-                conn.executemany(
-                    "INSERT INTO contact_ads (contact_id, ad_key) VALUES (?, ?)",
-                    [(contact_id, key) for key in keys],
+    with writing(store) as conn, translate_errors(store):
+        conn.execute("BEGIN IMMEDIATE")
+        ensure_schema(conn, store)
+        now = utc_now()
+        current: list[str] = []
+        for entry in entries:
+            person = _current_id(conn, store, entry)
+            keys = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT ad_key FROM ads WHERE person_id = ? ORDER BY ad_no", (person,)
                 )
-                current.append(person)
-            conn.commit()
-    except BaseException:
-        with contextlib.suppress(sqlite3.Error):
-            if conn.in_transaction:
-                conn.rollback()
-        raise
-    finally:
-        conn.close()
+            ]
+            contact_id = conn.execute(
+                "INSERT INTO contacts (recorded_at, person_id, status, date, note_id)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (now, person, entry.status, entry.date, entry.note_id),
+            ).lastrowid
+            conn.executemany(
+                "INSERT INTO contact_ads (contact_id, ad_key) VALUES (?, ?)",
+                [(contact_id, key) for key in keys],
+            )
+            current.append(person)
+        conn.commit()
     return current
 
 

@@ -15,7 +15,6 @@ source files too.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from pathlib import Path
 from adcensus.errors import InputError, OutputError, UsageError
 from adcensus.phones import extract_phones
 from adcensus.store.contacts import delete_contacts
-from adcensus.store.schema import connect, translate_errors, utc_now
+from adcensus.store.schema import translate_errors, utc_now, writing
 
 FORGOTTEN_TABLE = """
 CREATE TABLE IF NOT EXISTS forgotten (
@@ -73,8 +72,7 @@ def forget(
         raise UsageError("say whom to forget: --phone NUMBER or --person ID")
     numbers = [_e164(p, region) for p in phones]
     store = Path(store)
-    conn = connect(store)
-    try:
+    with writing(store) as conn:
         with translate_errors(store):
             conn.execute("BEGIN IMMEDIATE")
             pending = _compact_pending(conn)
@@ -110,13 +108,6 @@ def forget(
                 f"not compact the file afterwards ({exc}); free space and run "
                 "`adcensus store forget` again to finish"
             ) from None
-    except BaseException:
-        with contextlib.suppress(sqlite3.Error):
-            if conn.in_transaction:
-                conn.rollback()
-        raise
-    finally:
-        conn.close()
     return Forgotten(store, len(ids), counted, dry_run, pending, contacts)
 
 

@@ -268,6 +268,22 @@ def connect(path: Path, *, create: bool = False) -> StoreConnection:
     return conn
 
 
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[StoreConnection]:
+    """`connect(path)` for a command that writes: a transaction still open when the block
+    fails is rolled back, and the connection is closed however the block ends."""
+    conn = connect(path)
+    try:
+        yield conn
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            if conn.in_transaction:
+                conn.rollback()
+        raise
+    finally:
+        conn.close()
+
+
 def _open_file(path: Path, create: bool) -> tuple[bool, int | None]:
     """(whether this call created the file, a descriptor holding it with a shared lock).
 

@@ -657,20 +657,30 @@ def write_xlsx_to(
             title = name if k == 0 else f"{name} {k + 1}"
             parts.append((title, frame.iloc[k * per_sheet : (k + 1) * per_sheet]))
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
-        book.writestr("[Content_Types].xml", _content_types(len(parts)))
+        book.writestr(_entry("[Content_Types].xml"), _content_types(len(parts)))
         book.writestr(
-            "_rels/.rels",
+            _entry("_rels/.rels"),
             f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}"><Relationship Id="rId1" '
             f'Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         )
-        book.writestr("xl/workbook.xml", _workbook(parts))
-        book.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(parts)))
-        book.writestr("xl/styles.xml", _XLSX_STYLES)
+        book.writestr(_entry("xl/workbook.xml"), _workbook(parts))
+        book.writestr(_entry("xl/_rels/workbook.xml.rels"), _workbook_rels(len(parts)))
+        book.writestr(_entry("xl/styles.xml"), _XLSX_STYLES)
         for k, (_, frame) in enumerate(parts, start=1):
             # ZIP64, which a sheet of 2 GiB or more needs, only then: not every reader has it.
             large = int(frame.memory_usage(deep=True).sum()) * 2 + 80 * frame.size > 2**31
-            with book.open(f"xl/worksheets/sheet{k}.xml", "w", force_zip64=large) as sheet:
+            with book.open(_entry(f"xl/worksheets/sheet{k}.xml"), "w", force_zip64=large) as sheet:
                 _write_sheet(sheet, frame, percent)
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A workbook part dated 1980-01-01 (the zip epoch), so that the same tables give the
+    same bytes, as every output of a dedupe folder does; deflated at level 1 (speed)."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info._compresslevel = 1  # type: ignore[attr-defined]  # Python 3.13 also names it compress_level
+    info.external_attr = 0o600 << 16
+    return info
 
 
 def _content_types(sheets: int) -> str:

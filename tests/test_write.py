@@ -351,3 +351,13 @@ def test_xlsx_cuts_a_cell_at_the_workbook_limit(monkeypatch):
     monkeypatch.setattr(write, "XLSX_MAX_CELL", 5)
     frame = pd.DataFrame({"t": ["abcdefgh", "é&<>\r", "ok"]}).astype("str")
     assert _sheets(write.xlsx_bytes([("s", frame)]))["s"] == [["t"], ["abcde"], ["é&<>\r"], ["ok"]]
+
+
+def test_xlsx_gives_the_same_bytes_for_the_same_tables_at_another_time():
+    """The contract: same input, byte-identical outputs; a zip entry used to carry the
+    time it was written, so adcensus.xlsx differed from one run to the next."""
+    frame = pd.DataFrame({"person_id": ["P1", "P2"], "ads": [3, 1]})
+    first = write.xlsx_bytes([("persons", frame)])
+    with patch("time.localtime", return_value=(2031, 5, 6, 7, 8, 9, 0, 0, 0)):
+        again = write.xlsx_bytes([("persons", frame)])
+    assert first == again

@@ -25,10 +25,6 @@ from adcensus.errors import InputError, OutputError
 
 DECISIONS_FILE = "review.jsonl"
 VALID = ("y", "n", "s")
-# The pairs.csv decisions of the review queue, the "doubtful links to review": scored
-# within the doubtful margin of the threshold, or linked by score and refused for a
-# conflict. Dedupe counts them (summary.json `pairs_to_review`), review shows them.
-REVIEW_QUEUE = ("doubtful", "conflict")
 
 
 def decisions_path_for(location: Path) -> Path:
@@ -131,3 +127,18 @@ def load_decisions(path: Path, include_skipped: bool = False) -> pd.DataFrame:
     if not include_skipped:
         standing = standing[standing["decision"] != "s"]
     return standing.reset_index(drop=True)
+
+
+def decisions_to_obey(given: Path | None, default: Path) -> tuple[Path, pd.DataFrame] | None:
+    """The decisions a dedupe run obeys and their file: `given` (a file, or a folder
+    holding DECISIONS_FILE), else `default` when it exists, else None.
+
+    `default` is OUT/review.jsonl for an output folder, STORE.review.jsonl for a store
+    (`decisions_path_for`).
+    """
+    path = given / DECISIONS_FILE if given is not None and given.is_dir() else given
+    if path is None and default.is_file():
+        path = default
+    if path is None:
+        return None
+    return path, load_decisions(path)

@@ -1,17 +1,16 @@
 """The dedupe pipeline: read → normalize → block → compare → cluster → summarise.
 
 `dedupe_table` is the whole job on an already-read table; `dedupe` reads files
-first. Both return a `DedupeResult` (its tables built by `adcensus.tables`) that
-`write_outputs` turns into the files of the output contract (ads.csv, persons.csv,
-pairs.csv, summary.json).
+first. Both return an `adcensus.outputs.DedupeResult` (its tables built by
+`adcensus.tables`) that `adcensus.outputs.write_outputs` turns into the files of the
+output contract. `adcensus.run.run_dedupe` does all of it, as the command line does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -21,6 +20,7 @@ from adcensus.link import candidate_pairs, cluster_persons, group_networks, scor
 from adcensus.link.cluster import IdMaker
 from adcensus.link.flat import flat_phones, key_ranks
 from adcensus.normalize import prepare
+from adcensus.outputs.contract import DedupeResult
 from adcensus.profiles import (
     AdReadings,
     person_profiles,
@@ -42,27 +42,8 @@ from adcensus.tables import (
     summary_of,
     with_set_aside,
 )
-from adcensus.write import (
-    file_manifest,
-    prepare_out_dir,
-    replaced_folder,
-    run_id_of,
-    write_csvs,
-    write_json,
-    write_xlsx,
-)
 
-
-@dataclass(frozen=True)
-class DedupeResult:
-    """Everything a dedupe run produces, as tables a Python user can work with."""
-
-    ads: pd.DataFrame
-    persons: pd.DataFrame
-    pairs: pd.DataFrame
-    summary: dict[str, Any]
-    # The rows set aside as not ads (empty, totals, notes): see adcensus.setaside.
-    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"row": [], "reason": []}))
+__all__ = ["DedupeResult", "dedupe", "dedupe_table"]
 
 
 def dedupe(
@@ -226,59 +207,3 @@ def _apply_reviews(scored: pd.DataFrame, reviewed: pd.DataFrame) -> pd.DataFrame
         score=np.select([review == "y", review == "n"], [1.0, 0.0], merged["score"].to_numpy()),
         evidence=label + merged["evidence"].astype(object).to_numpy(),
     )
-
-
-OUTPUT_FILES = ("ads.csv", "persons.csv", "pairs.csv", "rejected.csv", "summary.json")
-# With `xlsx`: persons, ads and pairs as sheets of one workbook, beside the CSV files.
-XLSX_FILE = "adcensus.xlsx"
-
-
-def write_outputs(
-    result: DedupeResult,
-    out_dir: Path,
-    force: bool = False,
-    delimiter: str = ";",
-    progress: Progress | None = None,
-    xlsx: bool = False,
-) -> list[Path]:
-    """Write the contract files (OUTPUT_FILES) into `out_dir`; return their paths.
-
-    rejected.csv is written always, with its header only when no row was set aside, so
-    that every dedupe folder has the same files. With `xlsx`, XLSX_FILE too (last). The
-    folder is the unit: it is built beside `out_dir` and swapped into its place once
-    complete (`replaced_folder`), and summary.json names the other files of the run with
-    their sizes and SHA-256 (`files`) and a `run_id` derived from them, which readers
-    check (adcensus.outputs).
-    """
-    note = progress or silent
-    prepare_out_dir(out_dir, force)
-    tables = (result.ads, result.persons, result.pairs, result.rejected)
-    total, done = sum(len(table) for table in tables), 0
-    if xlsx:  # the workbook's rows count once more
-        total += len(result.persons) + len(result.ads) + len(result.pairs)
-    note("write", 0, total)
-
-    def written(table: pd.DataFrame) -> None:
-        nonlocal done
-        done += len(table)
-        note("write", done, total)
-
-    names = [*OUTPUT_FILES, *([XLSX_FILE] if xlsx else [])]
-    with replaced_folder(out_dir) as building:
-        paths = [building / name for name in OUTPUT_FILES]
-        # One file after the other, as before, but the next file's rows are built while
-        # one is flushed to disk.
-        write_csvs(list(zip(tables, paths, strict=False)), delimiter, written)
-        if xlsx:
-            sheets = [("persons", result.persons), ("ads", result.ads), ("pairs", result.pairs)]
-            write_xlsx(sheets, building / XLSX_FILE)
-            note("write", total, total)
-        # summary.json last: it names the files written before it.
-        manifest = file_manifest(building, [n for n in names if n != "summary.json"])
-        write_json(with_manifest(result.summary, manifest), building / "summary.json")
-    return [out_dir / name for name in names]
-
-
-def with_manifest(summary: dict[str, Any], manifest: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """`summary` with the `run_id` and `files` that tie a folder's files together."""
-    return {**summary, "run_id": run_id_of(manifest), "files": manifest}

@@ -27,6 +27,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from adcensus.errors import InputError
+from adcensus.outputs import LINKING, joining
 from adcensus.privacy import mask_phones_in
 from adcensus.review.screen import ad_fields, printable
 from adcensus.review.source import ReviewSource
@@ -74,10 +75,7 @@ Explanation = PersonExplanation | PairExplanation
 def links_of(source: ReviewSource) -> pd.DataFrame:
     """The pairs that joined their two ads (see the module docstring)."""
     pairs = source.pairs
-    joined = (pairs["decision"] == "confirmed") | (
-        pairs["decision"].isin(["link", "doubtful"]) & (pairs["score"] >= source.threshold)
-    )
-    return pairs[joined & (pairs["same_person"] == 1)]
+    return pairs[joining(pairs, source.threshold) & (pairs["same_person"] == 1)]
 
 
 def explain(source: ReviewSource, ids: list[str]) -> Explanation:
@@ -306,9 +304,7 @@ def _chain_ads(pair: PairExplanation) -> list[str]:
 
 
 def _is_link(source: ReviewSource, row: pd.Series) -> bool:
-    return row["decision"] == "confirmed" or (
-        row["decision"] in ("link", "doubtful") and float(row["score"]) >= source.threshold
-    )
+    return row["decision"] in LINKING and float(row["score"]) >= source.threshold
 
 
 def _indented(text: str, indent: int, width: int) -> Text:

@@ -16,14 +16,12 @@ import pyarrow.compute as pc
 
 from adcensus import __version__
 from adcensus import columns as col
-from adcensus.decisions import REVIEW_QUEUE
 from adcensus.link.flat import FlatPhones
+from adcensus.outputs.contract import DECISION_PRIORITY, REVIEW_QUEUE, Decision, Summary
 from adcensus.read import UNREADABLE_DATE, AdTable
 from adcensus.setaside import EMPTY, SET_ASIDE_FLAG, TOTAL, SetAside
 from adcensus.settings import Settings
 from adcensus.text import common_spelling, fold_place, join_lists
-
-DECISIONS = ("link", "doubtful", "conflict", "agency", "confirmed", "rejected")
 
 
 def _arrow(values: pd.Series) -> pa.Array:
@@ -290,19 +288,21 @@ def pairs_table(
     thr, margin = settings.link_threshold, settings.doubtful_margin
     a, b = scored["a"].to_numpy(), scored["b"].to_numpy()
     same = labels[a] == labels[b]
-    conflict = (score >= thr) & (outcome == "conflict") & ~same
-    # The decision code, set from the weakest rule to the strongest (the first that
-    # holds wins): a masked assignment each, lighter than np.select at 7M pairs.
+    conflict = (score >= thr) & (outcome == "conflict") & ~same  # cluster's outcome, not a Decision
+    # Each pair's decision as its place in DECISION_PRIORITY, plus one (0: not written),
+    # set from the weakest rule to the strongest (the strongest that holds wins): a
+    # masked assignment each, lighter than np.select at 7M pairs.
     code = np.zeros(len(scored), dtype=np.int64)
-    code[scored["agency_phone"].to_numpy(dtype=bool)] = 6
-    code[score >= thr] = 5
-    code[np.abs(score - thr) < margin] = 4
-    code[conflict] = 3
+    rank = {decision: k for k, decision in enumerate(DECISION_PRIORITY, start=1)}
+    code[scored["agency_phone"].to_numpy(dtype=bool)] = rank[Decision.AGENCY]
+    code[score >= thr] = rank[Decision.LINK]
+    code[np.abs(score - thr) < margin] = rank[Decision.DOUBTFUL]
+    code[conflict] = rank[Decision.CONFLICT]
     if "review" in scored:
         review = scored["review"].to_numpy()
-        code[review == "n"] = 2
-        code[review == "y"] = 1
-    names = strings(["", "confirmed", "rejected", "conflict", "doubtful", "link", "agency"])
+        code[review == "n"] = rank[Decision.REJECTED]
+        code[review == "y"] = rank[Decision.CONFIRMED]
+    names = strings(["", *(str(decision) for decision in DECISION_PRIORITY)])
     kept = np.flatnonzero(code)
     decision = names.take(pa.array(code[kept]))
     a, b = a[kept], b[kept]
@@ -351,7 +351,7 @@ def summary_of(
     features: pd.DataFrame,
     boilerplate: int,
     aside: SetAside,
-) -> dict[str, Any]:
+) -> Summary:
     """summary.json; `table` holds the real ads, `aside` says which rows were set aside."""
     n_ads, n_persons = len(table.frame), len(persons)
     site_header = table.roles.get(col.SITE)
@@ -374,7 +374,7 @@ def summary_of(
         ),
         "sites": len(per_site),
         "ads_per_site": per_site,
-        "pairs": {d: int(decisions.get(d, 0)) for d in DECISIONS},
+        "pairs": {str(d): int(decisions.get(d, 0)) for d in Decision},
         "pairs_to_review": int(sum(decisions.get(d, 0) for d in REVIEW_QUEUE)),
         "flagged_rows": int((table.flags.fillna("").astype(str) != "").sum()),
         "unreadable_cells": {"date": int(features["date_unreadable"].sum())},

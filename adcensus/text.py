@@ -414,3 +414,16 @@ def row_cosines(matrix: Any, a: np.ndarray, b: np.ndarray, chunk: int = 500_000)
         sl = slice(start, start + chunk)
         out[sl] = np.asarray(matrix[a[sl]].multiply(matrix[b[sl]]).sum(axis=1)).ravel()
     return np.clip(out, 0.0, 1.0)
+
+
+def normalize_urls(urls: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Urls as fingerprints: scheme, #fragment and trailing / dropped, host lower-cased.
+
+    "HTTPS://WWW.Site.test/annonce/12/#photos" → "www.site.test/annonce/12".
+    """
+    text = pc.replace_substring_regex(urls, r"#.*$", "")
+    text = pc.replace_substring_regex(text, r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//", "")
+    parts = pc.extract_regex(text, r"^(?P<host>[^/?]*)(?P<rest>.*)$")
+    rest = pc.replace_substring_regex(pc.struct_field(parts, "rest"), r"/+(\?|$)", r"\1")
+    host = pc.utf8_lower(pc.struct_field(parts, "host"))
+    return pc.binary_join_element_wise(host, rest, pa.scalar("", pa.large_string()))

@@ -25,7 +25,7 @@ import threading
 import time
 import zipfile
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from functools import partial
@@ -40,8 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from adcensus.errors import OutputError, UsageError
-from adcensus.privacy import neutralize_formulas
-from adcensus.privacy.cells import neutralize_text
+from adcensus.privacy.cells import neutralize_formulas, neutralize_text
 
 CSV_DELIMITER = ";"
 CSV_ENCODING = "utf-8-sig"
@@ -357,27 +356,16 @@ def prepare_out_dir(out_dir: Path, force: bool) -> None:
         raise OutputError(f"{out_dir}: cannot create the folder ({exc.strerror or exc})") from None
 
 
-# Files adcensus writes into a dedupe folder, whichever options wrote them: a folder
-# replaced with --force loses these (they belong to the old run) and keeps anything else.
-FOLDER_FILES = (
-    "ads.csv",
-    "persons.csv",
-    "pairs.csv",
-    "rejected.csv",
-    "summary.json",
-    "adcensus.xlsx",
-)
-
-
 @contextlib.contextmanager
-def replaced_folder(out_dir: Path) -> Iterator[Path]:
+def replaced_folder(out_dir: Path, ours: Collection[str]) -> Iterator[Path]:
     """A new empty folder beside `out_dir`, swapped into its place when the block ends well.
 
     The files are written into `.NAME.adcensus-new-…` in the same parent; then the old
     folder is renamed aside, the new one renamed into place, and the old one removed. A
     failure (a full disk, Ctrl-C, SIGTERM) anywhere before the swap leaves the old folder
     as it was and removes the new one: readers never see a folder mixing two runs. Files
-    of the old folder that adcensus did not write (FOLDER_FILES) are moved into the new.
+    of the old folder not named in `ours` (the files a run writes, whichever options
+    wrote them: adcensus.outputs.FOLDER_FILES) are moved into the new.
     """
     parent = out_dir.parent
     try:
@@ -392,7 +380,7 @@ def replaced_folder(out_dir: Path) -> Iterator[Path]:
         ) from None
     try:
         yield new
-        _swap_in(new, out_dir)
+        _swap_in(new, out_dir, ours)
     except OutputError as exc:  # a file of the new folder: named as it would have been
         message = str(exc).replace(str(new), str(out_dir))
         raise OutputError(f"{message} (the folder is as it was)") from None
@@ -405,7 +393,7 @@ def replaced_folder(out_dir: Path) -> Iterator[Path]:
         shutil.rmtree(new, ignore_errors=True)
 
 
-def _swap_in(new: Path, out_dir: Path) -> None:
+def _swap_in(new: Path, out_dir: Path, ours: Collection[str]) -> None:
     """Put the folder `new` in the place of `out_dir` (see `replaced_folder`)."""
     if not out_dir.exists():
         new.rename(out_dir)
@@ -413,7 +401,7 @@ def _swap_in(new: Path, out_dir: Path) -> None:
     moved: list[str] = []
     try:
         for entry in sorted(p.name for p in out_dir.iterdir()):
-            if entry not in FOLDER_FILES and not (new / entry).exists():
+            if entry not in ours and not (new / entry).exists():
                 (out_dir / entry).rename(new / entry)
                 moved.append(entry)
         old = Path(
@@ -455,51 +443,6 @@ def file_fingerprint(path: Path) -> dict[str, Any]:
     return {"bytes": size, "sha256": digest.hexdigest()}
 
 
-def run_id_of(manifest: dict[str, dict[str, Any]]) -> str:
-    """A run's id, from the content of the files it wrote: the same inputs and settings
-    give the same files, hence the same id (and a byte-identical summary.json)."""
-    lines = "".join(f"{name}:{manifest[name]['sha256']}\n" for name in sorted(manifest))
-    return hashlib.sha256(lines.encode()).hexdigest()[:16]
-
-
-def refuse_overwrite(
-    out: Path, inputs: Iterable[Path | str], force: bool = False, option: str = "-o"
-) -> None:
-    """Refuse an output path that is, holds, or lies inside an input of the command; refuse
-    an existing file unless `force`.
-
-    `inputs` are the files (or folders) the command reads; `-` (stdin) is skipped. A folder
-    given as input counts by the dedupe files it holds (a report may go into the folder it
-    reads, never over its ads.csv).
-    """
-    target = _resolved(out)
-    for given in inputs:
-        if str(given) == "-":
-            continue
-        source = _resolved(Path(given))
-        sources = [source]
-        if source.is_dir():
-            sources = [source / name for name in FOLDER_FILES if (source / name).exists()]
-        for path in sources:
-            if path == target or target in path.parents or path in target.parents:
-                raise UsageError(
-                    f"{out}: is an input of this command ({given}); adcensus never writes over "
-                    f"its inputs: choose another {option}"
-                )
-    if target.is_file() and not force:
-        raise UsageError(f"{out}: exists; add --force to replace it or choose another {option}")
-
-
-def _resolved(path: Path) -> Path:
-    try:
-        return path.expanduser().resolve()
-    except OSError:
-        return path.absolute()
-
-
-# Temporary folders (a store exported to be read by review, report, estimate) are named
-# `adcensus-KIND-PID-…` in the system's temporary folder; those of a process that died
-# without cleaning (kill -9) are removed by the next run after STALE_SECONDS.
 STALE_SECONDS = 600
 _TEMP_PREFIX = "adcensus-"
 # The same for the folders built beside an output folder (`.OUT.adcensus-new-PID-…`).

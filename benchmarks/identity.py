@@ -34,7 +34,7 @@ SAMPLE = ROOT / "data" / "sample"
 KEY = hashlib.sha256(b"adcensus identity check").hexdigest()
 
 
-def run(args: list[str], cwd: Path, prints: dict[str, str]) -> None:
+def run(args: list[str], cwd: Path, prints: dict[str, str], label: str = "") -> None:
     """Run `adcensus ARGS` in `cwd`; record its exit code and stdout's SHA-256."""
     done = subprocess.run(
         [sys.executable, "-m", "adcensus", *args],
@@ -43,7 +43,9 @@ def run(args: list[str], cwd: Path, prints: dict[str, str]) -> None:
         env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"},
     )
     name = " ".join(args)
-    prints[f"$ {name}"] = f"exit {done.returncode} " + hashlib.sha256(done.stdout).hexdigest()
+    prints[f"{label}$ {name}"] = (
+        f"exit {done.returncode} " + hashlib.sha256(done.stdout).hexdigest()
+    )
     print(f"  {name}: exit {done.returncode}", file=sys.stderr)
 
 
@@ -74,10 +76,10 @@ def census(label: str, source: Path, work: Path, prints: dict[str, str]) -> None
         ["outreach", "census.db", "-o", "contacts.xlsx", "--since", "30"],
     ]
     for args in steps:
-        run(args, here, prints)
+        run(args, here, prints, f"{label}/")
     # The biggest person, whatever its id.
     first = (here / "plain" / "persons.csv").read_text(encoding="utf-8-sig").splitlines()[1]
-    run(["explain", "plain", first.split(";")[0]], here, prints)
+    run(["explain", "plain", first.split(";")[0]], here, prints, f"{label}/")
     for path in sorted(here.rglob("*")):
         if path.is_file() and path.name != "census.db" and not path.name.startswith("census.db-"):
             rel = f"{label}/{path.relative_to(here)}"
@@ -109,11 +111,8 @@ def fingerprints(sizes: list[int]) -> dict[str, str]:
             made = work / f"made-{size}"
             print(f"synth {size}", file=sys.stderr)
             persons = str(max(1, round(size / 2.56)))
-            run(
-                ["synth", str(made), "--ads", str(size), "--persons", persons, "--seed", "7"],
-                work,
-                prints,
-            )
+            synth = ["synth", made.name, "--ads", str(size), "--persons", persons, "--seed", "7"]
+            run(synth, work, prints, f"synth-{size}/")
             census(f"synth-{size}", made, work, prints)
     return prints
 

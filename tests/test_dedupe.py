@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from adcensus import columns as col
-from adcensus.dedupe import dedupe, write_outputs
+from adcensus.dedupe import dedupe
 from adcensus.evaluate import score_clusters
+from adcensus.outputs import write_outputs
 from adcensus.synth import EVERY_HARD_CASE, CensusSpec, generate_census
 
 

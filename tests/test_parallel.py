@@ -12,8 +12,9 @@ import pytest
 from rich.console import Console
 
 from adcensus import parallel
-from adcensus.dedupe import dedupe, write_outputs
+from adcensus.dedupe import dedupe
 from adcensus.errors import AdcensusError
+from adcensus.outputs import write_outputs
 
 
 def _square_sum(data: list[int], start: int, stop: int) -> int:
@@ -77,7 +78,7 @@ def test_the_terminal_reporter_draws_every_stage_with_its_rate(monkeypatch):
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=120)
     monkeypatch.setattr(base, "err_console", console)
-    reporter = base._progress()
+    reporter = base.progress_bar()
     report = next(reporter)
     report("read")
     report("phones", 0, 1000)

@@ -19,6 +19,8 @@ from typer.testing import CliRunner
 
 from adcensus.cli import app
 from adcensus.errors import InputError
+from adcensus.outputs import pseudonymize_result
+from adcensus.outputs import read_folder as read_outputs
 from adcensus.phones import extract_phones_many
 from adcensus.privacy import (
     KEY_ENV,
@@ -26,8 +28,6 @@ from adcensus.privacy import (
     load_key,
     neutralize_formulas,
     pseudonym,
-    pseudonymize_result,
-    read_outputs,
     safe_cell,
 )
 from adcensus.store.forget import forget

@@ -224,8 +224,8 @@ def test_tally_by_profile_keys_on_the_command_line(tmp_path: Path) -> None:
 
 
 def test_person_profiles_of_ads_csv_read_back_match_persons_csv(tmp_path: Path) -> None:
-    from adcensus.dedupe import dedupe, write_outputs
-    from adcensus.outputs import read_output_csv
+    from adcensus.dedupe import dedupe
+    from adcensus.outputs import read_output_csv, write_outputs
 
     sample = Path(__file__).parent.parent / "data" / "sample" / "ads.csv"
     write_outputs(dedupe([sample]), tmp_path / "out")

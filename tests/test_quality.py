@@ -21,7 +21,8 @@ from typer.testing import CliRunner
 
 from adcensus import cli
 from adcensus.cli import app
-from adcensus.dedupe import dedupe, write_outputs
+from adcensus.dedupe import dedupe
+from adcensus.outputs import write_outputs
 from adcensus.phones import few_numbers_warning
 from adcensus.report import build_report
 from adcensus.store import load_into_store

@@ -15,7 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from adcensus.cli import app
-from adcensus.dedupe import dedupe, write_outputs
+from adcensus.dedupe import dedupe
+from adcensus.outputs import write_outputs
 from adcensus.report import build_report, write_report
 from adcensus.report.browser import check_page, find_browser, screenshot_page
 from adcensus.report.charts import (

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from adcensus import cli
 from adcensus.cli import app
-from adcensus.dedupe import OUTPUT_FILES, dedupe
+from adcensus.dedupe import dedupe
+from adcensus.outputs import OUTPUT_FILES
 from adcensus.read import read_ads
 from adcensus.setaside import EMPTY, TOTAL, set_aside
 from adcensus.store import export_store, load_into_store
@@ -234,7 +235,7 @@ def test_the_commands_that_read_a_dedupe_folder_count_real_ads_only(tmp_path):
 
 
 def test_pseudonymized_rejected_csv_holds_no_clear_names(tmp_path):
-    from adcensus.privacy import pseudonymize_result
+    from adcensus.outputs import pseudonymize_result
 
     path = tmp_path / "ads.csv"
     path.write_text("tel;pseudo;texte\n0639984572;Léa;Léa\n;N.B. voir Maya;\n", encoding="utf-8")

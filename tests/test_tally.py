@@ -9,8 +9,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from adcensus.dedupe import dedupe, write_outputs
+from adcensus.dedupe import dedupe
 from adcensus.errors import UsageError
+from adcensus.outputs import write_outputs
 from adcensus.privacy import pseudonym
 from adcensus.tally import (
     TALLY_COLUMNS,

@@ -5,7 +5,9 @@ command group has its module; importing them registers their commands on `app`.
 """
 
 # Import order is the order of `adcensus --help`.
-from adcensus.cli import dedupe, estimate, synth, store, review, explain, report, outreach, privacy  # noqa: F401, I001
+# fmt: off
+from adcensus.cli import dedupe, estimate, synth, store, tally, review, explain, report, outreach, privacy  # noqa: F401, I001
+# fmt: on
 from adcensus.cli.base import app, err_console, plain_help
 
 plain_help(app)

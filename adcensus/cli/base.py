@@ -26,13 +26,16 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.table import Table
 from typer.core import TyperCommand, TyperGroup
 
 from adcensus import __version__
 from adcensus.errors import AdcensusError, UsageError
+from adcensus.outputs import XLSX_FILE
 from adcensus.privacy import load_key
 from adcensus.progress import Progress as ProgressReporter
 from adcensus.progress import silent
+from adcensus.store import LoadResult
 from adcensus.write import Terminated, sweep_stale_folders, terminate_as_exception
 
 
@@ -313,7 +316,7 @@ _UNITS = {
 }
 
 
-def _progress() -> Iterator[ProgressReporter]:
+def progress_bar() -> Iterator[ProgressReporter]:
     """A stage reporter: a rich progress bar per stage with its rate on a terminal,
     nothing otherwise. Finished stages stay on screen with their time."""
     if not err_console.is_terminal:
@@ -353,7 +356,8 @@ def _progress() -> Iterator[ProgressReporter]:
             bar.update(task, total=bar.tasks[task].total or 1, completed=bar.tasks[task].total or 1)
 
 
-def _show_roles(roles: dict[str, str], more: dict[str, tuple[str, ...]] | None = None) -> None:
+def show_roles(roles: dict[str, str], more: dict[str, tuple[str, ...]] | None = None) -> None:
+    """The role each column was given, on stderr: `columns: phone ← 'Tél', …`."""
     mapped = ", ".join(
         f"{role} ← {', '.join(repr(h) for h in (header, *(more or {}).get(role, ())))}"
         for role, header in roles.items()
@@ -368,7 +372,7 @@ def parse_out_format(value: str) -> bool:
     return value.lower() == "xlsx"
 
 
-def _privacy_key(
+def privacy_key(
     pseudonymize: bool, key_file: Path | None, drop_text: bool, with_store: bool = False
 ) -> bytes | None:
     """The key for --pseudonymize (None without it); refuses options that would do nothing."""
@@ -405,3 +409,56 @@ def show_identifiers_found(found: dict[str, dict[str, int]]) -> None:
         highlight=False,
         soft_wrap=True,
     )
+
+
+_STORE_STAGES = {
+    "store": "Reading the census store",
+    "reconcile": "Keeping person ids stable",
+    "commit": "Saving the census store",
+}
+
+
+def store_stages(progress: ProgressReporter) -> ProgressReporter:
+    """`progress` with the store's own stages named for people."""
+
+    def report(stage: str, done: int | None = None, total: int | None = None) -> None:
+        progress(_STORE_STAGES.get(stage, stage), done, total)
+
+    return report
+
+
+def show_load(loaded: LoadResult, exported: Path | None, xlsx: bool) -> None:
+    """What a load into a store did, on stderr: each file's rows, the store's persons,
+    merges and splits; and the folder it was exported to, if any."""
+    for note in loaded.notes:
+        err_console.print(note, highlight=False, markup=False)
+    for file in loaded.files:
+        show_roles(file.roles)
+    files = Table(title=f"adcensus dedupe → {escape(str(loaded.store))}", title_justify="left")
+    for name in ("file", "rows", "added", "already in the store"):
+        files.add_column(name, justify="left" if name == "file" else "right")
+    for file in loaded.files:
+        files.add_row(
+            escape(file.path), f"{file.rows:,}", f"{file.added:,}", f"{file.duplicates:,}"
+        )
+    err_console.print(files)
+    if loaded.load_id is None:
+        err_console.print(
+            f"nothing added: every row is already in {loaded.store}", markup=False, highlight=False
+        )
+    else:
+        table = Table(title=f"load {loaded.load_id}", show_header=False, title_justify="left")
+        table.add_column(style="bold")
+        table.add_column(justify="right")
+        table.add_row("ads in the store", f"{loaded.ads:,}")
+        table.add_row("persons", f"{loaded.persons:,}")
+        table.add_row("new persons", f"{loaded.persons_new:,}")
+        table.add_row("merges of known persons", f"{loaded.merges:,}")
+        table.add_row("splits of known persons", f"{loaded.splits:,}")
+        table.add_row("stored ads moved to another person", f"{loaded.ads_moved:,}")
+        err_console.print(table)
+    if exported is not None:
+        err_console.print(
+            f"exported to [bold]{escape(str(exported))}[/]/ (ads.csv, persons.csv, pairs.csv, "
+            f"rejected.csv, summary.json{', ' + XLSX_FILE if xlsx else ''})"
+        )

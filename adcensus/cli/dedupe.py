@@ -17,27 +17,33 @@ from adcensus.cli.base import (
     OUT_DELIMITER_OPTION,
     OUT_FORMAT_OPTION,
     PSEUDONYMIZE_OPTION,
-    _privacy_key,
-    _progress,
-    _show_roles,
     app,
     err_console,
     parse_out_format,
+    privacy_key,
+    progress_bar,
     reports_errors,
     show_identifiers_found,
+    show_load,
+    show_roles,
+    store_stages,
 )
-from adcensus.decisions import DECISIONS_FILE, decisions_path_for
-from adcensus.dedupe import XLSX_FILE, dedupe_table, write_outputs
-from adcensus.errors import UsageError
-from adcensus.memory import check_cells_fit, check_fits
-from adcensus.privacy import pseudonymize_result
+from adcensus.outputs import XLSX_FILE, Summary
 from adcensus.quality import quality_lines
-from adcensus.read import parse_role_overrides, read_ads
+from adcensus.read import parse_role_overrides
+from adcensus.run import (
+    DecisionsObeyed,
+    DedupeOptions,
+    IdentifiersReplaced,
+    Notice,
+    TableRead,
+    run_dedupe,
+)
 from adcensus.settings import load_settings, parse_setting
-from adcensus.write import json_text, parse_out_delimiter, prepare_out_dir, refuse_overwrite
+from adcensus.write import json_text, parse_out_delimiter
 
 
-def _show_summary(summary: dict[str, Any], out_dir: Path | None, xlsx: bool = False) -> None:
+def _show_summary(summary: Summary, out_dir: Path | None, xlsx: bool = False) -> None:
     table = Table(title="adcensus dedupe", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")
@@ -194,16 +200,7 @@ def dedupe(
     ),
 ) -> None:
     """Find the distinct persons behind ad files, and write ads, persons, pairs and a summary."""
-    # Imported here so that `dedupe` is registered, and listed, before the other commands.
-    from adcensus.cli.review import _review_decisions
-    from adcensus.cli.store import _dedupe_into_store
-
-    key = _privacy_key(pseudonymize, key_file, drop_text, store is not None)
-    columns = parse_role_overrides(col_specs)
-    out_delimiter = parse_out_delimiter(out_delimiter)
-    xlsx = parse_out_format(out_format)
-    if xlsx and store is not None and out is None:
-        raise UsageError("--format xlsx with --store needs --out DIR, the folder to write it in")
+    key = privacy_key(pseudonymize, key_file, drop_text, store is not None)
     settings = load_settings(config).with_overrides(**dict(parse_setting(x) for x in set_specs))
     settings = settings.with_overrides(
         region=region.upper() if region else None,
@@ -211,65 +208,54 @@ def dedupe(
         compare=tuple(compare) or None,
         origins=str(origins) if origins else None,
     )
-    if memory_check:
-        check_fits(inputs)
-    sources: list[str | Path] = [*inputs, *([config] if config is not None else [])]
-    if store is not None:
-        refuse_overwrite(store, sources, force=True, option="--store")
-    if out is not None:
-        refuse_overwrite(out, [*sources, *([store] if store is not None else [])], force=True)
-    if store is not None:
-        read_options = {
-            "sheet": sheet,
-            "delimiter": delimiter,
-            "encoding": encoding,
-            "header_row": header_row,
-        }
-        store_decisions = _review_decisions(decisions_file, decisions_path_for(store))
-        _dedupe_into_store(
-            store,
-            inputs,
-            columns,
-            settings,
-            read_options,
-            out,
-            force,
-            out_delimiter,
-            as_json,
-            store_decisions,
-            xlsx,
-        )
-        return
-    first = inputs[0]
-    out_dir = out or Path(("stdin" if first == "-" else Path(first).stem) + "-adcensus")
-    refuse_overwrite(out_dir, sources, force=True)
-    prepare_out_dir(out_dir, force)
-    decisions = _review_decisions(decisions_file, out_dir / DECISIONS_FILE)
-    with contextlib.contextmanager(_progress)() as progress:
-        progress("read")
-        table = read_ads(
-            inputs,
-            columns,
-            sheet=sheet,
-            delimiter=delimiter,
-            encoding=encoding,
-            header_row=header_row,
-        )
-        progress("read", len(table.frame), len(table.frame))
-        if memory_check:
-            check_cells_fit(table.frame)
-        for note in table.notes:
-            err_console.print(note, highlight=False, markup=False)
-        _show_roles(table.roles, table.more_columns)
-        result = dedupe_table(table, settings, progress, decisions, workers or None)
-        if key is not None:
-            result = pseudonymize_result(result, key, drop_text)
-            show_identifiers_found(result.summary["pseudonymized"]["found_in_cells"])
-        write_outputs(
-            result, out_dir, force=True, delimiter=out_delimiter, progress=progress, xlsx=xlsx
-        )
-    _show_summary(result.summary, out_dir, xlsx)
-    if show_weights:
-        show_model(result.summary["model"])
+    options = DedupeOptions(
+        out=out,
+        force=force,
+        columns=parse_role_overrides(col_specs),
+        settings=settings,
+        sheet=sheet,
+        delimiter=delimiter,
+        encoding=encoding,
+        header_row=header_row,
+        out_delimiter=parse_out_delimiter(out_delimiter),
+        xlsx=parse_out_format(out_format),
+        store=store,
+        decisions=decisions_file,
+        key=key,
+        drop_text=drop_text,
+        workers=workers or None,
+        memory_check=memory_check,
+        protect=(config,) if config is not None else (),
+    )
+    with contextlib.contextmanager(progress_bar)() as progress:
+        if store is not None:
+            progress = store_stages(progress)
+        run = run_dedupe(inputs, options, progress, show_notice)
+    if run.load is not None:
+        show_load(run.load, run.out, options.xlsx)
+    else:
+        _show_summary(run.summary, run.out, options.xlsx)
+        if show_weights:
+            show_model(run.summary["model"])
     if as_json:
-        typer.echo(json_text(result.summary), nl=False)
+        typer.echo(json_text(run.to_json()), nl=False)
+
+
+def show_notice(notice: Notice) -> None:
+    """Print on stderr what a run tells on its way (adcensus.run.Notice)."""
+    if isinstance(notice, TableRead):
+        for note in notice.notes:
+            err_console.print(note, highlight=False, markup=False)
+        show_roles(notice.roles, notice.more_columns)
+    elif isinstance(notice, DecisionsObeyed):
+        counts = notice.decisions["decision"].value_counts()
+        err_console.print(
+            f"obeying {len(notice.decisions):,} reviewed decisions from "
+            f"{escape(str(notice.path))} ({int(counts.get('y', 0)):,} same person, "
+            f"{int(counts.get('n', 0)):,} different)"
+            + ("" if notice.given else "; give --decisions FILE to use another file"),
+            highlight=False,
+            soft_wrap=True,
+        )
+    elif isinstance(notice, IdentifiersReplaced):
+        show_identifiers_found(notice.found)

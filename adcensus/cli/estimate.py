@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from adcensus.cli.base import _progress, app, err_console, reports_errors
+from adcensus.cli.base import app, err_console, progress_bar, reports_errors
 from adcensus.errors import UsageError
 from adcensus.write import json_text
 
@@ -111,7 +111,7 @@ def estimate(
         raise UsageError("--hidden and --lists need a dedupe output folder: adcensus estimate DIR")
     if histories is not None:
         table = read_capture_table(histories)
-        with contextlib.contextmanager(_progress)() as progress:
+        with contextlib.contextmanager(progress_bar)() as progress:
             found = estimate_hidden(
                 table, confidence, **model, bootstrap=bootstrap or 0, seed=seed, progress=progress
             )
@@ -119,7 +119,7 @@ def estimate(
         _show_hidden(data)
         _emit(data, as_json, data["total"])
     elif directory is not None:
-        with contextlib.contextmanager(_progress)() as progress:
+        with contextlib.contextmanager(progress_bar)() as progress:
             result = estimate_from_output(
                 directory,
                 confidence,

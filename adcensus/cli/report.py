@@ -11,13 +11,13 @@ from adcensus.cli.base import (
     KEY_FILE_OPTION,
     OUTPUT_DIR_ARGUMENT,
     PSEUDONYMIZE_OPTION,
-    _privacy_key,
     app,
     err_console,
+    privacy_key,
     reports_errors,
 )
 from adcensus.errors import UsageError
-from adcensus.write import refuse_overwrite
+from adcensus.outputs import refuse_overwrite
 
 
 @app.command()
@@ -58,7 +58,7 @@ def report(
 
     if pseudonymize and not show_identifiers:
         raise UsageError(NO_IDENTIFIERS_TO_REPLACE)
-    key = _privacy_key(pseudonymize, key_file, False)
+    key = privacy_key(pseudonymize, key_file, False)
     if out is not None:
         refuse_overwrite(out, [directory], force)
     if png is not None:

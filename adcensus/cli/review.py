@@ -16,44 +16,20 @@ from adcensus.cli.base import (
     KEY_FILE_OPTION,
     OUTPUT_DIR_ARGUMENT,
     PSEUDONYMIZE_OPTION,
-    _privacy_key,
-    _progress,
     app,
     err_console,
+    privacy_key,
+    progress_bar,
     reports_errors,
 )
 from adcensus.decisions import (
-    DECISIONS_FILE,
     check_writable,
-    load_decisions,
 )
 from adcensus.errors import UsageError
-from adcensus.write import refuse_overwrite
+from adcensus.outputs import refuse_overwrite
 
 # Rows of a review spreadsheet by default: an afternoon's work, and a sheet that opens fast.
 EXPORT_LIMIT = 500
-
-
-def _review_decisions(given: Path | None, default: Path) -> Any:
-    """The decisions `adcensus dedupe` obeys: --decisions FILE (or DIR), else `default` if there.
-
-    `default` is OUT/review.jsonl for an output folder, STORE.review.jsonl for a store.
-    """
-    path = given / DECISIONS_FILE if given is not None and given.is_dir() else given
-    if path is None and default.is_file():
-        path = default
-    if path is None:
-        return None
-    decisions = load_decisions(path)
-    counts = decisions["decision"].value_counts()
-    err_console.print(
-        f"obeying {len(decisions):,} reviewed decisions from {_escape(str(path))} "
-        f"({int(counts.get('y', 0)):,} same person, {int(counts.get('n', 0)):,} different)"
-        + ("" if given is not None else "; give --decisions FILE to use another file"),
-        highlight=False,
-        soft_wrap=True,
-    )
-    return decisions
 
 
 @app.command()
@@ -111,7 +87,7 @@ def review(
         )
     if pseudonymize and show_phones:
         raise UsageError("--pseudonymize writes tokens instead of numbers; drop --show-phones")
-    key = _privacy_key(pseudonymize, key_file, drop_text)
+    key = privacy_key(pseudonymize, key_file, drop_text)
     if export is not None:  # an existing file is refused without --force by export_review
         refuse_overwrite(export, [directory], force=True, option="--export")
     source = open_source(directory)
@@ -185,7 +161,7 @@ def _review_export(
 
     pairs, left_out = export_queue(source, limit, seed, sample)
     mode = "sample" if sample is not None else "doubtful"
-    with contextlib.contextmanager(_progress)() as progress:
+    with contextlib.contextmanager(progress_bar)() as progress:
         written = export_review(
             source, pairs, mode, export, show_phones, force, key, drop_text, progress
         )

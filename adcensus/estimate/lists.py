@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from adcensus import columns as col
 from adcensus.errors import InputError, UsageError
 from adcensus.mse import CaptureTable, capture_table
-from adcensus.outputs import read_output_csv, read_summary
+from adcensus.outputs import Summary, read_output_csv, read_summary
 
 MAX_LISTS = 6
 OTHER_LIST = "(others)"
@@ -58,7 +57,7 @@ def _month(value: str) -> str | None:
     return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
 
 
-def _refuse_identifying(by: str, column: str, summary: dict[str, Any]) -> None:
+def _refuse_identifying(by: str, column: str, summary: Summary) -> None:
     """A UsageError when `--lists` names phones, urls, pseudonyms or free text.
 
     Their values would name persons in the output (list names, notes), and a list per

@@ -24,13 +24,13 @@ from adcensus.estimate.counts import _check_confidence, wilson_interval
 from adcensus.estimate.folder import _read_pairs, _read_review
 from adcensus.estimate.lists import MAX_LISTS, lists_from_output, posting_behaviour_warning
 from adcensus.mse import HiddenEstimate, estimate_hidden, round_half_up
-from adcensus.outputs import read_summary
+from adcensus.outputs import LINKING, joining, read_summary
 from adcensus.progress import Progress, silent
 from adcensus.settings import Settings
 from adcensus.store import reads_stores_too
 
-# pairs.csv decisions that can join two ads ("confirmed": a reviewer said same person).
-LINKING_DECISIONS = ("link", "doubtful", "confirmed")
+# pairs.csv decisions that can join two ads (adcensus.outputs.LINKING).
+LINKING_DECISIONS = LINKING
 DEFAULT_THRESHOLD = Settings().link_threshold
 
 
@@ -41,7 +41,7 @@ def relink_persons(pairs: pd.DataFrame, n_ads: int, threshold: float) -> int:
     clustering, which also refuses links that would join different pseudonyms or
     ages. Ads in no pair are persons on their own.
     """
-    linked = pairs[pairs["decision"].isin(LINKING_DECISIONS) & (pairs["score"] >= threshold)]
+    linked = pairs[joining(pairs, threshold)]
     return _component_counter(linked, n_ads)(np.ones(len(linked), dtype=bool))
 
 
@@ -208,7 +208,7 @@ def _review_interval(
     if correct + wrong == 0:
         notes.append("review.jsonl has no sampled link answered yes or no: precision unknown.")
         return None
-    links = pairs[pairs["decision"].isin(LINKING_DECISIONS) & (pairs["score"] >= threshold)]
+    links = pairs[joining(pairs, threshold)]
     keys = _pair_key(links["ad_a"], links["ad_b"])
     answered = review[review["decision"].isin(["y", "n"])]
     verdict = dict(

@@ -1,16 +1,16 @@
 """Privacy and safe exports: masked phones, formula-safe cells, keyed pseudonyms.
 
 Phones shown on a terminal are masked (`mask_phone`); spreadsheet cells that would run
-as formulas are neutralised (`safe_cell`); with a secret key, `pseudonymize_result`
-turns phones, urls and pseudonyms into keyed tokens (HMAC-SHA256) that still link
+as formulas are neutralised (`safe_cell`); with a secret key, `Tokens`
+turn phones, urls and pseudonyms into keyed tokens (HMAC-SHA256) that still link
 from month to month but cannot be reversed by trying every phone number.
 
 The package, by concern:
 
 - `cells`: formula-safe spreadsheet cells, phones masked in evidence and texts;
 - `keys`: the secret key (a key file, $ADCENSUS_KEY), made by `adcensus keygen`;
-- `tokens`: keyed pseudonyms for values and whole columns, and a dedupe output or a
-  store export with its phones, urls and pseudonyms as tokens.
+- `tokens`: keyed pseudonyms for values and whole columns (a whole dedupe output is
+  pseudonymised by adcensus.outputs.pseudonymize_result).
 """
 
 from __future__ import annotations
@@ -39,11 +39,8 @@ from adcensus.privacy.keys import MIN_KEY_BYTES as MIN_KEY_BYTES
 from adcensus.privacy.tokens import KINDS as KINDS
 from adcensus.privacy.tokens import (
     Tokens,
-    export_store_pseudonymized,
     pseudonym,
     pseudonymize_persons,
-    pseudonymize_result,
-    read_outputs,
 )
 
 __all__ = [
@@ -51,7 +48,6 @@ __all__ = [
     "WHY_A_KEY",
     "Tokens",
     "default_key_file",
-    "export_store_pseudonymized",
     "generate_key",
     "key_id",
     "load_key",
@@ -62,7 +58,5 @@ __all__ = [
     "parse_key",
     "pseudonym",
     "pseudonymize_persons",
-    "pseudonymize_result",
-    "read_outputs",
     "safe_cell",
 ]

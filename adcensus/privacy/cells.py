@@ -21,7 +21,7 @@ from adcensus.phones import extract_phones, mask_phone
 # other symbols after the sign are neutralised.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-][\d\s.,()/;+-]*")
-_E164 = re.compile(r"\+\d{6,15}")
+E164 = re.compile(r"\+\d{6,15}")
 
 
 def safe_cell(value: object) -> object:
@@ -101,7 +101,7 @@ def neutralize_text(text: pa.Array) -> pa.Array:
 
 def mask_phones_in(text: str) -> str:
     """`text` with every E.164 number in it masked (for evidence shown on a terminal)."""
-    return _E164.sub(lambda m: mask_phone(m.group(0)), text)
+    return E164.sub(lambda m: mask_phone(m.group(0)), text)
 
 
 def mask_phones_in_text(text: str, region: str) -> str:

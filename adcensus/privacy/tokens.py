@@ -1,36 +1,25 @@
 """Keyed pseudonyms: a value normalised for its kind (phone, url, name, photo) and
 hashed with the key (HMAC-SHA256), one by one (`pseudonym`) or for whole columns
-(`Tokens`); a dedupe output (`pseudonymize_result`) or a store export
-(`export_store_pseudonymized`) with its phones, urls, pseudonyms and photo hashes
-replaced by those tokens."""
+(`Tokens`). A whole dedupe output is pseudonymised by adcensus.outputs.pseudonymize."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import hmac
-import json
 import re
 import unicodedata
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
 
-from adcensus import columns as col
 from adcensus.errors import UsageError
 from adcensus.phones import extract_phones, extract_phones_many
-from adcensus.privacy.cells import _E164
-from adcensus.privacy.keys import key_id
-from adcensus.text import fold_name
-
-if TYPE_CHECKING:  # dedupe writes through write.py, which imports this module
-    from adcensus.dedupe import DedupeResult
+from adcensus.privacy.cells import E164
+from adcensus.text import fold_name, normalize_urls
 
 # Token prefixes by kind: a reader sees what a token stands for, never what it was.
 KINDS = {"phone": "tel_", "url": "url_", "name": "name_", "photo": "photo_"}
-_TOKEN_HEX = 16
+TOKEN_HEX = 16
 # A value that is already a token (a pseudonymized folder read again) stays as it is, so
 # that its tokens still link with the other files made with the key.
 _KIND_TOKEN = {kind: re.compile(prefix + "[0-9a-f]{16}") for kind, prefix in KINDS.items()}
@@ -72,8 +61,6 @@ def _normals(values: list[str], kind: str, region: str) -> list[str]:
             f or unicodedata.normalize("NFC", v.strip())
             for f, v in zip(folded, values, strict=True)
         ]
-    from adcensus.store.ingest import normalize_urls  # the store imports this module
-
     clean = [" ".join(unicodedata.normalize("NFC", v).split()) for v in values]
     urls = normalize_urls(pa.chunked_array([pa.array(clean, pa.large_string())]))
     return [str(u or "") for u in urls.to_pylist()]
@@ -81,7 +68,7 @@ def _normals(values: list[str], kind: str, region: str) -> list[str]:
 
 def _token(normal: str, key: bytes, kind: str) -> str:
     digest = hmac.new(key, f"{kind}:{normal}".encode(), hashlib.sha256).hexdigest()
-    return KINDS[kind] + digest[:_TOKEN_HEX]
+    return KINDS[kind] + digest[:TOKEN_HEX]
 
 
 def _check_kind(kind: str) -> None:
@@ -153,7 +140,7 @@ class Tokens:
         def replace(value: object) -> object:
             if not isinstance(value, str):
                 return value
-            return _E164.sub(lambda m: self(m.group(0), "phone"), value)
+            return E164.sub(lambda m: self(m.group(0), "phone"), value)
 
         return column.map(replace)
 
@@ -238,163 +225,3 @@ def pseudonymize_persons(persons: pd.DataFrame, tokens: Tokens) -> pd.DataFrame:
         if name in persons.columns:
             persons[name] = tokens.joined(persons[name], kind)
     return persons
-
-
-def _output_name(name: str, originals: set[str]) -> str:
-    """The ads.csv column dedupe appended as `name` (prefixed when an input had that name)."""
-    return f"adcensus_{name}" if name in originals else name
-
-
-def _role_headers(summary: dict[str, Any]) -> dict[str, list[str]]:
-    """Each role's headers: `roles`, and for a store export every file's (`role_headers`)."""
-    found: dict[str, list[str]] = {r: [h] for r, h in (summary.get("roles") or {}).items()}
-    for role, headers in (summary.get("role_headers") or {}).items():
-        found[role] = list(dict.fromkeys([*found.get(role, []), *headers]))
-    return found
-
-
-def pseudonymize_result(
-    result: DedupeResult, key: bytes, drop_text: bool = False, region: str | None = None
-) -> DedupeResult:
-    """`result` with phones, urls, pseudonyms and photo hashes replaced by keyed tokens.
-
-    In ads.csv: the original phone, url, name and photo-hash columns (from
-    `summary["roles"]`), the `phones` and `link_reason` columns, and the phone numbers
-    found in the title and text columns; in persons.csv: `names` and `phones`; in
-    pairs.csv: the phones in `evidence`. Every other original column (one adcensus
-    does not recognise: `WhatsApp`, `Notes`) and the title and text are scanned for phone
-    numbers and urls, which become tokens too (`found_in_cells` counts them). Ids,
-    counts, sites, cities and dates are otherwise unchanged, so tallies still work and, with the same key, link across months. Other words of free
-    text (a pseudonym, an address) are NOT removed: `drop_text` drops the title and text
-    columns altogether. `summary["pseudonymized"]` says what was done and with which key.
-    """
-    roles = _role_headers(result.summary)
-    region = region or str((result.summary.get("settings") or {}).get("region") or "FR")
-    tokens = Tokens(key, region)
-    found: dict[str, dict[str, int]] = {}
-    ads = _pseudonymize_cells(result.ads, roles, tokens, drop_text, found)
-    # The rows set aside keep their original cells too (rejected.csv).
-    rejected = _pseudonymize_cells(result.rejected, roles, tokens, drop_text, found)
-    added = set(col.ADS_OUTPUT_COLUMNS)
-    originals = {h for h in ads.columns if h not in added}
-    originals |= {n for n in added if f"adcensus_{n}" in ads.columns}
-    kinds = {col.URL: "url", col.NAME: "name", col.PHOTO_HASH: "photo"}
-    phones = _output_name(col.PHONES, originals)
-    if phones in ads.columns:
-        ads[phones] = tokens.joined(ads[phones], "phone")
-    reason = _output_name(col.LINK_REASON, originals)
-    if reason in ads.columns:
-        ads[reason] = tokens.e164_in(ads[reason])
-    persons = pseudonymize_persons(result.persons, tokens)
-    pairs = result.pairs.copy()
-    if "evidence" in pairs.columns:
-        pairs["evidence"] = tokens.e164_in(pairs["evidence"])
-    summary = {
-        **result.summary,
-        "pseudonymized": {
-            "key_id": key_id(key),
-            "method": f"HMAC-SHA256, first {_TOKEN_HEX} hex, prefixed by kind",
-            "columns": sorted(
-                {h for r, hs in roles.items() if r in (col.PHONE, *kinds) for h in hs}
-            ),
-            "free_text": "dropped"
-            if drop_text
-            else "phone numbers and urls replaced, other words kept",
-            # Phone numbers and urls found in cells of free text or of columns of no role
-            # (`WhatsApp`, `Notes`), replaced by tokens, counted per column.
-            "found_in_cells": {name: found[name] for name in sorted(found)},
-        },
-    }
-    return dataclasses.replace(
-        result, ads=ads, persons=persons, pairs=pairs, summary=summary, rejected=rejected
-    )
-
-
-def _pseudonymize_cells(
-    frame: pd.DataFrame,
-    roles: dict[str, list[str]],
-    tokens: Tokens,
-    drop_text: bool,
-    found: dict[str, dict[str, int]],
-) -> pd.DataFrame:
-    """`frame` with its original phone, url, name and photo-hash cells as tokens, its
-    title and text columns dropped or with their phone numbers as tokens, and the phone
-    numbers and urls of every other original column as tokens (counted into `found`)."""
-    frame = frame.copy()
-    tokenised = (col.PHONE, col.URL, col.NAME, col.PHOTO_HASH, col.TITLE, col.TEXT)
-    handled = {h for role in tokenised for h in roles.get(role, [])}
-    ours = {*col.ADS_OUTPUT_COLUMNS, *(f"adcensus_{n}" for n in col.ADS_OUTPUT_COLUMNS)}
-    ours |= {col.SOURCE_FILE, f"adcensus_{col.SOURCE_FILE}", "row", "reason"}
-    for header in [h for h in frame.columns if h not in handled and h not in ours]:
-        frame[header] = _identifiers_replaced(frame[header], str(header), tokens, found)
-    kinds = {col.URL: "url", col.NAME: "name", col.PHOTO_HASH: "photo"}
-    for role, headers in roles.items():
-        for header in (h for h in headers if h in frame.columns):
-            if role == col.PHONE:
-                frame[header] = tokens.phone_cells(frame[header])
-            elif role in kinds:
-                frame[header] = tokens.column(frame[header], kinds[role])
-    texts = [h for r in (col.TITLE, col.TEXT) for h in roles.get(r, []) if h in frame.columns]
-    if drop_text:
-        return frame.drop(columns=texts)
-    for header in texts:
-        frame[header] = _identifiers_replaced(frame[header], str(header), tokens, found)
-    return frame
-
-
-def _identifiers_replaced(
-    values: pd.Series, header: str, tokens: Tokens, found: dict[str, dict[str, int]]
-) -> pd.Series:
-    """`values` with their phone numbers and urls as tokens, counted into `found[header]`."""
-    if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
-        return values  # numbers and dates read as such hold no text
-    replaced, phones, urls = tokens.identifiers_in_texts(values)
-    if phones or urls:
-        counts = found.setdefault(header, {"phones": 0, "urls": 0})
-        counts["phones"] += phones
-        counts["urls"] += urls
-    return replaced
-
-
-def read_outputs(folder: Path, delimiter: str = ";") -> DedupeResult:
-    """The files `write_outputs` wrote in `folder`, read back as text tables (a mixed
-    folder is refused: see adcensus.outputs)."""
-    from adcensus.dedupe import DedupeResult
-    from adcensus.outputs import check_belongs, check_folder
-
-    def table(name: str) -> pd.DataFrame:
-        check_belongs(folder / name)
-        return pd.read_csv(
-            folder / name, sep=delimiter, encoding="utf-8-sig", dtype=str, keep_default_na=False
-        )
-
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    check_folder(folder, summary)
-    result = DedupeResult(
-        ads=table("ads.csv"), persons=table("persons.csv"), pairs=table("pairs.csv"),
-        summary=summary,
-    )  # fmt: skip
-    if (folder / "rejected.csv").exists():  # folders of older versions have none
-        result = dataclasses.replace(result, rejected=table("rejected.csv"))
-    return result
-
-
-def export_store_pseudonymized(
-    store: Path,
-    out_dir: Path,
-    key: bytes,
-    force: bool = False,
-    delimiter: str = ";",
-    drop_text: bool = False,
-    xlsx: bool = False,
-) -> list[Path]:
-    """`adcensus.store.export_store` with keyed tokens (see `pseudonymize_result`).
-
-    The store's tables are pseudonymized in memory: no plain copy is ever written to
-    disk; only the tokens reach `out_dir`.
-    """
-    from adcensus.dedupe import write_outputs
-    from adcensus.store.export import store_result
-
-    private = pseudonymize_result(store_result(store), key, drop_text)
-    return write_outputs(private, Path(out_dir), force=force, delimiter=delimiter, xlsx=xlsx)

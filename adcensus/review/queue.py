@@ -30,14 +30,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from adcensus.decisions import REVIEW_QUEUE, read_records
+from adcensus.decisions import read_records
 from adcensus.errors import InputError
+from adcensus.outputs import REVIEW_QUEUE, Decision
 from adcensus.review.source import ReviewSource
 
+# The review's modes: the doubtful links (the review queue), or a random sample.
 DOUBTFUL = "doubtful"
 SAMPLE = "sample"
 MODES = (DOUBTFUL, SAMPLE)
-AUTOMATIC_LINKS = ("link", "doubtful")
+AUTOMATIC_LINKS = (Decision.LINK, Decision.DOUBTFUL)
 # The least share of a review spreadsheet's rows that the random sample fills, when
 # there are more doubtful links than rows: every sheet measures precision too.
 SAMPLE_SHARE = 0.2

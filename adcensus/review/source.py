@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from adcensus import columns as col
 from adcensus.decisions import decisions_path_for
 from adcensus.errors import InputError
-from adcensus.outputs import read_output_csv, read_summary
+from adcensus.outputs import read_output_csv, read_summary, role_headers
 from adcensus.privacy import Tokens
 from adcensus.write import temporary_folder
 
@@ -104,17 +103,6 @@ def _ours(frame: pd.DataFrame, name: str) -> str:
     return prefixed if prefixed in frame.columns else name
 
 
-def _role_headers(summary: dict[str, Any]) -> dict[str, list[str]]:
-    headers: dict[str, list[str]] = {}
-    for role, header in (summary.get("roles") or {}).items():
-        headers.setdefault(role, []).append(str(header))
-    for role, names in (summary.get("role_headers") or {}).items():
-        for header in names:
-            if str(header) not in headers.setdefault(role, []):
-                headers[role].append(str(header))
-    return headers
-
-
 def _from_folder(folder: Path, location: Path, is_store: bool) -> ReviewSource:
     summary = read_summary(folder)
     settings = summary.get("settings") or {}
@@ -130,7 +118,7 @@ def _from_folder(folder: Path, location: Path, is_store: bool) -> ReviewSource:
     for name in (col.NETWORK_ID, col.LINK_REASON):  # for `adcensus explain`
         header = _ours(raw, name)
         ads[name] = raw[header] if header in raw.columns else ""
-    headers = _role_headers(summary)
+    headers = role_headers(summary)
     for role in SHOWN_ROLES:
         values = pd.Series("", index=raw.index, dtype=object)
         # A store may hold files whose headers differ: the first filled one wins.

@@ -19,8 +19,8 @@ import pandas as pd
 
 from adcensus import columns as col
 from adcensus.decisions import DECISIONS_FILE, decisions_path_for
-from adcensus.dedupe import DedupeResult, write_outputs
 from adcensus.errors import InputError
+from adcensus.outputs import DedupeResult, pseudonymize_result, write_outputs
 from adcensus.profiles import person_profiles, with_profiles
 from adcensus.store.schema import SCHEMA_VERSION, connect, is_store_file, translate_errors
 from adcensus.write import temporary_folder
@@ -105,11 +105,24 @@ def _plain(value: Any) -> Any:
 
 
 def export_store(
-    store: Path, out_dir: Path, force: bool = False, delimiter: str = ";", xlsx: bool = False
+    store: Path,
+    out_dir: Path,
+    force: bool = False,
+    delimiter: str = ";",
+    xlsx: bool = False,
+    key: bytes | None = None,
+    drop_text: bool = False,
 ) -> list[Path]:
     """Write the store's ads, persons, pairs and summary as `adcensus dedupe` writes them
-    (see `store_result`)."""
+    (see `store_result`).
+
+    With a `key`, with keyed tokens (adcensus.outputs.pseudonymize_result; `drop_text`
+    drops the title and text): the tables are pseudonymised in memory, so no plain copy
+    is ever written to disk; only the tokens reach `out_dir`.
+    """
     result = store_result(store)
+    if key is not None:
+        result = pseudonymize_result(result, key, drop_text)
     return write_outputs(result, Path(out_dir), force=force, delimiter=delimiter, xlsx=xlsx)
 
 

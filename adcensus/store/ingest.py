@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from adcensus import columns as col
 from adcensus.read import AdTable, InputInfo, parse_dates
 from adcensus.store.schema import ad_key
-from adcensus.text import ARROW_STR
+from adcensus.text import ARROW_STR, normalize_urls
 
 ROW_KEY = "ad_id"  # the linking table's ad id column: the store's ad keys
 # The key of a file's `roles` (JSON) naming its further phone columns ("Téléphone 2",
@@ -73,19 +73,6 @@ def _normalized(values: pd.Series) -> pa.ChunkedArray:
     text = pc.utf8_normalize(text, "NFC")
     text = pc.utf8_trim(pc.replace_substring_regex(text, _SPACE, " "), " ")
     return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), text)
-
-
-def normalize_urls(urls: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Urls as fingerprints: scheme, #fragment and trailing / dropped, host lower-cased.
-
-    "HTTPS://WWW.Site.test/annonce/12/#photos" → "www.site.test/annonce/12".
-    """
-    text = pc.replace_substring_regex(urls, r"#.*$", "")
-    text = pc.replace_substring_regex(text, r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//", "")
-    parts = pc.extract_regex(text, r"^(?P<host>[^/?]*)(?P<rest>.*)$")
-    rest = pc.replace_substring_regex(pc.struct_field(parts, "rest"), r"/+(\?|$)", r"\1")
-    host = pc.utf8_lower(pc.struct_field(parts, "host"))
-    return pc.binary_join_element_wise(host, rest, pa.scalar("", pa.large_string()))
 
 
 def normalize_url(value: str) -> str:

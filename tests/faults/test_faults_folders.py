@@ -13,6 +13,7 @@ import pytest
 from conftest import run
 
 from adcensus import write
+from adcensus.outputs import run_id_of
 
 NAMES = ("ads.csv", "persons.csv", "pairs.csv", "rejected.csv", "summary.json")
 
@@ -82,7 +83,7 @@ def test_the_run_id_and_file_hashes_are_derived_from_content(months, tmp_path) -
     summary = json.loads((a / "summary.json").read_text(encoding="utf-8"))
     assert set(summary["files"]) == {"ads.csv", "persons.csv", "pairs.csv", "rejected.csv"}
     assert summary["files"]["ads.csv"] == write.file_fingerprint(a / "ads.csv")
-    assert summary["run_id"] == write.run_id_of(summary["files"])
+    assert summary["run_id"] == run_id_of(summary["files"])
     assert summary["run_id"] != json.loads((c / "summary.json").read_text())["run_id"]
 
 

@@ -1,6 +1,7 @@
 """Reading a dedupe output folder back: the one place its CSVs and summary are parsed.
 
-`estimate`, `review` and `report` read the folder `adcensus dedupe` wrote. Its CSVs
+`estimate`, `review`, `report`, `explain`, `tally`, `evaluate` and `outreach` read the
+folder `adcensus dedupe` (or `store export`) wrote. Its CSVs
 are UTF-8 with a BOM and `;`, `,` or tab as delimiter (`--out-delimiter`); every
 value is read back as text, exactly as written.
 
@@ -12,14 +13,25 @@ failed write, a file copied in) is refused as mixed. Folders of older versions, 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
 from adcensus.errors import InputError
-from adcensus.write import FOLDER_FILES, file_fingerprint
+from adcensus.outputs.contract import (
+    ADS_FILE,
+    FOLDER_FILES,
+    PAIRS_FILE,
+    PERSONS_FILE,
+    REJECTED_FILE,
+    SUMMARY_FILE,
+    DedupeResult,
+    Summary,
+)
+from adcensus.write import file_fingerprint
 
 DELIMITERS = ";,\t"
 
@@ -49,11 +61,11 @@ def read_output_csv(path: str | Path) -> pd.DataFrame:
         ) from None
 
 
-def read_summary(folder: Path) -> dict[str, Any]:
+def read_summary(folder: Path) -> Summary:
     """summary.json of a dedupe folder, checked to hold at least the ads and persons counts."""
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder; give the folder written by `adcensus dedupe`")
-    path = folder / "summary.json"
+    path = folder / SUMMARY_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -65,7 +77,22 @@ def read_summary(folder: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or not {"ads", "persons"} <= data.keys():
         raise InputError(f"{path}: lacks the ads and persons counts; run `adcensus dedupe` again")
     check_folder(folder, data)
-    return data
+    return cast(Summary, data)
+
+
+def read_folder(folder: Path) -> DedupeResult:
+    """The files `write_outputs` wrote in `folder`, read back as text tables (a mixed
+    folder is refused)."""
+    summary = read_summary(folder)
+    result = DedupeResult(
+        ads=read_output_csv(folder / ADS_FILE),
+        persons=read_output_csv(folder / PERSONS_FILE),
+        pairs=read_output_csv(folder / PAIRS_FILE),
+        summary=summary,
+    )
+    if (folder / REJECTED_FILE).exists():  # folders of older versions have none
+        result = dataclasses.replace(result, rejected=read_output_csv(folder / REJECTED_FILE))
+    return result
 
 
 def mixed_folder(folder: Path, name: str) -> InputError:
@@ -75,7 +102,7 @@ def mixed_folder(folder: Path, name: str) -> InputError:
     )
 
 
-def check_folder(folder: Path, summary: dict[str, Any]) -> None:
+def check_folder(folder: Path, summary: Summary | dict[str, Any]) -> None:
     """Refuse `folder` when a file listed in `summary["files"]` is of another size, or when a file adcensus writes is there but not listed (sizes only: each file's
     SHA-256 is checked as it is read, by `check_belongs`)."""
     files = summary.get("files")
@@ -84,7 +111,7 @@ def check_folder(folder: Path, summary: dict[str, Any]) -> None:
     for name in FOLDER_FILES:
         path = folder / name
         listed = files.get(name)
-        if name == "summary.json":
+        if name == SUMMARY_FILE:
             continue
         if listed is None:
             if path.exists():
@@ -102,7 +129,7 @@ def check_belongs(path: str | Path) -> None:
     """Refuse the file at `path` when its folder's summary.json lists it with another size
     or SHA-256, or (listing the run's files) does not list it."""
     path = Path(path)
-    summary_path = path.parent / "summary.json"
+    summary_path = path.parent / SUMMARY_FILE
     if path.name not in FOLDER_FILES or not summary_path.is_file() or not path.is_file():
         return
     try:

@@ -24,7 +24,7 @@ from pandas.api.extensions import ExtensionArray
 
 from adcensus.columns import AD_ID, ADS_OUTPUT_COLUMNS, PERSON_ID
 from adcensus.errors import AdcensusError, InputError
-from adcensus.outputs import check_belongs
+from adcensus.outputs import check_belongs, delimiter_of
 from adcensus.store import dedupe_folder, is_store_file
 
 TRUTH_KEY = "ad_id"
@@ -191,7 +191,8 @@ def evaluate_files(pred: Path, truth: Path, key: str | None = None) -> Scores:
 
 
 def read_text_csv(path: Path) -> pd.DataFrame:
-    """Read a CSV as text: every cell a string, empty cells "", `;` or `,` sniffed.
+    """Read a CSV as text: every cell a string, empty cells "", `;`, `,` or tab sniffed
+    as in a dedupe folder (adcensus.outputs.delimiter_of).
 
     UTF-8 with or without a byte-order mark, as adcensus writes. InputError if unreadable.
     """
@@ -200,7 +201,7 @@ def read_text_csv(path: Path) -> pd.DataFrame:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header = handle.readline()
-        delimiter = ";" if header.count(";") > header.count(",") else ","
+        delimiter = delimiter_of(header)
         return pd.read_csv(
             path, sep=delimiter, dtype=str, encoding="utf-8-sig", keep_default_na=False
         )

@@ -32,7 +32,7 @@ from openpyxl.styles import Font
 
 from adcensus import columns as col
 from adcensus.errors import InputError, UsageError
-from adcensus.outputs import read_output_csv
+from adcensus.outputs import read_output_csv, read_summary_if_any
 from adcensus.read import parse_dates, read_sheet
 from adcensus.store import is_store_file
 from adcensus.store.contacts import (
@@ -155,10 +155,7 @@ def read_outreach_source(path: Path) -> OutreachSource:
 def _read_folder(folder: Path) -> OutreachSource:
     """ads.csv and summary.json of a folder written by `adcensus dedupe` or `store export`."""
     table = read_output_csv(folder / "ads.csv")
-    try:
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        summary = {}
+    summary = read_summary_if_any(folder)
     headers = [str(c) for c in table.columns]
 
     def ours(name: str) -> pd.Series:

@@ -144,7 +144,7 @@ def test_sensitivity_relinks_at_a_stricter_and_a_looser_threshold() -> None:
 
 
 def test_relink_counts_connected_components_and_ignores_conflicts_and_agencies() -> None:
-    pairs = est._read_pairs(SMALL)
+    pairs = est.read_pairs(SMALL)
     assert est.relink_persons(pairs, 12, 0.8) == 7
     assert est.relink_persons(pairs, 12, 0.99) == 11
     assert est.relink_persons(pairs, 12, 0.0) == 5  # conflict a09–a10 and agency never link
@@ -205,7 +205,7 @@ def test_a_broken_review_line_is_named(tmp_path: Path) -> None:
     ],
 )
 def test_months_are_read_from_iso_and_french_dates(value: str, month: str | None) -> None:
-    assert est._month(value) == month
+    assert est.month_of(value) == month
 
 
 def test_lists_by_site_and_by_month() -> None:

@@ -296,3 +296,22 @@ def test_a_census_store_is_scored_as_its_dedupe_folder_is(
     from_folder = runner.invoke(app, ["evaluate", str(sample_output), str(truth), "--json"])
     assert from_store.stdout == from_folder.stdout
     assert json.loads(from_store.stdout)["persons_pred"] == 275
+
+
+def test_a_folder_written_with_tabs_is_scored_as_one_written_with_semicolons(
+    tmp_path: Path,
+) -> None:
+    """evaluate read a folder's ads.csv with its own sniffing, which knew `;` and `,` but
+    not the tab that `dedupe --out-delimiter tab` writes; it now reads it as every reader
+    of the folder does (adcensus.outputs.read_output_csv)."""
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample"
+    scores = {}
+    for name, delimiter in (("semicolons", ";"), ("tabs", "tab")):
+        out = tmp_path / name
+        done = CliRunner().invoke(
+            app, ["dedupe", str(sample / "ads.csv"), "-o", str(out), "--out-delimiter", delimiter]
+        )
+        assert done.exit_code == 0, done.stderr
+        scores[name] = evaluate_files(out, sample / "truth.csv").to_dict()
+    assert scores["tabs"] == scores["semicolons"]
+    assert scores["tabs"]["persons_pred"] == 275

@@ -29,11 +29,11 @@ from adcensus.estimate.counts import (
     parse_reviewed_sample,
     wilson_interval,
 )
-from adcensus.estimate.folder import _read_pairs as _read_pairs
+from adcensus.estimate.folder import read_pairs as read_pairs
 from adcensus.estimate.lists import DEFAULT_LISTS, lists_from_output, posting_behaviour_warning
 from adcensus.estimate.lists import MAX_LISTS as MAX_LISTS
 from adcensus.estimate.lists import OTHER_LIST as OTHER_LIST
-from adcensus.estimate.lists import _month as _month
+from adcensus.estimate.lists import month_of as month_of
 from adcensus.estimate.output import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD
 from adcensus.estimate.output import LINKING_DECISIONS as LINKING_DECISIONS
 from adcensus.estimate.output import OutputEstimate, estimate_from_output, relink_persons

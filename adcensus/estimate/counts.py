@@ -63,7 +63,7 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     """Wilson score interval for a proportion k/n (Wilson 1927; Newcombe 1998, method 3)."""
     if n <= 0 or not 0 <= k <= n:
         raise UsageError(f"a proportion needs 0 ≤ k ≤ n and n > 0, got {k}/{n}")
-    _check_confidence(confidence)
+    check_confidence(confidence)
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -71,7 +71,8 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def _check_confidence(confidence: float) -> None:
+def check_confidence(confidence: float) -> None:
+    """Refuse a confidence level outside (0, 1)."""
     if not 0 < confidence < 1:
         raise UsageError(f"--confidence must be between 0 and 1, e.g. 0.95; got {confidence}")
 

@@ -15,7 +15,8 @@ from adcensus.errors import InputError
 from adcensus.outputs import read_output_csv
 
 
-def _read_pairs(directory: Path) -> pd.DataFrame:
+def read_pairs(directory: Path) -> pd.DataFrame:
+    """pairs.csv of a dedupe folder with `score` as numbers (no pairs: an empty table)."""
     path = directory / "pairs.csv"
     if not path.is_file():
         return pd.DataFrame({"ad_a": [], "ad_b": [], "score": [], "decision": []})
@@ -29,7 +30,7 @@ def _read_pairs(directory: Path) -> pd.DataFrame:
     return pairs.assign(score=scores)
 
 
-def _read_review(directory: Path) -> pd.DataFrame | None:
+def read_review(directory: Path) -> pd.DataFrame | None:
     """The standing answers of review.jsonl: the last one per pair, skips included."""
     path = directory / DECISIONS_FILE
     if not path.is_file():

@@ -43,7 +43,7 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _month(value: str) -> str | None:
+def month_of(value: str) -> str | None:
     """ "YYYY-MM" from an ISO date (2024-03-12…) or a French one (12/03/2024…), else None."""
     text = value.strip()
     iso = re.match(r"(\d{4})[-/.](\d{1,2})(?:\D|$)", text)
@@ -115,7 +115,7 @@ def lists_from_output(
             f"{folder / 'ads.csv'}: no column for --lists {by!r}; use site, month or one of: {shown}"
         )
     values = ads[column].astype(str).str.strip()
-    labels = values.map(_month) if by == "month" else values.where(values != "", None)
+    labels = values.map(month_of) if by == "month" else values.where(values != "", None)
     notes = []
     unplaced = int(labels.isna().sum())
     if unplaced:

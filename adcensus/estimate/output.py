@@ -20,8 +20,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from adcensus.errors import InputError, UsageError
-from adcensus.estimate.counts import _check_confidence, wilson_interval
-from adcensus.estimate.folder import _read_pairs, _read_review
+from adcensus.estimate.counts import check_confidence, wilson_interval
+from adcensus.estimate.folder import read_pairs, read_review
 from adcensus.estimate.lists import MAX_LISTS, lists_from_output, posting_behaviour_warning
 from adcensus.mse import HiddenEstimate, estimate_hidden, round_half_up
 from adcensus.outputs import LINKING, joining, read_summary
@@ -134,14 +134,14 @@ def estimate_from_output(
     total, with a warning when the lists are the persons' own posting: see
     `lists_from_output` and `adcensus.mse.estimate_hidden` for the other options.
     """
-    _check_confidence(confidence)
+    check_confidence(confidence)
     if not 0 < delta < 1:
         raise UsageError(f"--delta must be between 0 and 1, e.g. 0.05; got {delta}")
     if replicates < 1:
         raise UsageError(f"the review bootstrap needs at least 1 draw, got {replicates}")
     folder = Path(directory)
     summary = read_summary(folder)
-    pairs = _read_pairs(folder)
+    pairs = read_pairs(folder)
     n_ads, persons = int(summary["ads"]), int(summary["persons"])
     if n_ads < 1:
         raise InputError(f"{folder}: the dedupe output has no ads")
@@ -196,7 +196,7 @@ def _review_interval(
     seed: int,
     notes: list[str],
 ) -> dict[str, Any] | None:
-    review = _read_review(folder)
+    review = read_review(folder)
     if review is None:
         notes.append(
             "No review.jsonl: the range reflects the link threshold only. Review a random "

@@ -33,10 +33,12 @@ from adcensus.outputs.pseudonymize import pseudonymize_result
 from adcensus.outputs.reader import (
     check_belongs,
     check_folder,
+    delimiter_of,
     mixed_folder,
     read_folder,
     read_output_csv,
     read_summary,
+    read_summary_if_any,
 )
 from adcensus.outputs.writer import refuse_overwrite, run_id_of, with_manifest, write_outputs
 
@@ -58,12 +60,14 @@ __all__ = [
     "Summary",
     "check_belongs",
     "check_folder",
+    "delimiter_of",
     "joining",
     "mixed_folder",
     "pseudonymize_result",
     "read_folder",
     "read_output_csv",
     "read_summary",
+    "read_summary_if_any",
     "refuse_overwrite",
     "role_headers",
     "run_id_of",

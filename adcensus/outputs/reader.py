@@ -46,7 +46,7 @@ def read_output_csv(path: str | Path) -> pd.DataFrame:
     try:
         with path.open(encoding="utf-8-sig") as handle:
             header = handle.readline()
-        delimiter = max(DELIMITERS, key=header.count)
+        delimiter = delimiter_of(header)
         return pd.read_csv(
             path, sep=delimiter, encoding="utf-8-sig", dtype=str, keep_default_na=False
         )
@@ -59,6 +59,11 @@ def read_output_csv(path: str | Path) -> pd.DataFrame:
         raise InputError(
             f"{path}: cannot be read ({reason}); run `adcensus dedupe` again"
         ) from None
+
+
+def delimiter_of(header: str) -> str:
+    """The delimiter of a CSV adcensus wrote, from its header line: ;, `,` or tab."""
+    return max(DELIMITERS, key=header.count)
 
 
 def read_summary(folder: Path) -> Summary:
@@ -76,6 +81,19 @@ def read_summary(folder: Path) -> Summary:
         raise InputError(f"{path}: not valid JSON ({exc}); run `adcensus dedupe` again") from None
     if not isinstance(data, dict) or not {"ads", "persons"} <= data.keys():
         raise InputError(f"{path}: lacks the ads and persons counts; run `adcensus dedupe` again")
+    check_folder(folder, data)
+    return cast(Summary, data)
+
+
+def read_summary_if_any(folder: Path) -> Summary:
+    """summary.json of `folder`, or an empty summary when it has none or it cannot be read
+    (an ads.csv copied alone still reads); a folder mixing two runs is still refused."""
+    try:
+        data = json.loads((folder / SUMMARY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
     check_folder(folder, data)
     return cast(Summary, data)
 

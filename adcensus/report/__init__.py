@@ -15,12 +15,12 @@ The package, by concern:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from adcensus.errors import InputError, UsageError
 from adcensus.estimate import estimate_from_output
+from adcensus.outputs import read_summary
 from adcensus.privacy import Tokens, key_id, pseudonymize_persons
 from adcensus.report.data import ReportData, load_dedupe_output
 from adcensus.report.i18n import check_language
@@ -97,8 +97,7 @@ def _is_store(path: Path) -> bool:
 
 def _load_folder(folder: Path) -> ReportData:
     estimate = estimate_from_output(folder).to_dict()  # checks the folder and its summary
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    return load_dedupe_output(folder, summary, estimate)
+    return load_dedupe_output(folder, read_summary(folder), estimate)
 
 
 def build_report(

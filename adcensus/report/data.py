@@ -18,7 +18,7 @@ import pandas as pd
 
 from adcensus import columns as col
 from adcensus.errors import InputError
-from adcensus.outputs import read_output_csv
+from adcensus.outputs import Summary, read_output_csv
 from adcensus.profiles import person_profiles, with_profiles
 from adcensus.read import parse_dates
 from adcensus.text import common_spelling, fold_place
@@ -36,7 +36,7 @@ class ReportData:
     """What the report is made of: one row per ad, the persons, the run's summary and estimate."""
 
     source: Path
-    summary: dict[str, Any]
+    summary: Summary
     estimate: dict[str, Any]
     # site, city (one spelling per commune: text.fold_place), date (datetime64), month
     # ("YYYY-MM"), person_id, network_id
@@ -51,9 +51,7 @@ def scrub(label: str) -> str:
     return _DIGITS.sub("…", _URL.sub("…", label)).strip()
 
 
-def load_dedupe_output(
-    directory: Path, summary: dict[str, Any], estimate: dict[str, Any]
-) -> ReportData:
+def load_dedupe_output(directory: Path, summary: Summary, estimate: dict[str, Any]) -> ReportData:
     """The report's data from a dedupe output folder (summary and estimate already read)."""
     table = read_output_csv(directory / "ads.csv")
 
@@ -103,13 +101,12 @@ def load_dedupe_output(
     return ReportData(directory, summary, estimate, ads, persons, frozenset(has))
 
 
-def _role_cells(table: pd.DataFrame, summary: dict[str, Any], role: str) -> pd.Series | None:
+def _role_cells(table: pd.DataFrame, summary: Summary, role: str) -> pd.Series | None:
     """The cells of a role: its column, or, for a store whose files name it differently
     (summary's `role_headers`), the first non-empty cell among those columns."""
-    headers = (summary.get("role_headers") or {}).get(role) or [
-        (summary.get("roles") or {}).get(role)
-    ]
-    present = [h for h in headers if h in table.columns]
+    headers: list[str | None] = [*((summary.get("role_headers") or {}).get(role) or [])]
+    headers = headers or [(summary.get("roles") or {}).get(role)]
+    present = [h for h in headers if h is not None and h in table.columns]
     if not present:
         return None
     cells = table[present[0]]

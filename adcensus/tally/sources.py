@@ -4,7 +4,6 @@ ad file deduped in memory, each read into a `TallyInput` (see adcensus.tally).""
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,7 +15,7 @@ import pandas as pd
 
 from adcensus import columns as col
 from adcensus.errors import InputError, UsageError
-from adcensus.outputs import check_belongs, check_folder, read_output_csv
+from adcensus.outputs import check_belongs, read_output_csv, read_summary_if_any
 from adcensus.privacy import Tokens
 from adcensus.profiles import person_profiles
 from adcensus.progress import Progress
@@ -199,15 +198,7 @@ def _read_output_dir(
         raise InputError(
             f"{folder}: no ads.csv in this folder; give a folder written by adcensus dedupe"
         )
-    summary: dict[str, Any] = {}
-    summary_path = folder / "summary.json"
-    if summary_path.is_file():
-        try:
-            summary = json.loads(summary_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            summary = {}
-    if isinstance(summary, dict):  # a folder mixing two runs is refused (adcensus.outputs)
-        check_folder(folder, summary)
+    summary = read_summary_if_any(folder)  # a folder mixing two runs is refused
     check_belongs(path)
     table = read_ads([path])
     headers = [str(c) for c in table.frame.columns]

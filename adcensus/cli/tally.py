@@ -27,8 +27,7 @@ from adcensus.errors import UsageError
 from adcensus.outputs import refuse_overwrite
 from adcensus.read import parse_role_overrides
 from adcensus.settings import load_settings
-from adcensus.tally import FORMATS, mask_keys, parse_day, pseudonymize_keys, read_source, render
-from adcensus.tally import tally as tally_counts
+from adcensus.tally import FORMATS, TallyOptions, parse_day, render, run_tally
 from adcensus.write import atomic_write, parse_out_delimiter
 
 
@@ -106,29 +105,25 @@ def tally(
     key = privacy_key(pseudonymize, key_file, False)
     with contextlib.contextmanager(progress_bar)() as progress:
         settings = load_settings(config).with_overrides(origins=str(origins) if origins else None)
-        data, keys = read_source(
-            source, by, settings, columns, progress, header_row=header_row, funnel=funnel
-        )
-    if key is not None:
-        found: dict[str, dict[str, int]] = {}
-        data = pseudonymize_keys(data, key, found)
-        show_identifiers_found(found)
-    counts = tally_counts(data, keys, first, last, funnel)
-    if counts.empty or not counts["ads"].sum():
+        options = TallyOptions(by, first, last, settings, columns, header_row, key, funnel)
+        run = run_tally(source, options, progress)
+    show_identifiers_found(run.found)
+    if not run.has_ads:
         err_console.print(
             f"[yellow]warning:[/] no ads in {escape(str(source))} for these dates", highlight=False
         )
     if fmt != "table":
-        rendered = render(counts, fmt, out_delimiter)
+        rendered = render(run.counts, fmt, out_delimiter)
         if out is None:
             typer.echo(rendered, nl=False)
         else:
             atomic_write(out, lambda handle: handle.write(rendered))
-            err_console.print(f"wrote {len(counts):,} rows to {out}", markup=False, highlight=False)
+            err_console.print(
+                f"wrote {len(run.counts):,} rows to {out}", markup=False, highlight=False
+            )
         return
-    total = tally_counts(data, [], first, last, funnel) if keys else None
-    shown = counts if key is not None else mask_keys(counts, keys, data)
-    Console(highlight=False, emoji=False).print(_tally_table(shown, keys, total, source))
+    table = _tally_table(run.shown, run.keys, run.total, source)
+    Console(highlight=False, emoji=False).print(table)
 
 
 _SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".md": "markdown"}

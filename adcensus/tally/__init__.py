@@ -1,8 +1,8 @@
 """Group counts for scripts: ads, persons, doublon rate, new, returning and touring persons.
 
-`read_source` reads a census store, a dedupe output folder or an ad file (deduped in
-memory) into a `TallyInput`; `tally` counts per group; `render` writes the counts as
-CSV, JSON or Markdown. Definitions (the README repeats them):
+`run_tally` does what `adcensus tally` does: `read_source` reads a census store, a
+dedupe output folder or an ad file (deduped in memory) into a `TallyInput`; `tally`
+counts per group; `render` writes the counts as CSV, JSON, Markdown or XLSX. Definitions (the README repeats them):
 
 - groups: the distinct values of the `--by` keys: `month` (YYYY-MM of the ad's date),
   `week` (ISO week, YYYY-Www), `site`, `city` (spellings that fold alike are one group,
@@ -43,6 +43,7 @@ from adcensus.tally.counts import (
     render,
     tally,
 )
+from adcensus.tally.run import TallyOptions, TallyRun, run_tally
 from adcensus.tally.sources import (
     BUILTIN_KEYS,
     PROFILE_KEYS,
@@ -60,11 +61,14 @@ __all__ = [
     "PROFILE_KEYS",
     "TALLY_COLUMNS",
     "TallyInput",
+    "TallyOptions",
+    "TallyRun",
     "mask_keys",
     "parse_day",
     "pseudonymize_keys",
     "read_source",
     "render",
     "resolve_keys",
+    "run_tally",
     "tally",
 ]

@@ -157,15 +157,13 @@ def _review_export(
     drop_text: bool,
 ) -> None:
     """Write the review spreadsheet and say what it holds, and what did not fit."""
-    from adcensus.review import export_queue, export_review
+    from adcensus.review import export_for_review
 
-    pairs, left_out = export_queue(source, limit, seed, sample)
-    mode = "sample" if sample is not None else "doubtful"
     with contextlib.contextmanager(progress_bar)() as progress:
-        written = export_review(
-            source, pairs, mode, export, show_phones, force, key, drop_text, progress
+        sheet = export_for_review(
+            source, export, limit, sample, seed, show_phones, force, key, drop_text, progress
         )
-    sampled = sum(1 for p in pairs if p.mode == "sample" and p.why == "sample")
+    written, sampled, left_out = sheet.written, sheet.sampled, sheet.left_out
     doubtful = written - sampled
     if sample is not None:
         what = f"{written:,} links of the random sample of {sample:,} (seed {seed}) still to answer"

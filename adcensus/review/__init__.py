@@ -27,7 +27,14 @@ from adcensus.review.queue import (
 from adcensus.review.screen import pair_view
 from adcensus.review.session import KeyReader, SessionOutcome, review_session, run_review
 from adcensus.review.source import ReviewSource, decisions_path_for, open_source
-from adcensus.review.spreadsheet import ImportOutcome, export_review, import_review, read_review
+from adcensus.review.spreadsheet import (
+    ImportOutcome,
+    SheetExport,
+    export_for_review,
+    export_review,
+    import_review,
+    read_review,
+)
 
 __all__ = [
     "DOUBTFUL",
@@ -37,8 +44,10 @@ __all__ = [
     "ReviewPair",
     "ReviewSource",
     "SessionOutcome",
+    "SheetExport",
     "build_queue",
     "decisions_path_for",
+    "export_for_review",
     "export_queue",
     "export_review",
     "import_review",

@@ -28,9 +28,12 @@ from adcensus.privacy import Tokens, key_id, mask_phones_in
 from adcensus.progress import Progress, silent
 from adcensus.read import read_sheet
 from adcensus.review.queue import (
+    DOUBTFUL,
     MODES,
+    SAMPLE,
     WHY,
     ReviewPair,
+    export_queue,
     pairs_of,
     repair_decisions_file,
     standing_records,
@@ -87,6 +90,38 @@ def _header(pair_fields: Iterable[str]) -> list[str]:
     for name in pair_fields:
         head += [f"{name} A", f"{name} B"]
     return [*head, "evidence"]
+
+
+@dataclass(frozen=True)
+class SheetExport:
+    """A review spreadsheet written: its rows, of which `sampled` were drawn at random
+    (the rest are doubtful links), and the pairs still to answer that did not fit."""
+
+    written: int
+    sampled: int
+    left_out: int
+
+
+def export_for_review(
+    source: ReviewSource,
+    path: Path,
+    limit: int,
+    sample: int | None = None,
+    seed: int = 0,
+    show_phones: bool = False,
+    force: bool = False,
+    key: bytes | None = None,
+    drop_text: bool = False,
+    progress: Progress = silent,
+) -> SheetExport:
+    """What `adcensus review DIR --export FILE.xlsx` does: the pairs of `export_queue`
+    (doubtful links first, then a seeded sample; or `sample`'s pairs) written by
+    `export_review`."""
+    pairs, left_out = export_queue(source, limit, seed, sample)
+    mode = SAMPLE if sample is not None else DOUBTFUL
+    written = export_review(source, pairs, mode, path, show_phones, force, key, drop_text, progress)
+    sampled = sum(1 for p in pairs if p.mode == SAMPLE and p.why == SAMPLE)
+    return SheetExport(written=written, sampled=sampled, left_out=left_out)
 
 
 def export_review(

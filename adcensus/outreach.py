@@ -33,6 +33,7 @@ from openpyxl.styles import Font
 from adcensus import columns as col
 from adcensus.errors import InputError, UsageError
 from adcensus.outputs import read_output_csv, read_summary_if_any
+from adcensus.profiles import person_profiles
 from adcensus.read import parse_dates, read_sheet
 from adcensus.store import is_store_file
 from adcensus.store.contacts import (
@@ -415,6 +416,34 @@ def _contact_state(log: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---- writing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutreachRun:
+    """An outreach list written: the list, the format it was written in, and whether the
+    source keeps a contact log (a store), whose state the list's `contacted` column shows."""
+
+    listed: Outreach
+    written: str
+    has_contact_log: bool
+
+
+def run_outreach(
+    source: Path,
+    out: Path,
+    since_days: int = DEFAULT_SINCE_DAYS,
+    rules_file: Path | None = None,
+    fmt: str | None = None,
+    force: bool = False,
+) -> OutreachRun:
+    """What `adcensus outreach SOURCE -o OUT` does: read the store or folder, the persons'
+    profiles (from the ads, as persons.csv's are), the rules, and write the list."""
+    rules = read_rules(rules_file) if rules_file is not None else None
+    data = read_outreach_source(source)
+    profiles = person_profiles(data.table)
+    listed = outreach_list(data, profiles, rules, since_days)
+    written = write_outreach(listed.table, out, fmt, force, inputs=[source])
+    return OutreachRun(listed, written, data.contacts is not None)
 
 
 def output_format(path: Path, fmt: str | None) -> str:

@@ -12,13 +12,9 @@ from adcensus.errors import UsageError
 from adcensus.outreach import (
     CLEAR_NUMBERS_WARNING,
     DEFAULT_SINCE_DAYS,
-    outreach_list,
     read_contact_sheet,
-    read_outreach_source,
-    read_rules,
-    write_outreach,
+    run_outreach,
 )
-from adcensus.profiles import person_profiles
 from adcensus.store.contacts import ContactEntry, record_contacts
 from adcensus.store.schema import CONTACT_STATUSES
 
@@ -45,11 +41,8 @@ def outreach(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing list."),
 ) -> None:
     """The persons still active, with the number to write to: a list for the field team."""
-    rules = read_rules(rules_file) if rules_file is not None else None
-    data = read_outreach_source(source)
-    profiles = person_profiles(data.table)  # read from the ads, as persons.csv's are
-    listed = outreach_list(data, profiles, rules, since)
-    written = write_outreach(listed.table, out, fmt, force, inputs=[source])
+    run = run_outreach(source, out, since, rules_file, fmt, force)
+    listed, written = run.listed, run.written
     for note in listed.notes:
         err_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     window = f"{listed.since} to {listed.latest}" if listed.latest else "no dated ad"
@@ -68,7 +61,7 @@ def outreach(
         err_console.print(
             f"{listed.without_phone:,} of them show no phone number", markup=False, highlight=False
         )
-    if data.contacts is not None:
+    if run.has_contact_log:
         done = int((listed.table["contacted"] == "yes").sum())
         err_console.print(
             f"{done:,} of them already contacted (see the contacted column)",

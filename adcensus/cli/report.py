@@ -17,7 +17,6 @@ from adcensus.cli.base import (
     reports_errors,
 )
 from adcensus.errors import UsageError
-from adcensus.outputs import refuse_overwrite
 
 
 @app.command()
@@ -49,24 +48,13 @@ def report(
     key_file: Path | None = KEY_FILE_OPTION,
 ) -> None:
     """Write a self-contained HTML report with charts, in French or English, that opens offline."""
-    from adcensus.report import (
-        NO_IDENTIFIERS_TO_REPLACE,
-        build_report,
-        default_output,
-        write_report,
-    )
+    from adcensus.report import NO_IDENTIFIERS_TO_REPLACE, run_report
 
     if pseudonymize and not show_identifiers:
         raise UsageError(NO_IDENTIFIERS_TO_REPLACE)
     key = privacy_key(pseudonymize, key_file, False)
-    if out is not None:
-        refuse_overwrite(out, [directory], force)
-    if png is not None:
-        refuse_overwrite(png, [directory], force=True, option="--png")
-    built = build_report(directory, lang, min_count, show_identifiers, key)
-    target = out or default_output(directory, built.lang)
-    refuse_overwrite(target, [directory], force)
-    written = write_report(built, target, png)
+    run = run_report(directory, out, lang, min_count, show_identifiers, key, png, force)
+    built, target, written = run.report, run.target, run.written
     pngs, charts = len(written) - 1, len(built.charts)
     extra = (
         f" and {pngs} PNG chart{'s' * (pngs != 1)} to [bold]{escape(str(png))}[/]"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from adcensus.errors import InputError, UsageError
 from adcensus.estimate import estimate_from_output
-from adcensus.outputs import read_summary
+from adcensus.outputs import read_summary, refuse_overwrite
 from adcensus.privacy import Tokens, key_id, pseudonymize_persons
 from adcensus.report.data import ReportData, load_dedupe_output
 from adcensus.report.i18n import check_language
@@ -33,9 +33,11 @@ __all__ = [
     "Chart",
     "Report",
     "ReportData",
+    "ReportRun",
     "build_report",
     "default_output",
     "load_report_data",
+    "run_report",
     "write_report",
 ]
 
@@ -159,3 +161,36 @@ def write_report(report: Report, out: Path, png_dir: Path | None = None) -> list
 
 def _write_bytes(path: Path, payload: bytes) -> None:
     atomic_write(path, lambda handle: handle.write(payload))
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """A report written: the report, its HTML file, and every file written (the HTML
+    first, then the PNG charts)."""
+
+    report: Report
+    target: Path
+    written: list[Path]
+
+
+def run_report(
+    source: str | Path,
+    out: Path | None = None,
+    lang: str | None = None,
+    min_count: int = 1,
+    show_identifiers: bool = False,
+    key: bytes | None = None,
+    png: Path | None = None,
+    force: bool = False,
+) -> ReportRun:
+    """What `adcensus report SOURCE` does: build the report of a dedupe folder or a store
+    (`build_report`) and write it to `out` (default: `default_output`), and its charts as
+    PNGs into `png`. Never over the source's files; an existing report only with `force`."""
+    if out is not None:
+        refuse_overwrite(out, [source], force)
+    if png is not None:
+        refuse_overwrite(png, [source], force=True, option="--png")
+    built = build_report(source, lang, min_count, show_identifiers, key)
+    target = out or default_output(source, built.lang)
+    refuse_overwrite(target, [source], force)
+    return ReportRun(built, target, write_report(built, target, png))

@@ -34,6 +34,7 @@ from adcensus.read import AdTable, read_ads
 from adcensus.setaside import SetAside, set_aside
 from adcensus.settings import Settings
 from adcensus.tables import (
+    Linked,
     ads_table,
     pairs_table,
     persons_table,
@@ -127,16 +128,17 @@ def dedupe_table(
     # Per label; the per-ad columns are taken from these in Arrow.
     person_ids = strings(ids.per_label(labels, "P"))
     network_ids = strings(ids.per_label(networks, "N"))
-    ads = ads_table(
-        table, features, scored, outcome, (labels, person_ids), (networks, network_ids), ranks, flat
-    )
-    persons = persons_table(table, features, labels, person_ids, network_ids, networks, flat)
+    linked = Linked(
+        table, features, scored, outcome, labels, person_ids, networks, network_ids, ranks, flat,
+        settings,
+    )  # fmt: skip
+    ads = ads_table(linked)
+    persons = persons_table(linked)
     profiles = _profiles(ads, features, table, settings, readings)
     persons = with_profiles(persons, profiles)
     ads = with_set_aside(ads, read, aside)
-    pairs = pairs_table(features, scored, outcome, labels, settings, ranks)
-    boilerplate = len(prepared.boilerplate)
-    summary = summary_of(table, ads, persons, pairs, settings, flat, features, boilerplate, aside)
+    pairs = pairs_table(linked)
+    summary = summary_of(linked, persons, pairs, len(prepared.boilerplate), aside)
     summary["profiles"] = profiles_summary(profiles)
     summary["model"] = result.model.to_dict()
     summary["model"]["decorations"] = sorted(prepared.decorations)

@@ -7,6 +7,7 @@ them from Python strings costs seconds at a million ads.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -56,18 +57,28 @@ def _column(array: pa.Array) -> pd.api.extensions.ExtensionArray:
     return pd.array(array, dtype="str")
 
 
-def ads_table(
-    table: AdTable,
-    features: pd.DataFrame,
-    scored: pd.DataFrame,
-    outcome: np.ndarray,
-    persons: tuple[np.ndarray, pa.Array],
-    networks: tuple[np.ndarray, pa.Array],
-    ranks: np.ndarray,
-    flat: FlatPhones,
-) -> pd.DataFrame:
-    """The input rows with our columns added; `persons` and `networks` are (label per
-    ad, id per label)."""
+@dataclass(frozen=True)
+class Linked:
+    """What linking found for the ads of `table`: everything the output tables are
+    built from (adcensus.dedupe.dedupe_table makes it)."""
+
+    table: AdTable  # the ads (rows set aside are not in it)
+    features: pd.DataFrame  # one row per ad (adcensus.normalize)
+    scored: pd.DataFrame  # the scored pairs: a, b, score, evidence, agency_phone[, review]
+    outcome: np.ndarray  # per scored pair, what clustering did: joined, same, conflict, ""
+    labels: np.ndarray  # person label per ad
+    person_ids: pa.Array  # id per person label
+    networks: np.ndarray  # network label per ad
+    network_ids: pa.Array  # id per network label
+    ranks: np.ndarray  # each ad's key's rank (adcensus.link.flat.key_ranks)
+    flat: FlatPhones  # the ads' phone numbers
+    settings: Settings
+
+
+def ads_table(linked: Linked) -> pd.DataFrame:
+    """The input rows with our columns added."""
+    table, features, scored, outcome = linked.table, linked.features, linked.scored, linked.outcome
+    ranks, flat = linked.ranks, linked.flat
     n = len(features)
     reason: pa.Array = pa.nulls(n, pa.large_string()).fill_null("alone")
     joined = np.flatnonzero((outcome == "joined") | (outcome == "same"))
@@ -75,18 +86,18 @@ def ads_table(
         a, b = scored["a"].to_numpy()[joined], scored["b"].to_numpy()[joined]
         score = scored["score"].to_numpy(dtype=float)[joined]
         strongest = _strongest_links(n, a, b, score, ranks)
-        linked = strongest >= 0
-        rows = joined[np.where(linked, strongest, 0)]
+        has_link = strongest >= 0
+        rows = joined[np.where(has_link, strongest, 0)]
         evidence = _taken(scored["evidence"], rows)
-        reason = pc.if_else(pa.array(linked), evidence, reason)
+        reason = pc.if_else(pa.array(has_link), evidence, reason)
     date_flags = pd.Series(np.where(features["date_unreadable"], UNREADABLE_DATE, ""))
     flags = _joined_flags(
         [_arrow(table.flags.fillna("")), _arrow(date_flags), _arrow(features["phone_flags"])]
     )
     out = table.frame.copy(deep=False)
     added = {
-        col.PERSON_ID: persons[1].take(pa.array(persons[0])),
-        col.NETWORK_ID: networks[1].take(pa.array(networks[0])),
+        col.PERSON_ID: linked.person_ids.take(pa.array(linked.labels)),
+        col.NETWORK_ID: linked.network_ids.take(pa.array(linked.networks)),
         col.PHONES: join_lists(flat.counts, flat.values, ";"),
         col.LINK_REASON: reason,
         col.AD_KEY: _arrow(features["key"]),
@@ -226,15 +237,11 @@ def _days(stamps: pd.Series) -> pa.Array:
     return text.take(pa.array(np.maximum(codes, 0), mask=codes < 0))
 
 
-def persons_table(
-    table: AdTable,
-    features: pd.DataFrame,
-    labels: np.ndarray,
-    person_ids: pa.Array,
-    network_ids: pa.Array,
-    networks: np.ndarray,
-    flat: FlatPhones,
-) -> pd.DataFrame:
+def persons_table(linked: Linked) -> pd.DataFrame:
+    """One row per person, most ads first (README, persons.csv)."""
+    table, features, labels, flat = linked.table, linked.features, linked.labels, linked.flat
+    person_ids, network_ids, networks = linked.person_ids, linked.network_ids, linked.networks
+
     def original(role: str) -> pa.Array:
         header = table.roles.get(role)
         if header is None:
@@ -276,14 +283,10 @@ def persons_table(
     return persons[list(col.PERSONS_COLUMNS)].fillna("")
 
 
-def pairs_table(
-    features: pd.DataFrame,
-    scored: pd.DataFrame,
-    outcome: np.ndarray,
-    labels: np.ndarray,
-    settings: Settings,
-    ranks: np.ndarray,
-) -> pd.DataFrame:
+def pairs_table(linked: Linked) -> pd.DataFrame:
+    """The scored pairs that were linked or are worth a look, with their decision."""
+    features, scored, outcome = linked.features, linked.scored, linked.outcome
+    labels, settings, ranks = linked.labels, linked.settings, linked.ranks
     score = scored["score"].to_numpy()
     thr, margin = settings.link_threshold, settings.doubtful_margin
     a, b = scored["a"].to_numpy(), scored["b"].to_numpy()
@@ -342,17 +345,11 @@ def _phone_counts(flat: FlatPhones, statuses: pd.Series) -> dict[str, int]:
 
 
 def summary_of(
-    table: AdTable,
-    ads: pd.DataFrame,
-    persons: pd.DataFrame,
-    pairs: pd.DataFrame,
-    settings: Settings,
-    flat: FlatPhones,
-    features: pd.DataFrame,
-    boilerplate: int,
-    aside: SetAside,
+    linked: Linked, persons: pd.DataFrame, pairs: pd.DataFrame, boilerplate: int, aside: SetAside
 ) -> Summary:
-    """summary.json; `table` holds the real ads, `aside` says which rows were set aside."""
+    """summary.json; `aside` says which rows were set aside, `boilerplate` how many
+    sentences were found repeated across persons."""
+    table, settings, flat, features = linked.table, linked.settings, linked.flat, linked.features
     n_ads, n_persons = len(table.frame), len(persons)
     site_header = table.roles.get(col.SITE)
     per_site: dict[str, int] = {}

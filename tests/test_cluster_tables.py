@@ -18,7 +18,7 @@ from adcensus.link.cluster import (
 from adcensus.link.comparisons import TEXT_SAME
 from adcensus.link.flat import flat_phones, key_ranks
 from adcensus.settings import Settings
-from adcensus.tables import _distinct_joined, _strongest_links, pairs_table
+from adcensus.tables import Linked, _distinct_joined, _strongest_links, pairs_table
 
 WORDS = ["", " ", "lea", "léa ", " Léa", "zoé", "Zoe", "ßtraße", "日本", "a b", "\tx"]
 
@@ -164,7 +164,12 @@ def test_pairs_table_matches_the_plain_one(reviewed):
         scored["review"] = rng.choice(["", "", "y", "n"], size=len(a)).astype(object)
     outcome = rng.choice(["", "joined", "same", "conflict"], size=len(a)).astype(object)
     labels, ranks = rng.integers(0, 20, n), key_ranks(keys)
-    got = pairs_table(features, scored, outcome, labels, settings, ranks)
+    linked = Linked(
+        table=None, features=features, scored=scored, outcome=outcome, labels=labels,
+        person_ids=None, networks=labels, network_ids=None, ranks=ranks, flat=None,
+        settings=settings,
+    )  # fmt: skip  # pairs_table reads only the fields given
+    got = pairs_table(linked)
     expected = old_pairs_table(features, scored, outcome, labels, settings, ranks)
     pd.testing.assert_frame_equal(got, expected)
 

@@ -26,6 +26,7 @@ import pandas as pd
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from adcensus import columns as col
 from adcensus.errors import InputError
 from adcensus.outputs import LINKING, joining
 from adcensus.privacy import mask_phones_in
@@ -85,7 +86,7 @@ def explain(source: ReviewSource, ids: list[str]) -> Explanation:
         raise InputError("give one person id or ad id, or two ad ids")
     if len(ids) == 1:
         wanted = ids[0]
-        persons = source.ads["person_id"]
+        persons = source.ads[col.PERSON_ID]
         if wanted in source.ads.index:
             return explain_person(source, str(persons[wanted]), focus=wanted)
         if (persons == wanted).any():
@@ -101,7 +102,7 @@ def explain(source: ReviewSource, ids: list[str]) -> Explanation:
 
 def _unknown(source: ReviewSource, wanted: str, what: str) -> str:
     example = source.ads.index[0] if len(source.ads) else "A0001"
-    person = source.ads["person_id"].iloc[0] if len(source.ads) else "P…"
+    person = source.ads[col.PERSON_ID].iloc[0] if len(source.ads) else "P…"
     return (
         f"{wanted}: no {what} of that name in {source.location}; give a person_id of "
         f"persons.csv (such as {person}) or an ad_key of ads.csv (such as {example})"
@@ -112,7 +113,7 @@ def explain_person(
     source: ReviewSource, person_id: str, focus: str | None = None
 ) -> PersonExplanation:
     """A person's ads, the links of its maximum spanning tree (weakest first), near misses."""
-    members = source.ads.index[source.ads["person_id"] == person_id].astype(str).tolist()
+    members = source.ads.index[source.ads[col.PERSON_ID] == person_id].astype(str).tolist()
     inside = set(members)
     links = links_of(source)
     own = links[links["ad_a"].isin(inside) & links["ad_b"].isin(inside)]
@@ -133,7 +134,7 @@ def explain_person(
 
 def explain_pair(source: ReviewSource, ad_a: str, ad_b: str) -> PairExplanation:
     """Whether two ads are one person, their own pair, and the chain of links between them."""
-    persons = source.ads["person_id"]
+    persons = source.ads[col.PERSON_ID]
     pairs = source.pairs
     direct = pairs[
         ((pairs["ad_a"] == ad_a) & (pairs["ad_b"] == ad_b))
@@ -345,7 +346,7 @@ def _links(
     source: ReviewSource, links: pd.DataFrame, show_phones: bool, width: int, persons: bool = False
 ) -> list[RenderableType]:
     shown: list[RenderableType] = []
-    person = source.ads["person_id"]
+    person = source.ads[col.PERSON_ID]
     for row in links.itertuples(index=False):
         a, b = str(row.ad_a), str(row.ad_b)
         line = Text(printable(f"  {a} – {b}"), style="bold")

@@ -52,8 +52,8 @@ PROFILE_FIELDS: tuple[str, ...] = (
     "minor_reason", "conflicts",
 )  # fmt: skip
 BASE_COLUMNS: tuple[str, ...] = (
-    "person_id", "phone", "other_phones", "first_seen", "last_seen", "ads", "sites", "city",
-    "network_id",
+    col.PERSON_ID, "phone", "other_phones", "first_seen", "last_seen", "ads", "sites", "city",
+    col.NETWORK_ID,
 )  # fmt: skip
 CONTACT_COLUMNS: tuple[str, ...] = ("contacted", "last_status", "last_contact_date")
 # Left empty for the team to fill, then read back by `adcensus contact --import`.
@@ -182,8 +182,8 @@ def _read_folder(folder: Path) -> OutreachSource:
     ads = pd.DataFrame(
         {
             "ad_key": ours(col.AD_KEY),
-            "person_id": ours(col.PERSON_ID),
-            "network_id": ours(col.NETWORK_ID),
+            col.PERSON_ID: ours(col.PERSON_ID),
+            col.NETWORK_ID: ours(col.NETWORK_ID),
             "date": parse_dates(role(col.DATE)),
             "site": role(col.SITE),
             "city": role(col.CITY),
@@ -196,7 +196,7 @@ def _read_folder(folder: Path) -> OutreachSource:
 
 def _typed(ads: pd.DataFrame) -> pd.DataFrame:
     out = ads.copy()
-    for name in ("ad_key", "person_id", "network_id", "site", "city", "phones"):
+    for name in ("ad_key", col.PERSON_ID, col.NETWORK_ID, "site", "city", "phones"):
         text = out[name].astype("str").str.strip()
         out[name] = text.where(text != "", pd.NA)
     return out
@@ -324,7 +324,7 @@ def outreach_list(
         raise UsageError(f"--since must be 0 days or more, got {since_days}")
     ads = source.ads.sort_values("date", kind="stable", na_position="first")
     dated = ads[ads["date"].notna()]
-    persons = int(ads["person_id"].nunique())
+    persons = int(ads[col.PERSON_ID].nunique())
     if dated.empty:
         latest = None
         active_ids: list[str] = []
@@ -332,20 +332,20 @@ def outreach_list(
         latest_ts = dated["date"].max()
         latest = latest_ts.date()
         cutoff = latest_ts - pd.Timedelta(days=since_days)
-        last = dated.groupby("person_id")["date"].max()
+        last = dated.groupby(col.PERSON_ID)["date"].max()
         active_ids = sorted(last[last >= cutoff].index)
-    undated = persons - int(dated["person_id"].nunique())
-    mine = ads[ads["person_id"].isin(active_ids)]
-    rows = [_person_row(pid, group) for pid, group in mine.groupby("person_id", sort=True)]
+    undated = persons - int(dated[col.PERSON_ID].nunique())
+    mine = ads[ads[col.PERSON_ID].isin(active_ids)]
+    rows = [_person_row(pid, group) for pid, group in mine.groupby(col.PERSON_ID, sort=True)]
     table = pd.DataFrame(rows, columns=list(BASE_COLUMNS))
     table = table.sort_values(
-        ["last_seen", "person_id"], ascending=[False, True], kind="stable"
+        ["last_seen", col.PERSON_ID], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)
     notes: list[str] = []
     if profiles is not None:
         shown = profiles.map(_cell) if len(profiles) else profiles
         shown = shown.drop(columns=[c for c in shown.columns if c in table.columns])
-        table = table.join(shown, on="person_id")
+        table = table.join(shown, on=col.PERSON_ID)
     if rules is not None:
         table["message_version"] = suggest_versions(table, rules)
         if profiles is None:
@@ -358,7 +358,7 @@ def outreach_list(
     else:
         table["message_version"] = ""
     if source.contacts is not None:
-        table = table.join(_contact_state(source.contacts), on="person_id")
+        table = table.join(_contact_state(source.contacts), on=col.PERSON_ID)
         table["contacted"] = table["contacted"].fillna("no")
     for name in FILL_COLUMNS:
         table[name] = ""
@@ -377,7 +377,7 @@ def _person_row(person: str, ads: pd.DataFrame) -> dict[str, Any]:
     sites = ads["site"].dropna().value_counts()
     dates = ads["date"].dropna()
     return {
-        "person_id": person,
+        col.PERSON_ID: person,
         "phone": numbers[0] if numbers else "",
         "other_phones": "; ".join(numbers[1:]),
         "first_seen": dates.min().strftime("%Y-%m-%d"),
@@ -385,8 +385,8 @@ def _person_row(person: str, ads: pd.DataFrame) -> dict[str, Any]:
         "ads": len(ads),
         "sites": "; ".join(sorted(sites.index, key=lambda s: (-sites[s], s))),
         "city": cities.iloc[-1] if len(cities) else "",
-        "network_id": ads["network_id"].dropna().iloc[-1]
-        if ads["network_id"].notna().any()
+        col.NETWORK_ID: ads[col.NETWORK_ID].dropna().iloc[-1]
+        if ads[col.NETWORK_ID].notna().any()
         else "",
     }
 
@@ -403,8 +403,8 @@ def _cell(value: object) -> object:
 def _contact_state(log: pd.DataFrame) -> pd.DataFrame:
     """Per current person id: contacted (yes), last status and its day."""
     if log.empty:
-        return pd.DataFrame(columns=list(CONTACT_COLUMNS)).rename_axis("person_id")
-    last = log.sort_values(["date", "contact_id"]).groupby("person_id").last()
+        return pd.DataFrame(columns=list(CONTACT_COLUMNS)).rename_axis(col.PERSON_ID)
+    last = log.sort_values(["date", "contact_id"]).groupby(col.PERSON_ID).last()
     return pd.DataFrame(
         {
             "contacted": "yes",
@@ -537,14 +537,14 @@ def read_contact_sheet(path: Path) -> ContactSheet:
     path = Path(path)
     header, rows = _sheet_rows(path)
     names = [str(h or "").strip().casefold() for h in header]
-    missing = [n for n in ("person_id", "status", "date") if n not in names]
+    missing = [n for n in (col.PERSON_ID, "status", "date") if n not in names]
     if missing:
         raise InputError(
             f"{path}: no column {', '.join(missing)}; the sheet needs person_id, status "
             "and date (note_id optional)"
         )
     at: dict[str, int] = {
-        n: names.index(n) for n in ("person_id", "status", "date", "note_id") if n in names
+        n: names.index(n) for n in (col.PERSON_ID, "status", "date", "note_id") if n in names
     }
     entries: list[ContactEntry] = []
     skipped = 0
@@ -563,7 +563,7 @@ def read_contact_sheet(path: Path) -> ContactSheet:
             raise InputError(
                 f"{where}, column status: {status!r} is not one of {', '.join(CONTACT_STATUSES)}"
             )
-        person = _text(cell("person_id"))
+        person = _text(cell(col.PERSON_ID))
         if not person:
             raise InputError(f"{where}, column person_id: empty; give the person's id (P000012)")
         day = _day(cell("date"))

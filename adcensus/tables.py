@@ -256,8 +256,8 @@ def persons_table(linked: Linked) -> pd.DataFrame:
     ads = np.bincount(labels, minlength=n)
     # Most ads first, then by id: a stable sort in Arrow, without pandas factorizing the
     # ids. The labels are renumbered in that order, so every column comes out sorted.
-    keys = pa.table({"ads": ads, "person_id": person_ids})
-    order = pc.sort_indices(keys, sort_keys=[("ads", "descending"), ("person_id", "ascending")])
+    keys = pa.table({"ads": ads, col.PERSON_ID: person_ids})
+    order = pc.sort_indices(keys, sort_keys=[("ads", "descending"), (col.PERSON_ID, "ascending")])
     order = order.to_numpy()
     place = np.empty(n, dtype=np.int64)
     place[order] = np.arange(n)
@@ -267,8 +267,8 @@ def persons_table(linked: Linked) -> pd.DataFrame:
     dates = pd.Series(features["date"].to_numpy()).groupby(labels)
     persons = pd.DataFrame(
         {
-            "person_id": _column(person_ids.take(pa.array(order))),
-            "network_id": _column(network_ids.take(pa.array(networks[first_ad]))),
+            col.PERSON_ID: _column(person_ids.take(pa.array(order))),
+            col.NETWORK_ID: _column(network_ids.take(pa.array(networks[first_ad]))),
             "ads": ads[order],
             "sites": _column(original(col.SITE)),
             "cities": _column(original(col.CITY)),
@@ -365,9 +365,9 @@ def summary_of(
         "doublon_rate": round(1 - n_persons / n_ads, 6) if n_ads else 0.0,
         "rows_read": len(aside.reasons),
         "rows_set_aside": aside.counts(),
-        "networks": int(persons["network_id"].nunique()),
+        "networks": int(persons[col.NETWORK_ID].nunique()),
         "persons_in_networks": int(
-            persons.groupby("network_id")["person_id"].transform("size").gt(1).sum()
+            persons.groupby(col.NETWORK_ID)[col.PERSON_ID].transform("size").gt(1).sum()
         ),
         "sites": len(per_site),
         "ads_per_site": per_site,

@@ -67,8 +67,8 @@ def load_dedupe_output(directory: Path, summary: Summary, estimate: dict[str, An
             "`adcensus dedupe`"
         )
     table = table[table[person] != ""].reset_index(drop=True)  # rows set aside: no person
-    ads = pd.DataFrame({"person_id": table[person]})
-    ads["network_id"] = table[network] if network in table.columns else table[person]
+    ads = pd.DataFrame({col.PERSON_ID: table[person]})
+    ads[col.NETWORK_ID] = table[network] if network in table.columns else table[person]
     has = set()
     for role in (col.SITE, col.CITY):
         cells = _role_cells(table, summary, role)
@@ -92,7 +92,7 @@ def load_dedupe_output(directory: Path, summary: Summary, estimate: dict[str, An
     persons = read_output_csv(persons_path) if persons_path.is_file() else pd.DataFrame()
     if not persons.empty and not set(col.PROFILE_COLUMNS) <= set(persons.columns):
         # A store's export or a folder written before profiles: read them from the ads.
-        frame = ads[["person_id", "network_id", "city", "date"]].copy()
+        frame = ads[[col.PERSON_ID, col.NETWORK_ID, "city", "date"]].copy()
         for role in (col.TEXT, col.TITLE, col.AGE):
             cells = _role_cells(table, summary, role)
             frame[role] = cells.to_numpy() if cells is not None else ""
@@ -121,7 +121,7 @@ def counts_by(ads: pd.DataFrame, column: str) -> pd.DataFrame:
     An empty value ("no city") is kept as a row of its own with an empty label.
     """
     grouped = ads.groupby(column, sort=False).agg(
-        ads=("person_id", "size"), persons=("person_id", "nunique")
+        ads=(col.PERSON_ID, "size"), persons=(col.PERSON_ID, "nunique")
     )
     table = grouped.reset_index().rename(columns={column: "label"})
     table["blank"] = table["label"].eq("")
@@ -139,8 +139,10 @@ def by_month(ads: pd.DataFrame) -> pd.DataFrame:
     dated = ads[ads["month"] != ""]
     if dated.empty:
         return pd.DataFrame(columns=["month", "ads", "persons", "new", "returning"])
-    first = dated.groupby("person_id")["month"].min()
-    table = dated.groupby("month").agg(ads=("person_id", "size"), persons=("person_id", "nunique"))
+    first = dated.groupby(col.PERSON_ID)["month"].min()
+    table = dated.groupby("month").agg(
+        ads=(col.PERSON_ID, "size"), persons=(col.PERSON_ID, "nunique")
+    )
     table["new"] = first.value_counts().reindex(table.index, fill_value=0)
     table["returning"] = table["persons"] - table["new"]
     span = pd.period_range(table.index.min(), table.index.max(), freq="M").strftime("%Y-%m")
@@ -166,13 +168,13 @@ def bucket_counts(values: pd.Series, lower_bounds: tuple[int, ...]) -> list[tupl
 
 def ads_per_person(ads: pd.DataFrame) -> list[tuple[str, int]]:
     """Persons by their number of ads, in buckets (1, 2, 3–5, 6–10, 11–20, 21–50, 51+)."""
-    return bucket_counts(ads.groupby("person_id").size(), ADS_BUCKETS)
+    return bucket_counts(ads.groupby(col.PERSON_ID).size(), ADS_BUCKETS)
 
 
 def cities_per_person(ads: pd.DataFrame) -> list[tuple[str, int]]:
     """Persons by the number of communes they advertised in (ads without a commune left out)."""
     placed = ads[ads["city"] != ""]
-    return bucket_counts(placed.groupby("person_id")["city"].nunique(), CITY_BUCKETS)
+    return bucket_counts(placed.groupby(col.PERSON_ID)["city"].nunique(), CITY_BUCKETS)
 
 
 def moves(ads: pd.DataFrame) -> pd.DataFrame:
@@ -182,12 +184,12 @@ def moves(ads: pd.DataFrame) -> pd.DataFrame:
     consecutive ads is a move. A person counts once per (from, to) however often.
     """
     placed = ads[(ads["city"] != "") & ads["date"].notna()]
-    ordered = placed.sort_values(["person_id", "date", "city"], kind="stable")
-    same_person = ordered["person_id"].eq(ordered["person_id"].shift())
+    ordered = placed.sort_values([col.PERSON_ID, "date", "city"], kind="stable")
+    same_person = ordered[col.PERSON_ID].eq(ordered[col.PERSON_ID].shift())
     changed = same_person & ordered["city"].ne(ordered["city"].shift())
     steps = pd.DataFrame(
         {
-            "person_id": ordered["person_id"][changed],
+            col.PERSON_ID: ordered[col.PERSON_ID][changed],
             "from": ordered["city"].shift()[changed],
             "to": ordered["city"][changed],
         }
@@ -213,5 +215,5 @@ def top_persons(data: ReportData, limit: int = 15) -> pd.DataFrame:
         return data.persons
     table = data.persons.copy()
     table["ads_n"] = pd.to_numeric(table.get("ads"), errors="coerce").fillna(0).astype(int)
-    table = table.sort_values(["ads_n", "person_id"], ascending=[False, True])
+    table = table.sort_values(["ads_n", col.PERSON_ID], ascending=[False, True])
     return table.head(limit).reset_index(drop=True)

@@ -9,6 +9,7 @@ from html import escape
 
 import pandas as pd
 
+from adcensus import columns as col
 from adcensus.profiles import AGE_GROUPS
 from adcensus.report import charts, geo
 from adcensus.report.charts import Counts, MapPoint, Series
@@ -119,7 +120,7 @@ def _others_note(ctx: Context, column: str, full: pd.DataFrame) -> str:
         count=number(len(rest), ctx.lang),
         what=say("n_sites" if column == "site" else "n_communes", ctx.lang, n=len(rest)),
         ads=ctx.counts.text(len(others)),
-        persons=ctx.counts.text(others["person_id"].nunique()),
+        persons=ctx.counts.text(others[col.PERSON_ID].nunique()),
     )
 
 
@@ -284,7 +285,7 @@ def who_section(ctx: Context) -> str:
     the persons (profiles); persons with identifiers."""
     ads = ctx.data.ads
     out = [f"<h2>{ctx.say('who')}</h2>"]
-    per_person = ads.groupby("person_id").size().sort_values(ascending=False)
+    per_person = ads.groupby(col.PERSON_ID).size().sort_values(ascending=False)
     half = int((per_person.cumsum() < len(ads) / 2).sum()) + 1 if len(ads) else 0
     buckets = ads_per_person(ads)
     svg = _buckets_chart(ctx, "per-person", "chart_per_person", buckets, lambda s: s)
@@ -390,7 +391,7 @@ def _persons_table(ctx: Context) -> str:
         return ""
     rows = [
         [
-            escape(str(r.get("person_id", ""))),
+            escape(str(r.get(col.PERSON_ID, ""))),
             escape(str(r.get("names", "")).replace(";", ", ")),
             escape(str(r.get("phones", "")).replace(";", ", ")),
             escape(number(int(r["ads_n"]), ctx.lang)),

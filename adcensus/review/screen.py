@@ -16,6 +16,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from adcensus import columns as col
 from adcensus.phones import mask_phone
 from adcensus.privacy import mask_phones_in, mask_phones_in_text
 from adcensus.review.queue import DOUBTFUL, WHY, ReviewPair
@@ -117,7 +118,7 @@ def ad_fields(source: ReviewSource, key: str, show_phones: bool) -> dict[str, st
         return {"person": "(not in ads.csv)"}
     row = source.ads.loc[key]
     sizes = source.person_sizes
-    person = str(row["person_id"])
+    person = str(row[col.PERSON_ID])
     count = int(sizes.get(person, 1))
     fields = {"person": f"{person} ({count} ad{'' if count == 1 else 's'})"}
     for role in SHOWN_ROLES:

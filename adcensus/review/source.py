@@ -57,7 +57,7 @@ class ReviewSource:
     @cached_property
     def person_sizes(self) -> pd.Series:
         """Ads per person id."""
-        return self.ads["person_id"].value_counts()
+        return self.ads[col.PERSON_ID].value_counts()
 
 
 def open_source(location: Path) -> ReviewSource:
@@ -114,7 +114,7 @@ def _from_folder(folder: Path, location: Path, is_store: bool) -> ReviewSource:
             f"{folder / 'ads.csv'}: no {', '.join(missing)} column; run `adcensus dedupe` again"
         )
     raw = raw[raw[person] != ""]  # rows set aside as not ads have no person
-    ads = pd.DataFrame({"person_id": raw[person], "phones": raw[phones]})
+    ads = pd.DataFrame({col.PERSON_ID: raw[person], "phones": raw[phones]})
     for name in (col.NETWORK_ID, col.LINK_REASON):  # for `adcensus explain`
         header = _ours(raw, name)
         ads[name] = raw[header] if header in raw.columns else ""

@@ -252,7 +252,7 @@ def tally_ads(store: Path, columns: Sequence[str] = ()) -> tuple[pd.DataFrame, p
         index=ads.index,
     )
     ads["date"] = pd.to_datetime(ads["date"], format="%Y-%m-%d").astype("datetime64[us]")
-    for name in ("person_id", "network_id", "site", "city"):
+    for name in (col.PERSON_ID, col.NETWORK_ID, "site", "city"):
         ads[name] = ads[name].astype("str")
     return ads, originals
 

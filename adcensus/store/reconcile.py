@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from adcensus import columns as col
 from adcensus.store.schema import id_number, person_id
 
 MERGE = "merge"
@@ -122,7 +123,7 @@ def reconcile(
         .size()
         .rename("ads")
         .reset_index()
-        .rename(columns={"from_person_id": "person_id"})
+        .rename(columns={"from_person_id": col.PERSON_ID})
     )
     splits["to_new_person"] = splits["to_person_id"].isin(fresh).astype(int)
     return Reconciliation(

@@ -57,7 +57,7 @@ def _key_values(name: str, data: TallyInput) -> pd.Series:
     if name == "city":
         return common_spelling(ads[name], fold_place)
     if name == "network":
-        return ads["network_id"].astype(object)
+        return ads[col.NETWORK_ID].astype(object)
     if name in PROFILE_KEYS:
         return ads[name].astype(object)
     values = data.originals[name].astype("str").str.strip()
@@ -96,8 +96,8 @@ def tally(
         raise UsageError("--funnel needs a census store: the contact log lives there")
     ads = data.ads
     dates = ads["date"]
-    first_seen = dates.groupby(ads["person_id"]).transform("min")
-    in_network = ads.groupby("network_id")["person_id"].transform("nunique") > 1
+    first_seen = dates.groupby(ads[col.PERSON_ID]).transform("min")
+    in_network = ads.groupby(col.NETWORK_ID)[col.PERSON_ID].transform("nunique") > 1
     keep = np.ones(len(ads), dtype=bool)
     if since is not None:
         keep &= (dates >= pd.Timestamp(since)).to_numpy()
@@ -114,8 +114,8 @@ def tally(
     )
     frame = frame.assign(
         _all="",
-        _person=ads["person_id"].to_numpy(),
-        _network=ads["network_id"].to_numpy(),
+        _person=ads[col.PERSON_ID].to_numpy(),
+        _network=ads[col.NETWORK_ID].to_numpy(),
         _city=fold_place(ads["city"]).replace("", None).astype(object).to_numpy(),
         _new=new.to_numpy(),
         _returning=returning.to_numpy(),
@@ -123,7 +123,7 @@ def tally(
     )
     if funnel:
         assert data.contacts is not None
-        firsts = data.contacts.reindex(ads["person_id"].to_numpy())
+        firsts = data.contacts.reindex(ads[col.PERSON_ID].to_numpy())
         for name, level in _FUNNEL_LEVELS.items():
             reached = pd.Series(firsts[level].to_numpy(), index=ads.index)
             frame[f"_{name}"] = (reached.notna() & (end.isna() | (reached < end))).to_numpy()

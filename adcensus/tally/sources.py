@@ -25,7 +25,7 @@ from adcensus.settings import Settings
 # Keys from each person's profile (adcensus.profiles): every ad counts under its person's.
 PROFILE_KEYS: tuple[str, ...] = ("age_group", "origin", "kind", "presentation")
 BUILTIN_KEYS: tuple[str, ...] = ("month", "week", "site", "city", "network", *PROFILE_KEYS)
-_AD_FIELDS = ("person_id", "network_id", "date", "site", "city")
+_AD_FIELDS = (col.PERSON_ID, col.NETWORK_ID, "date", "site", "city")
 _TOKEN_KINDS = {col.URL: "url", col.NAME: "name", col.PHOTO_HASH: "photo"}
 
 
@@ -180,8 +180,8 @@ def _ads_frame(
 
     return pd.DataFrame(
         {
-            "person_id": person.astype("str").to_numpy(),
-            "network_id": network.astype("str").to_numpy(),
+            col.PERSON_ID: person.astype("str").to_numpy(),
+            col.NETWORK_ID: network.astype("str").to_numpy(),
             "date": parse_dates(role(col.DATE)).to_numpy(),
             "site": role(col.SITE).to_numpy(),
             "city": role(col.CITY).to_numpy(),
@@ -278,7 +278,7 @@ def _from_persons(ads: pd.DataFrame, persons: pd.DataFrame) -> pd.DataFrame:
     table = persons.set_index(persons[col.PERSON_ID].astype("str"))
     out = ads.copy()
     for name in PROFILE_KEYS:
-        out[name] = table[name].reindex(ads["person_id"].astype("str")).to_numpy()
+        out[name] = table[name].reindex(ads[col.PERSON_ID].astype("str")).to_numpy()
     return out
 
 

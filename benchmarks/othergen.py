@@ -36,7 +36,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from adcensus.synth import MOBILE_FICTIONAL_BLOCK, fictional_blocks
+from adcensus.synth import fictional_blocks
 
 # ---------------------------------------------------------------- the census's shape
 
@@ -460,9 +460,8 @@ def fiction_numbers(rng: random.Random) -> list[str]:
 
     The mobile block 06 39 98 comes first.
     """
-    blocks = sorted(fictional_blocks(), key=lambda block: block != MOBILE_FICTIONAL_BLOCK)
     numbers: list[str] = []
-    for block in blocks:
+    for block in fictional_blocks():
         suffixes = list(range(10_000))
         rng.shuffle(suffixes)
         numbers.extend(f"{block}{suffix:04d}" for suffix in suffixes)

@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 
 from adcensus.cli import app
 from adcensus.errors import UsageError
+from adcensus.phones import FICTIONAL_BLOCKS
 from adcensus.synth import (
     ADS_COLUMNS,
-    DEFAULT_FICTIONAL_BLOCKS,
     UNALLOCATED_MOBILE_BLOCKS,
     CensusSpec,
     draw_phone_numbers,
@@ -28,7 +28,7 @@ from adcensus.synth import (
     generate_census,
     write_census,
 )
-from adcensus.synth_text import (
+from adcensus.synth.text import (
     AGENCY_BOOKING,
     OBFUSCATION_STYLES,
     ORIGIN_LABELS,
@@ -41,6 +41,7 @@ from adcensus.synth_text import (
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 TEXT = "Texte de l'annonce"
+FICTION_PREFIXES = tuple(block.replace(" ", "") for block in FICTIONAL_BLOCKS)  # "063998"…
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +241,7 @@ def test_harder_obfuscations_are_read_back_by_the_extractor(written: str, e164: 
 
 @pytest.mark.parametrize("style", range(OBFUSCATION_STYLES))
 def test_every_obfuscation_differs_from_the_plain_formats(style: int) -> None:
-    from adcensus.synth_text import format_phone
+    from adcensus.synth.text import format_phone
 
     plain = {format_phone("0639981234", s) for s in range(PHONE_STYLES)}
     assert obfuscate_phone("0639981234", style) not in plain
@@ -248,7 +249,7 @@ def test_every_obfuscation_differs_from_the_plain_formats(style: int) -> None:
 
 @pytest.mark.parametrize("style", range(PHONE_STYLES))
 def test_phone_cell_styles_keep_the_number(style: int) -> None:
-    from adcensus.synth_text import format_phone
+    from adcensus.synth.text import format_phone
 
     assert _digits(format_phone("0639981234", style)) == "0639981234"
 
@@ -268,7 +269,7 @@ def test_french_numbers_as_people_spell_them() -> None:
 
 def test_fictional_blocks_put_the_mobile_block_first() -> None:
     assert fictional_blocks()[0] == "063998"
-    assert sorted(fictional_blocks()) == sorted(DEFAULT_FICTIONAL_BLOCKS)
+    assert sorted(fictional_blocks()) == sorted(FICTION_PREFIXES)
 
 
 def test_small_censuses_draw_only_from_06_39_98() -> None:
@@ -280,9 +281,9 @@ def test_small_censuses_draw_only_from_06_39_98() -> None:
 def test_overflow_numbers_are_possible_but_unallocated() -> None:
     numbers = draw_phone_numbers(np.random.default_rng(1), 70_000)
     assert len(set(numbers)) == 70_000
-    fictional = [n for n in numbers if n.startswith(DEFAULT_FICTIONAL_BLOCKS)]
+    fictional = [n for n in numbers if n.startswith(FICTION_PREFIXES)]
     assert len(fictional) == 60_000  # every fictional number is used before any other
-    overflow = [n for n in numbers if not n.startswith(DEFAULT_FICTIONAL_BLOCKS)]
+    overflow = [n for n in numbers if not n.startswith(FICTION_PREFIXES)]
     assert all(n.startswith(UNALLOCATED_MOBILE_BLOCKS) for n in overflow)
     for number in [*overflow[:200], *(f"{block}123456" for block in UNALLOCATED_MOBILE_BLOCKS)]:
         parsed = phonenumbers.parse(number, "FR")
@@ -397,6 +398,13 @@ def test_synth_command_writes_ads_and_truth(tmp_path: Path) -> None:
     assert "120 ads by 50 persons" in result.stderr
     truth = pd.read_csv(out / "truth.csv", dtype=str)
     assert len(truth) == 120 and truth["person_id"].nunique() == 50
+
+
+def test_synth_command_with_its_defaults_writes_the_shipped_sample(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["synth", str(tmp_path / "sample")])
+    assert result.exit_code == 0, result.output
+    for name in ("ads.csv", "truth.csv"):
+        assert (tmp_path / "sample" / name).read_bytes() == (SAMPLE / name).read_bytes()
 
 
 def test_synth_command_refuses_a_non_empty_folder_in_one_line(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Who the synthetic persons are: ad counts, agencies, names, ages, cities, sites, texts.
 
 Numbers are drawn with numpy over whole arrays; only the assembly of each person's
-sentences loops over persons. `synth_ads` then draws the persons' ads.
+sentences loops over persons. `ads` then draws their ads.
 """
 
 from __future__ import annotations
@@ -9,14 +9,11 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from adcensus import synth_text as words
-
-if TYPE_CHECKING:
-    from adcensus.synth import CensusSpec
+from adcensus.synth import text as words
+from adcensus.synth.spec import CensusSpec
 
 ADS_PER_PERSON_SIGMA = 1.1  # lognormal weights: most persons 1–3 ads, a few 10+
 MAX_ADS_PER_MEAN = 12  # no person posts more than 12 times the mean (31 ads at the defaults)

@@ -2,21 +2,18 @@
 
 Numbers are drawn with numpy over whole arrays; only the final string assembly loops over
 ads. Everything is in "person order" (ads grouped by person, by rank within person);
-`synth.generate_census` sorts the ads into collection order and numbers them.
+`census.generate_census` sorts the ads into collection order and numbers them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from adcensus import synth_text as words
-from adcensus.synth_people import People, city_list
-
-if TYPE_CHECKING:
-    from adcensus.synth import CensusSpec
+from adcensus.synth import text as words
+from adcensus.synth.people import People, city_list
+from adcensus.synth.spec import CensusSpec
 
 REPOST_SHARE = 0.45  # chance that an ad repeats the previous posting on another site
 NAME_VARIANT_RATE = 0.2  # ads that spell the pseudonym differently (Léa/Lea/LEA)

@@ -82,11 +82,11 @@ def _runs(draw: st.DrawFn) -> str:
 def test_a_run_cut_at_once_is_cut_as_the_programme_cuts_it(
     run: str, linked: bool, region: str
 ) -> None:
-    at_once = numbers._cut_run.__wrapped__(run, linked, region)
+    at_once = numbers.cut_run.__wrapped__(run, linked, region)
     original = numbers._only_window
     try:
         numbers._only_window = lambda *args: False  # type: ignore[assignment]
-        programme = numbers._cut_run.__wrapped__(run, linked, region)
+        programme = numbers.cut_run.__wrapped__(run, linked, region)
     finally:
         numbers._only_window = original  # type: ignore[assignment]
     assert at_once == programme
@@ -100,7 +100,7 @@ def test_an_unallocated_number_alone_is_cut_at_once(run: str) -> None:
     original = numbers._programme
     try:
         numbers._programme = lambda *args: calls.append(args) or ()  # type: ignore[assignment]
-        found = numbers._cut_run.__wrapped__(run, False, "FR")
+        found = numbers.cut_run.__wrapped__(run, False, "FR")
     finally:
         numbers._programme = original  # type: ignore[assignment]
     assert found == (("+33701422461", "unallocated", 0, len(run)),)

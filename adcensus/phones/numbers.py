@@ -42,7 +42,9 @@ _NANP = 1
 _NANP_GROUP_ENDS = frozenset({3, 6})
 
 
-class _Region(NamedTuple):
+class Region(NamedTuple):
+    """How a region writes its numbers: country code, trunk prefix, lengths, grouping."""
+
     code: str
     country_code: str
     trunk: str  # national prefix, "" where there is none (ES, IT)
@@ -58,7 +60,8 @@ class _Region(NamedTuple):
 
 
 @cache
-def _region(region: str) -> _Region:
+def region_info(region: str) -> Region:
+    """The numbering of `region` (a two-letter code, any case); unknown codes raise."""
     code = region.upper()
     metadata = pn.PhoneMetadata.metadata_for_region(code)
     if metadata is None:
@@ -67,7 +70,7 @@ def _region(region: str) -> _Region:
     described = metadata.general_desc.possible_length if metadata.general_desc else ()
     lengths = frozenset(len(trunk) + n for n in described)
     nanp = metadata.country_code == _NANP
-    return _Region(
+    return Region(
         code,
         str(metadata.country_code),
         trunk,
@@ -141,10 +144,10 @@ def _judge_by_parser(number: pn.PhoneNumber) -> tuple[str, PhoneStatus] | None:
 
 
 @lru_cache(maxsize=1 << 17)
-def _classify(digits: str, form: str, region_code: str) -> tuple[str, PhoneStatus] | None:
+def classify(digits: str, form: str, region_code: str) -> tuple[str, PhoneStatus] | None:
     """E.164 and status of `digits` written in `form` (intl, national, bare_cc, or bare: a
     national number without its trunk prefix, as in the NANP), or None."""
-    region = _region(region_code)
+    region = region_info(region_code)
     number = _intl_number(digits) if form == "intl" else None
     try:
         if number is not None:
@@ -214,30 +217,30 @@ def _overseas(national_number: int) -> str | None:
 
 
 def _window(
-    digits: str, first: str, first_intl: bool, region: _Region
+    digits: str, first: str, first_intl: bool, region: Region
 ) -> tuple[str, PhoneStatus] | None:
     """Classify the digits of consecutive groups, the `first` of them included, after cheap
     checks of their shape. A country code without + must stand alone: "33 6…", "336…"."""
     size = len(digits)
     if first_intl:
-        return _classify(digits, "intl", region.code) if 7 <= size <= 15 else None
+        return classify(digits, "intl", region.code) if 7 <= size <= 15 else None
     if digits.startswith("00"):
-        return _classify(digits[2:], "intl", region.code) if 9 <= size <= 17 else None
+        return classify(digits[2:], "intl", region.code) if 9 <= size <= 17 else None
     if size in region.national_lengths and digits.startswith(region.trunk):
-        return _classify(digits, "national", region.code)
+        return classify(digits, "national", region.code)
     if size in region.bare_lengths and digits[0] != "0":
-        return _classify(digits, "bare", region.code)
+        return classify(digits, "bare", region.code)
     cc = region.country_code
     if first in (cc, digits) and size - len(cc) + len(region.trunk) in region.national_lengths:
-        return _classify(digits, "bare_cc", region.code) if digits.startswith(cc) else None
+        return classify(digits, "bare_cc", region.code) if digits.startswith(cc) else None
     return None
 
 
 def _only_window(
-    found: tuple[str, PhoneStatus], digits: str, groups: list[str], intl: bool, region: _Region
+    found: tuple[str, PhoneStatus], digits: str, groups: list[str], intl: bool, region: Region
 ) -> bool:
     """True when, by shape alone, no part of a run but the whole, `found`, can be a phone:
-    what the programme of `_cut_run` would pick, known without it.
+    what the programme of `cut_run` would pick, known without it.
 
     A national run: no longer than the shortest national number (so a part is too short
     for one), no group opening 00CC or equal to the country code. A run written +33 with
@@ -262,7 +265,7 @@ def _only_window(
     return not any(group.startswith("00") or group == cc for group in groups)
 
 
-def _grouped_as_written(sizes: list[int], digits: str, region: _Region) -> bool:
+def _grouped_as_written(sizes: list[int], digits: str, region: Region) -> bool:
     """True when digit groups of `sizes` split a number only where `region.group_ends`
     allow (counted from the start of the national number, so a trunk or country code of
     its own, "1 (312) 555-0123", is free): "312 555 0123" is a phone, "2018 2019 24" not.
@@ -282,7 +285,7 @@ _Found = tuple[str, PhoneStatus, int, int]
 
 
 @lru_cache(maxsize=1 << 17)
-def _cut_run(run: str, linked: bool, region_code: str) -> tuple[_Found, ...]:
+def cut_run(run: str, linked: bool, region_code: str) -> tuple[_Found, ...]:
     """The phones in one digit run; `linked` if it follows "wa.me/" (an implied +).
 
     Most runs are one number, tried first. Otherwise a dynamic programme over the run's
@@ -290,7 +293,7 @@ def _cut_run(run: str, linked: bool, region_code: str) -> tuple[_Found, ...]:
     phones, most signs of a phone; on a tie, the leftmost and longest phones. Cached, as
     the runs of a person's ads repeat.
     """
-    region = _region(region_code)
+    region = region_info(region_code)
     if _YEAR_DATE.fullmatch(run):
         return ()
     intl = linked or run[0] == "+"
@@ -318,9 +321,9 @@ def _cut_run(run: str, linked: bool, region_code: str) -> tuple[_Found, ...]:
 
 
 def _programme(
-    run: str, groups: list[tuple[str, int, int]], intl: bool, region: _Region
+    run: str, groups: list[tuple[str, int, int]], intl: bool, region: Region
 ) -> tuple[_Found, ...]:
-    """The dynamic programme of `_cut_run` over the digit groups of a run (see there)."""
+    """The dynamic programme of `cut_run` over the digit groups of a run (see there)."""
     count = len(groups)
     dates = {
         k

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from adcensus.numberwords import Segment, spell_out, to_original, word_anchors
 from adcensus.parallel import gc_paused
 from adcensus.phones.model import Phone
-from adcensus.phones.numbers import _classify, _cut_run, _Region, _region
+from adcensus.phones.numbers import Region, classify, cut_run, region_info
 
 _KEYCAP_MARKS = "\ufe0f\u20e3"
 
@@ -97,7 +97,7 @@ _RUN = re.compile(r"[+0-9](?:[ \t.*_/()-]{0,3}+[0-9]){6,}+")
 _INTL_LINKS = ("wa.me/", "phone=")
 
 
-def _scan(text: str, region: _Region, plain: bool = False) -> list[Phone]:
+def _scan(text: str, region: Region, plain: bool = False) -> list[Phone]:
     """The phones of one text; `plain` when `_plain_texts` found nothing to normalise."""
     scan = text if plain else _normalise(text)
     segments: list[Segment] = []
@@ -108,7 +108,7 @@ def _scan(text: str, region: _Region, plain: bool = False) -> list[Phone]:
     for run in _RUN.finditer(scan):
         offset = run.start()
         linked = scan.endswith(_INTL_LINKS, 0, offset)
-        for e164, status, begin, end in _cut_run(run.group(), linked, region.code):
+        for e164, status, begin, end in cut_run(run.group(), linked, region.code):
             if e164 in phones:
                 continue
             begin, end = begin + offset, end + offset
@@ -121,7 +121,7 @@ def _scan(text: str, region: _Region, plain: bool = False) -> list[Phone]:
     return list(phones.values()) or _whole_cell(text, region)
 
 
-def _whole_cell(text: str, region: _Region) -> list[Phone]:
+def _whole_cell(text: str, region: Region) -> list[Phone]:
     """A cell holding only a national number whose leading 0 a spreadsheet dropped."""
     digits = text.strip()
     national = region.trunk + digits
@@ -129,7 +129,7 @@ def _whole_cell(text: str, region: _Region) -> list[Phone]:
         return []
     if len(national) not in region.national_lengths:
         return []
-    found = _classify(national, "national", region.code)
+    found = classify(national, "national", region.code)
     if not found or found[1] == "unallocated":
         return []
     start = text.index(digits)
@@ -146,7 +146,7 @@ def extract_phones(text: str | None, region: str = "FR") -> list[Phone]:
     with +CC or 00CC are read from anywhere. None, NaN and empty cells give [].
     Raises InputError for an unknown region.
     """
-    info = _region(region)
+    info = region_info(region)
     return _scan(text, info) if isinstance(text, str) and text else []
 
 
@@ -157,7 +157,7 @@ def extract_phones_many(texts: Iterable[str | None], region: str = "FR") -> list
     meanwhile. Each result is a list of its own, safe to modify.
     """
     texts = list(texts)
-    return _extract(texts, _region(region), [False] * len(texts))
+    return _extract(texts, region_info(region), [False] * len(texts))
 
 
 def extract_phones_arrow(texts: pa.Array, region: str = "FR") -> list[list[Phone]]:
@@ -168,14 +168,14 @@ def extract_phones_arrow(texts: pa.Array, region: str = "FR") -> list[list[Phone
     the plain ones (digits but no exotic characters, letters for digits, number words
     or urls: scanned without normalising). Same result as `extract_phones_many`.
     """
-    info = _region(region)
+    info = region_info(region)
     plain, candidate = _plain_texts(texts)
     values = texts.to_pylist()
     kept = [v if c else None for v, c in zip(values, candidate, strict=True)]
     return _extract(kept, info, plain)
 
 
-def _extract(texts: list[str | None], info: _Region, plain: list[bool]) -> list[list[Phone]]:
+def _extract(texts: list[str | None], info: Region, plain: list[bool]) -> list[list[Phone]]:
     seen: dict[str, list[Phone]] = {}
     results: list[list[Phone]] = []
     with gc_paused():

@@ -19,25 +19,26 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from adcensus.read.encoding import _SNIFF_CHARS
+from adcensus.read.encoding import SNIFF_CHARS
 from adcensus.read.table import (
     EXTRA_COLUMN,
     RAGGED_ROW,
     SHORT_ROW,
     UNCLOSED_QUOTE,
-    _error,
-    _rows,
-    _text_array,
-    _unique_name,
+    input_error,
+    rows_text,
+    text_array,
+    unique_name,
 )
 
 _DELIMITERS = (",", ";", "\t", "|")
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+# Each delimiter as messages name it.
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # Title records looked for above the headers (as the rows searched for headers, read.reader).
 _TITLE_SCAN_ROWS = 20
 
 
-def _read_delimited(
+def read_delimited(
     name: str, payload: bytes, delimiter: str | None
 ) -> tuple[list[str | None], pd.DataFrame, list[str] | None, str, list[str]]:
     """Parse delimited text with pyarrow; rows that do not fit the header go through csv."""
@@ -46,10 +47,10 @@ def _read_delimited(
         delimiter = delimiter or hint.group(1).decode()
         payload = payload[hint.end() :]
     if not re.search(rb"\S", payload):
-        raise _error(name, "holds no header and no rows; give the file that holds the ads.")
-    sample_text = payload[:_SNIFF_CHARS].decode("utf-8", errors="ignore")
-    delimiter = delimiter or _sniff_delimiter(sample_text, len(payload) > _SNIFF_CHARS)
-    titles, title_bytes = _title_lines(sample_text, delimiter, len(payload) > _SNIFF_CHARS)
+        raise input_error(name, "holds no header and no rows; give the file that holds the ads.")
+    sample_text = payload[:SNIFF_CHARS].decode("utf-8", errors="ignore")
+    delimiter = delimiter or _sniff_delimiter(sample_text, len(payload) > SNIFF_CHARS)
+    titles, title_bytes = _title_lines(sample_text, delimiter, len(payload) > SNIFF_CHARS)
     if titles:
         return _below_titles(name, titles, payload[title_bytes:], delimiter)
     sample = csv.reader(io.StringIO(sample_text, newline=""), delimiter=delimiter)
@@ -74,12 +75,12 @@ def _read_delimited(
     except (pa.ArrowException, ValueError):  # pyarrow cannot parse it: csv reads every row
         records, unclosed = _csv_rows(name, payload.decode("utf-8"), delimiter)
         headers = list(records[0])
-        good = pd.DataFrame({i: _text_array([]) for i in range(len(headers))})
+        good = pd.DataFrame({i: text_array([]) for i in range(len(headers))})
         odd = [(i, 0, r, i + 1 >= unclosed) for i, r in enumerate(records[1:])]
     headers = [h or None for h in headers]
     if not odd:
         return headers, good, None, delimiter, []
-    extra = _unique_name(EXTRA_COLUMN, {h for h in headers if h})
+    extra = unique_name(EXTRA_COLUMN, {h for h in headers if h})
     frame, flags, notes = _merge_odd_rows(name, good, odd, delimiter, extra)
     return [*headers, extra][: frame.shape[1]], frame, flags, delimiter, notes
 
@@ -120,15 +121,12 @@ def _below_titles(
 ) -> tuple[list[str | None], pd.DataFrame, list[str] | None, str, list[str]]:
     """`rest` read as a file of its own, the title records put back above it as rows padded
     to its width, so that the rows keep their numbers and the headers are found below."""
-    headers, frame, flags, delimiter, notes = _read_delimited(name, rest, delimiter)
+    headers, frame, flags, delimiter, notes = read_delimited(name, rest, delimiter)
     width = len(headers)
     rows = [[cell or None for cell in record] + [None] * (width - len(record)) for record in titles]
     rows += [headers]
     above = pd.DataFrame(
-        {
-            column: _text_array([row[i] for row in rows[1:]])
-            for i, column in enumerate(frame.columns)
-        }
+        {column: text_array([row[i] for row in rows[1:]]) for i, column in enumerate(frame.columns)}
     )
     frame = pd.concat([above, frame], ignore_index=True)
     frame.columns = pd.RangeIndex(width)
@@ -183,7 +181,7 @@ def _merge_odd_rows(
             counts[code] += 1
             first.setdefault(code, row + 1)
     columns = list(zip(*cells, strict=True)) if cells else [()] * width
-    fixed = pd.DataFrame({i: _text_array(list(c)) for i, c in enumerate(columns)})
+    fixed = pd.DataFrame({i: text_array(list(c)) for i, c in enumerate(columns)})
     good.columns = fixed.columns
     frame = pd.concat([good, fixed.where(fixed != "")], ignore_index=True)
     odd_rows = np.array([o[0] for o in odd], dtype=np.int64)
@@ -192,9 +190,9 @@ def _merge_odd_rows(
     order = np.lexsort((parts, np.concatenate([good_rows, odd_rows])))
     frame = frame.iloc[order].reset_index(drop=True)
     if counts[RAGGED_ROW]:
-        frame[width] = _text_array([*[None] * len(good), *extras])[order]
+        frame[width] = text_array([*[None] * len(good), *extras])[order]
     notes = [
-        f"{name}: {_rows(count)} flagged {code}: {what} (first: data row {first[code]})."
+        f"{name}: {rows_text(count)} flagged {code}: {what} (first: data row {first[code]})."
         for code, what in (
             (RAGGED_ROW, f"more fields than the header, the extras kept in {extra_column!r}"),
             (SHORT_ROW, "fewer fields than the header"),
@@ -321,11 +319,11 @@ def _csv_rows(name: str, text: str, delimiter: str) -> tuple[list[list[str]], in
             records[-1:] = _csv_records(last, delimiter, csv.QUOTE_NONE)[0]
             unclosed = len(starts) - 1
     except csv.Error as exc:
-        raise _error(name, f"cannot be read as CSV ({exc}); check its quotes.") from None
+        raise input_error(name, f"cannot be read as CSV ({exc}); check its quotes.") from None
     finally:
         csv.field_size_limit(old_limit)
     if not records:
-        raise _error(name, "holds no header and no rows; give the file that holds the ads.")
+        raise input_error(name, "holds no header and no rows; give the file that holds the ads.")
     return records, unclosed
 
 

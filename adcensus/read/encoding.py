@@ -14,9 +14,9 @@ import re
 import pyarrow as pa
 
 from adcensus.errors import InputError
-from adcensus.read.table import _error
+from adcensus.read.table import input_error
 
-_SNIFF_CHARS = 65536
+SNIFF_CHARS = 65536  # characters read to sniff what a text file holds (its delimiter, its encoding)
 # cp1252 bytes that French or English text almost never holds (undefined, Ž, ˆ, ‰, ...).
 _ODD_CP1252 = bytes([0x81, 0x83, 0x86, 0x87, 0x88, 0x89, 0x8A, 0x8B, 0x8D, 0x8E, 0x8F, 0x90])
 _ODD_CP1252 += bytes([0x98, 0x9A, 0x9B, 0x9D, 0x9E, 0x9F])
@@ -45,7 +45,7 @@ _NOT_WESTERN = re.compile("[^\x00-\x7f\u00a0-\u017f\u2000-\u2bff\ufe0f\U0001f000
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f\x7f]")
 
 
-def _decode(name: str, data: bytes, encoding: str | None) -> tuple[bytes, str, list[str]]:
+def decode_to_utf8(name: str, data: bytes, encoding: str | None) -> tuple[bytes, str, list[str]]:
     """UTF-8 bytes without BOM, the encoding they were read as, and notes for the user.
 
     Order: the encoding given, a BOM, strict UTF-8, UTF-16 without BOM, UTF-8 with a cut
@@ -56,16 +56,18 @@ def _decode(name: str, data: bytes, encoding: str | None) -> tuple[bytes, str, l
         try:
             return _utf8(name, data.decode(encoding)), encoding, []
         except LookupError:
-            raise _error(name, f"unknown encoding {encoding!r}; try utf-8 or cp1252.") from None
+            raise input_error(
+                name, f"unknown encoding {encoding!r}; try utf-8 or cp1252."
+            ) from None
         except UnicodeDecodeError as exc:
-            raise _error(name, f"byte {exc.start} is not {encoding}; try another.") from None
+            raise input_error(name, f"byte {exc.start} is not {encoding}; try another.") from None
     for bom, candidate in _BOMS:
         if data.startswith(bom):
             try:
                 return _utf8(name, data.decode(candidate)), candidate, []
             except UnicodeDecodeError:
                 message = f"starts as {candidate} but is not; save it as CSV UTF-8."
-                raise _error(name, message) from None
+                raise input_error(name, message) from None
     if _is_utf8(data):
         return _checked(name, data), "utf-8", []
     head = data[:4096]
@@ -150,11 +152,13 @@ def _utf8(name: str, text: str) -> bytes:
 
 def _checked(name: str, payload: bytes) -> bytes:
     """`payload` unless it holds NUL or many control characters, as binary files do."""
-    sample = payload[: _SNIFF_CHARS * 4].decode("utf-8", errors="ignore")
+    sample = payload[: SNIFF_CHARS * 4].decode("utf-8", errors="ignore")
     if b"\x00" in payload or len(_CONTROL_CHARS.findall(sample)) * 100 > len(sample):
         raise _binary(name)
     return payload
 
 
 def _binary(name: str) -> InputError:
-    return _error(name, "is not text (a binary file?); give a CSV, XLSX, JSON or Parquet file.")
+    return input_error(
+        name, "is not text (a binary file?); give a CSV, XLSX, JSON or Parquet file."
+    )

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from adcensus.errors import InputError
-from adcensus.read.table import _error, _text_array, _unique_name
+from adcensus.read.table import input_error, text_array, unique_name
 
 _TEXT_FORMATS = {".csv": "csv", ".tsv": "csv", ".tab": "csv", ".txt": "csv", ".json": "json"}
 _TEXT_FORMATS |= {".jsonl": "json", ".ndjson": "json"}
@@ -52,27 +52,32 @@ MAX_EMPTY_ROWS_GAP = 10_000
 MAX_EMPTY_COLUMNS_GAP = 1_000
 
 
-def _load(name: str, stdin: BinaryIO | None) -> bytes:
+def load_bytes(name: str, stdin: BinaryIO | None) -> bytes:
+    """The bytes of file `name` ("-": standard input), within the size bounds."""
     if name == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
         return _read_capped(name, stream)
     path = Path(name)
     try:
         if path.is_dir():
-            raise _error(name, "is a folder, not a file; give the ad files inside it.")
+            raise input_error(name, "is a folder, not a file; give the ad files inside it.")
         kind = path.stat().st_mode
         if stat.S_ISFIFO(kind):
             with path.open("rb") as pipe:
                 return _read_capped(name, pipe)
         if not stat.S_ISREG(kind):
-            raise _error(name, "is not a file (a device or a socket); give an ad file.")
+            raise input_error(name, "is not a file (a device or a socket); give an ad file.")
         return path.read_bytes()
     except FileNotFoundError:
-        raise _error(name, "file not found; check the name and the current folder.") from None
+        raise input_error(name, "file not found; check the name and the current folder.") from None
     except PermissionError:
-        raise _error(name, "permission denied; copy the file somewhere you can read.") from None
+        raise input_error(
+            name, "permission denied; copy the file somewhere you can read."
+        ) from None
     except OSError as exc:
-        raise _error(name, f"cannot be read ({exc.strerror or exc}); check the file.") from None
+        raise input_error(
+            name, f"cannot be read ({exc.strerror or exc}); check the file."
+        ) from None
 
 
 def _read_capped(name: str, stream: Any) -> bytes:
@@ -80,7 +85,7 @@ def _read_capped(name: str, stream: Any) -> bytes:
     data: Any = stream.read(MAX_STREAM_BYTES + 1)
     data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     if len(data) > MAX_STREAM_BYTES:
-        raise _error(
+        raise input_error(
             name,
             f"more than {_size(MAX_STREAM_BYTES)} from a pipe; save the ads in a "
             "file first (its size is then checked against the free memory).",
@@ -92,22 +97,24 @@ def _size(count: int) -> str:
     return f"{count / 2**30:,.1f} GB" if count >= 2**30 else f"{count:,} bytes"
 
 
-def _detect_format(name: str, data: bytes) -> str:
+def detect_format(name: str, data: bytes) -> str:
+    """The format of the file's bytes: "parquet", "xlsx", "csv", "json", or "sniff" (look at
+    the text); a kind that cannot be read (.xls, gzip, PDF...) raises, saying what to do."""
     suffix = Path(name).suffix.lower()
     if suffix in _UNSUPPORTED:
-        raise _error(name, f"{suffix} files cannot be read; {_UNSUPPORTED[suffix]}.")
+        raise input_error(name, f"{suffix} files cannot be read; {_UNSUPPORTED[suffix]}.")
     if data.startswith(b"PAR1") and data.endswith(b"PAR1"):
         return "parquet"
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
     if data.startswith(_OLE_MAGIC):
-        raise _error(name, f"is an old .xls or a password-protected workbook; {_SAVE_AS}.")
+        raise input_error(name, f"is an old .xls or a password-protected workbook; {_SAVE_AS}.")
     if data.startswith(b"\x1f\x8b"):
-        raise _error(name, "is gzip-compressed; decompress it first.")
+        raise input_error(name, "is gzip-compressed; decompress it first.")
     return _BINARY_FORMATS.get(suffix) or _TEXT_FORMATS.get(suffix, "sniff")
 
 
-def _read_xlsx(
+def read_xlsx(
     name: str, data: bytes, sheet: str | None
 ) -> tuple[list[str | None], pd.DataFrame, tuple[str, str], int]:
     """Headers, rows, how it was read (sheet; formulas), the sheet row (1-based) of the headers.
@@ -128,7 +135,7 @@ def _read_xlsx(
             if sheet is not None:
                 matches = [ws for i, ws in enumerate(sheets, 1) if sheet in (ws.title, str(i))]
                 if not matches:
-                    raise _error(name, f"has no sheet {sheet!r}; its sheets are {titles}.")
+                    raise input_error(name, f"has no sheet {sheet!r}; its sheets are {titles}.")
                 sheets = matches
             for ws in sheets:
                 if sheet is None and ws.sheet_state != "visible":
@@ -139,19 +146,23 @@ def _read_xlsx(
                     break
             else:
                 where = f"sheet {sheet!r}" if sheet else "any sheet"
-                raise _error(name, f"has no data in {where}; give the file that holds the ads.")
+                raise input_error(
+                    name, f"has no data in {where}; give the file that holds the ads."
+                )
         finally:
             book.close()
     except InputError:
         raise
     except Exception as exc:  # openpyxl raises anything on a damaged file
-        raise _error(name, f"is not a readable .xlsx ({type(exc).__name__}); {_SAVE_AS}.") from None
+        raise input_error(
+            name, f"is not a readable .xlsx ({type(exc).__name__}); {_SAVE_AS}."
+        ) from None
     formulas = _unsaved_formulas(data, ws.title, rows) if _has_formulas(data) else 0
     rows = rows[filled[0] : filled[-1] + 1]
     width = max((max((i for i, v in enumerate(r) if v is not None), default=-1) + 1) for r in rows)
     rows = [r[:width] + [None] * (width - len(r)) for r in rows]
     frame = pd.DataFrame(
-        {i: _text_array([r[i] for r in rows[1:]]) for i in range(width)}, index=range(len(rows) - 1)
+        {i: text_array([r[i] for r in rows[1:]]) for i in range(width)}, index=range(len(rows) - 1)
     )
     how = f"sheet {ws.title!r}" + (f" of {len(titles)}" if len(titles) > 1 else "")
     note = f"; {formulas:,} formula(s) never computed (no saved value) kept as text"
@@ -167,14 +178,14 @@ def read_sheet(path: str | Path, prefer: str | None = None) -> tuple[str, list[l
     import openpyxl  # imported here: slow to import and only needed for workbooks
 
     name = str(path)
-    data = _load(name, None)
+    data = load_bytes(name, None)
     _check_uncompressed(name, data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises anything on a damaged file
-        raise _error(name, f"is not a readable .xlsx file ({type(exc).__name__}).") from None
+        raise input_error(name, f"is not a readable .xlsx file ({type(exc).__name__}).") from None
     try:
         title = str(prefer if prefer in book.sheetnames else book.sheetnames[0])
         return title, _sheet_rows(name, book[title])
@@ -194,7 +205,7 @@ def _check_uncompressed(name: str, data: bytes) -> None:
     total = sum(part.file_size for part in parts)
     strings = sum(part.file_size for part in parts if part.filename.endswith("sharedStrings.xml"))
     if total > MAX_XLSX_UNCOMPRESSED or strings > MAX_XLSX_SHARED_STRINGS:
-        raise _error(
+        raise input_error(
             name,
             f"holds {_size(total)} once uncompressed, more than adcensus reads from a "
             f"workbook ({_size(MAX_XLSX_UNCOMPRESSED)}, {_size(MAX_XLSX_SHARED_STRINGS)} of "
@@ -238,7 +249,7 @@ def _sheet_rows(name: str, ws: Any) -> list[list[str | None]]:
                     break
                 last = column
         if stray is not None:
-            raise _error(
+            raise input_error(
                 name,
                 f"sheet {ws.title!r} has a cell at {get_column_letter(stray + 1)}{number} after "
                 f"{gap}, far from the ads; delete it (Ctrl+End in Excel goes to the last "
@@ -319,7 +330,7 @@ class _JsonNumber(str):
 _JSON_KINDS = {_JsonNumber: "a number", str: "a string", bool: "true or false", list: "an array"}
 
 
-def _read_json(name: str, text: str) -> tuple[list[str | None], pd.DataFrame]:
+def read_json(name: str, text: str) -> tuple[list[str | None], pd.DataFrame]:
     """A JSON array of objects, or one object per line (JSON Lines)."""
     hooks: dict[str, Any] = {"parse_int": _JsonNumber, "parse_float": _JsonNumber}
     hooks["object_pairs_hook"] = _unique_keys
@@ -333,18 +344,18 @@ def _read_json(name: str, text: str) -> tuple[list[str | None], pd.DataFrame]:
                 items.append(json.loads(line, **hooks))
         except json.JSONDecodeError as exc:
             where = f"at line {exc.lineno}, column {exc.colno}" if array else f"on line {number}"
-            raise _error(name, f"is not valid JSON {where} ({exc.msg}); {hint}.") from None
+            raise input_error(name, f"is not valid JSON {where} ({exc.msg}); {hint}.") from None
         except RecursionError:
-            raise _error(name, f"is nested too deeply; {hint}.") from None
+            raise input_error(name, f"is nested too deeply; {hint}.") from None
     items = items[0] if array else items
     for number, item in enumerate(items, 1):
         if not isinstance(item, dict):
             kind = _JSON_KINDS.get(type(item), "null")
             where = f"item {number} of the array" if array else f"line {number}"
-            raise _error(name, f"{where} is {kind}, not an object; {hint}.")
+            raise input_error(name, f"{where} is {kind}, not an object; {hint}.")
     keys = list(dict.fromkeys(key for item in items for key in item))
     columns = {
-        i: _text_array([_json_text(item.get(k)) for item in items]) for i, k in enumerate(keys)
+        i: text_array([_json_text(item.get(k)) for item in items]) for i, k in enumerate(keys)
     }
     return [k or None for k in keys], pd.DataFrame(columns, index=range(len(items)))
 
@@ -354,7 +365,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     item: dict[str, Any] = {}
     for key, value in pairs:
         if key in item:
-            key = _unique_name(key, set(item) | {k for k, _ in pairs})
+            key = unique_name(key, set(item) | {k for k, _ in pairs})
         item[key] = value
     return item
 
@@ -367,14 +378,15 @@ def _json_text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)  # nested: compact JSON (numbers quoted)
 
 
-def _read_parquet(name: str, data: bytes) -> tuple[list[str | None], pd.DataFrame, str]:
+def read_parquet(name: str, data: bytes) -> tuple[list[str | None], pd.DataFrame, str]:
+    """Headers, rows as text, and how it was read, of a Parquet file."""
     import pyarrow.parquet as pq
 
     try:
         table = pq.read_table(pa.BufferReader(data))
         columns = {i: _arrow_text(table.column(i)) for i in range(table.num_columns)}
     except Exception as exc:  # pyarrow raises OSError, ArrowInvalid, ... on damaged files
-        raise _error(name, f"is not a readable Parquet file ({type(exc).__name__}).") from None
+        raise input_error(name, f"is not a readable Parquet file ({type(exc).__name__}).") from None
     frame = pd.DataFrame(columns, index=range(table.num_rows))
     return [h or None for h in table.column_names], frame, "Parquet"
 
@@ -388,4 +400,4 @@ def _arrow_text(column: pa.ChunkedArray) -> pd.Series:
         return pd.Series(column.to_pandas(), dtype="str")
     if pa.types.is_integer(kind) or pa.types.is_boolean(kind) or pa.types.is_date(kind):
         return pd.Series(pc.cast(column, pa.string()).to_pandas(), dtype="str")
-    return pd.Series(_text_array([_cell_text(v) for v in column.to_pylist()]))
+    return pd.Series(text_array([_cell_text(v) for v in column.to_pylist()]))

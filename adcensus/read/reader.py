@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,16 +14,16 @@ import pandas as pd
 
 from adcensus.columns import ADS_OUTPUT_COLUMNS, PHONE, SOURCE_FILE
 from adcensus.errors import InputError
-from adcensus.read.delimited import _DELIMITER_NAMES, _read_delimited
-from adcensus.read.encoding import _decode
-from adcensus.read.formats import _detect_format, _load, _read_json, _read_parquet, _read_xlsx
+from adcensus.read.delimited import DELIMITER_NAMES, read_delimited
+from adcensus.read.encoding import decode_to_utf8
+from adcensus.read.formats import detect_format, load_bytes, read_json, read_parquet, read_xlsx
 from adcensus.read.roles import (
-    _USABLE_ROLES,
-    _resolve_overrides,
-    _split_overrides,
+    USABLE_ROLES,
     detect_roles,
     header_score,
     more_phone_columns,
+    resolve_overrides,
+    split_overrides,
 )
 from adcensus.read.table import (
     EMPTY_ROW,
@@ -30,13 +31,23 @@ from adcensus.read.table import (
     RAGGED_ROW,
     AdTable,
     InputInfo,
-    _error,
-    _list_headers,
-    _Part,
-    _rows,
-    _unique_headers,
-    _unique_name,
+    input_error,
+    list_headers,
+    rows_text,
+    unique_headers,
+    unique_name,
 )
+
+
+@dataclass
+class _Part:
+    """One file read: its frame, row flags, how it was read, and notes for the user."""
+
+    frame: pd.DataFrame
+    flags: np.ndarray
+    info: InputInfo
+    notes: list[str]
+
 
 # Rows searched for the headers when the first row does not look like headers.
 _HEADER_SCAN_ROWS = 20
@@ -73,14 +84,14 @@ def read_ads(
         raise InputError(f"delimiter {delimiter!r} is not one character; give e.g. ';' or tab.")
     if header_row is not None and header_row < 1:
         raise InputError(f"--header-row {header_row}: rows count from 1; give e.g. 3.")
-    first_headers, more_headers = _split_overrides(columns or {})
+    first_headers, more_headers = split_overrides(columns or {})
     named = [*first_headers.values(), *(h for hs in more_headers.values() for h in hs)]
     parts = [_read_one(str(p), stdin, sheet, delimiter, encoding, header_row, named) for p in paths]
     notes = [note for part in parts for note in part.notes]
     if len(parts) > 1:
         for part in parts:
             if SOURCE_FILE in part.frame.columns:
-                new = _unique_name(SOURCE_FILE, set(part.frame.columns))
+                new = unique_name(SOURCE_FILE, set(part.frame.columns))
                 part.frame = part.frame.rename(columns={SOURCE_FILE: new})
                 notes.append(f"{part.info.path}: its column {SOURCE_FILE!r} is renamed {new!r}.")
         frame = pd.concat([p.frame for p in parts], ignore_index=True, sort=False).astype("str")
@@ -94,12 +105,12 @@ def read_ads(
     flags[empty] = np.where(flags[empty] == "", EMPTY_ROW, flags[empty] + ";" + EMPTY_ROW)
     names = ", ".join(part.info.path for part in parts)
     headers = [c for c in frame.columns if len(parts) == 1 or c != SOURCE_FILE]
-    roles = detect_roles(headers, _resolve_overrides(first_headers, headers, names))
+    roles = detect_roles(headers, resolve_overrides(first_headers, headers, names))
     more_columns = _more_columns(headers, roles, more_headers, names)
-    if not any(role in roles for role in _USABLE_ROLES):
+    if not any(role in roles for role in USABLE_ROLES):
         raise InputError(
             f"{names}: no column looks like a phone, text, title or name (headers: "
-            f"{_list_headers(headers)}); name one with --col ROLE=HEADER, e.g. --col text=Annonce."
+            f"{list_headers(headers)}); name one with --col ROLE=HEADER, e.g. --col text=Annonce."
         )
     return AdTable(
         frame=frame,
@@ -116,7 +127,7 @@ def _more_columns(
 ) -> dict[str, tuple[str, ...]]:
     """The further columns of a role: those `--col` named, else the phone columns found."""
     resolved = {
-        role: list(_resolve_overrides({role: h}, headers, names)[role] for h in listed)
+        role: list(resolve_overrides({role: h}, headers, names)[role] for h in listed)
         for role, listed in named.items()
     }
     taken = set(roles.values())
@@ -155,32 +166,32 @@ def _read_one(
     header_row: int | None = None,
     named: Sequence[str] = (),
 ) -> _Part:
-    data = _load(name, stdin)
+    data = load_bytes(name, stdin)
     size = len(data)
     info_hash = hashlib.sha256(data).hexdigest()
     if not re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", data):
-        raise _error(name, "is empty; give the file that holds the ads.")
-    fmt = _detect_format(name, data)
+        raise input_error(name, "is empty; give the file that holds the ads.")
+    fmt = detect_format(name, data)
     notes: list[str] = []
     flags: list[str] | None = None
     first_row = 1  # the row of the file that holds the headers, as a spreadsheet counts
     if fmt == "xlsx":
-        headers, frame, (sheet_how, formulas_how), first_row = _read_xlsx(name, data, sheet)
+        headers, frame, (sheet_how, formulas_how), first_row = read_xlsx(name, data, sheet)
     elif fmt == "parquet":
-        headers, frame, how = _read_parquet(name, data)
+        headers, frame, how = read_parquet(name, data)
     else:
-        payload, used, decode_notes = _decode(name, data, enc)
+        payload, used, decode_notes = decode_to_utf8(name, data, enc)
         notes += decode_notes
         del data  # the file may be large: keep one copy only
         if fmt == "sniff":
             fmt = "json" if re.match(rb"\s*[\[{]", payload) else "csv"
         if fmt == "json":
-            headers, frame = _read_json(name, payload.decode("utf-8"))
+            headers, frame = read_json(name, payload.decode("utf-8"))
             how = f"JSON, {used}"
         else:
-            headers, frame, flags, delim, parse_notes = _read_delimited(name, payload, delim)
+            headers, frame, flags, delim, parse_notes = read_delimited(name, payload, delim)
             notes += parse_notes
-            how = f"CSV, {used}, {_DELIMITER_NAMES.get(delim, repr(delim))}-delimited"
+            how = f"CSV, {used}, {DELIMITER_NAMES.get(delim, repr(delim))}-delimited"
     skip = 0
     if fmt in ("xlsx", "csv"):
         ragged = flags is not None and any(RAGGED_ROW in f for f in flags)
@@ -203,10 +214,14 @@ def _read_one(
     if fmt == "xlsx":
         how = f"{sheet_how}, header on row {first_row + skip}{formulas_how}"
     if len(frame) == 0:
-        raise _error(name, "has a header but no data rows; give the file that holds the ads.")
-    names, renamed = _unique_headers(headers)
+        raise input_error(name, "has a header but no data rows; give the file that holds the ads.")
+    names, renamed = unique_headers(headers)
     frame.columns = pd.Index(names, dtype=object)
-    notes = [f"{name}: {_rows(len(frame))} ({how}).", *(f"{name}: {r}" for r in renamed), *notes]
+    notes = [
+        f"{name}: {rows_text(len(frame))} ({how}).",
+        *(f"{name}: {r}" for r in renamed),
+        *notes,
+    ]
     frame = frame.where(frame != "") if fmt != "csv" else frame
     row_flags = np.array(flags if flags is not None else [""] * len(frame), dtype=object)
     frame = frame.astype("str")
@@ -233,7 +248,7 @@ def _refuse_long_cells(name: str, frame: pd.DataFrame, header_row: int | None) -
         if pd.notna(longest) and longest > MAX_CELL_CHARS:
             i = int(np.argmax(lengths.fillna(0).to_numpy()))
             where = f"row {header_row + 1 + i}" if header_row is not None else f"record {i + 1}"
-            raise _error(
+            raise input_error(
                 name,
                 f"{where}, column {column!r}: a cell of {int(longest):,} characters, more than "
                 f"the {MAX_CELL_CHARS:,} adcensus reads in one cell; is it the file of ads? "
@@ -265,7 +280,7 @@ def _header_skip(
         skip = header_row - first_row
         if skip < 0 or skip > data_rows:
             last = first_row + data_rows
-            raise _error(
+            raise input_error(
                 name, f"--header-row {header_row}: its rows run from {first_row} to {last}."
             )
         return skip

@@ -23,7 +23,7 @@ from adcensus.columns import (
     URL,
 )
 from adcensus.errors import InputError
-from adcensus.read.table import _list_headers
+from adcensus.read.table import list_headers
 
 # Synonyms are folded like headers (accents, case and punctuation ignored).
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -48,7 +48,7 @@ _STOPWORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "en", "
 _STOPWORDS |= {"of", "the", "at", "on", "in", "by", "for", "n", "no", "nr"}
 # When one header matches several roles equally ("Lien de l'annonce"), the first role here wins.
 _ROLE_PRIORITY = (URL, PHONE, DATE, AGE, PHOTO_HASH, AD_ID, TITLE, CITY, SITE, NAME, TEXT)
-_USABLE_ROLES = (PHONE, TEXT, TITLE, NAME)
+USABLE_ROLES = (PHONE, TEXT, TITLE, NAME)  # read_ads refuses a table with none of these roles
 # A further phone column: phone words, a number or qualifier ("Téléphone 2", "Tel bis",
 # "Numéro WhatsApp"); never "Numéro d'annonce", whose words are not all phone words.
 _PHONE_WORDS = {"phone", "telephone", "tel", "numero", "mobile", "portable", "gsm", "whatsapp"}
@@ -90,7 +90,7 @@ def parse_role_overrides(specs: Sequence[str]) -> dict[str, str | tuple[str, ...
     return overrides
 
 
-def _split_overrides(
+def split_overrides(
     overrides: Mapping[str, str | Sequence[str]],
 ) -> tuple[dict[str, str], dict[str, list[str]]]:
     """A role's first header, and the further headers of roles given several (phone)."""
@@ -155,9 +155,10 @@ def _words(text: str) -> list[str]:
     return [_stem(w) for w in _fold(text) if w not in _STOPWORDS]
 
 
-def _resolve_overrides(
+def resolve_overrides(
     overrides: Mapping[str, str], headers: Sequence[str], where: str
 ) -> dict[str, str]:
+    """--col overrides checked against the file's headers: role -> the header as written."""
     resolved = {}
     for role, header in overrides.items():
         if role not in ROLES:
@@ -168,7 +169,7 @@ def _resolve_overrides(
         if header not in headers and len(folded) != 1:
             raise InputError(
                 f"--col {role}={header}: {where} has no column {header!r}; "
-                f"use one of its headers: {_list_headers(headers)}."
+                f"use one of its headers: {list_headers(headers)}."
             )
         resolved[role] = header if header in headers else folded[0]
     return resolved
@@ -182,7 +183,7 @@ def detect_roles(
     Exact synonym first, then headers holding a synonym as words ("Numéro de téléphone");
     one column per role (the first best match), one role per column.
     """
-    roles = _resolve_overrides(overrides or {}, headers, "the input")
+    roles = resolve_overrides(overrides or {}, headers, "the input")
     # The columns adcensus itself adds (re-reading a dedupe output) never take a role.
     used = set(roles.values()) | (set(headers) & set(ADS_OUTPUT_COLUMNS))
     exact = {" ".join(_fold(s)): role for role, syns in _SYNONYMS.items() for s in syns}

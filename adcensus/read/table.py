@@ -1,7 +1,7 @@
 """The table every reader builds: AdTable and InputInfo, the row flags, and the shared pieces.
 
-Also the rules that hold whatever the format: cells are text (`_text_array`), headers are
-made unique (`_unique_headers`), and errors name the file they are about (`_error`).
+Also the rules that hold whatever the format: cells are text (`text_array`), headers are
+made unique (`unique_headers`), and errors name the file they are about (`input_error`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 from pandas.api.extensions import ExtensionArray
@@ -56,23 +55,18 @@ class AdTable:
     more_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-@dataclass
-class _Part:
-    frame: pd.DataFrame
-    flags: np.ndarray
-    info: InputInfo
-    notes: list[str]
-
-
-def _rows(count: int) -> str:
+def rows_text(count: int) -> str:
+    """ "1 row", "1,234 rows": a count of rows for a message."""
     return f"{count:,} row" + ("s" if count != 1 else "")
 
 
-def _error(name: str, message: str) -> InputError:
+def input_error(name: str, message: str) -> InputError:
+    """The InputError "name: message", on one line (line breaks in the message become spaces)."""
     return InputError(re.sub(r"[\r\n]+", " ", f"{name}: {message}"))
 
 
-def _text_array(values: list[Any]) -> ExtensionArray:
+def text_array(values: list[Any]) -> ExtensionArray:
+    """A column of text cells (pandas' str dtype); lone surrogates become U+FFFD."""
     try:
         return pd.array(values, dtype="str")
     except (UnicodeError, pa.ArrowException):  # lone surrogates, e.g. from JSON "\ud800"
@@ -87,7 +81,7 @@ def _text_array(values: list[Any]) -> ExtensionArray:
 _MAX_RENAME_NOTES = 3
 
 
-def _unique_headers(headers: Sequence[str | None]) -> tuple[list[str], list[str]]:
+def unique_headers(headers: Sequence[str | None]) -> tuple[list[str], list[str]]:
     """Blank headers → column_N; repeats of x → x.2, x.3; returns names and notes.
 
     A few renamed columns get a note each; more get one note with their count (a file
@@ -138,13 +132,15 @@ def _some(numbers: list[int], limit: int = 5) -> str:
     return shown + (", …" if len(numbers) > limit else "")
 
 
-def _unique_name(name: str, taken: set[str]) -> str:
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or the first of name.2, name.3, ... not in `taken`."""
     if name not in taken:
         return name
     return next(f"{name}.{k}" for k in itertools.count(2) if f"{name}.{k}" not in taken)
 
 
-def _list_headers(headers: Sequence[str], limit: int = 30) -> str:
+def list_headers(headers: Sequence[str], limit: int = 30) -> str:
+    """The headers quoted for a message, the first `limit` of them ("none" if empty)."""
     if not headers:
         return "none"
     shown = ", ".join(repr(h) for h in headers[:limit])

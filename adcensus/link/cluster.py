@@ -1,11 +1,12 @@
 """Cluster scored pairs into persons, and persons into networks.
 
-Persons: links are applied strongest first (greedy constrained union), and a
-link is refused when it would put two pseudonyms no reader would take for one
-(cores that are neither spellings nor decorations of each other, see
-`comparisons.names_compatible`) or more than `max_phones` phone numbers into one
-person. That is what stops a chain of plausible links (a shared agency phone, a
-reused pseudonym) from gluing unrelated persons into one giant cluster. Ages are
+Persons: a reviewer's pairs first ("different persons" is never overridden), then
+links strongest first (greedy constrained union). A link is refused when it would put
+into one person two pseudonyms no reader would take for one (cores that are neither
+spellings nor decorations of each other, see `comparisons.names_compatible`), more than
+`max_phones` phone numbers, or two persons whose numbers differ joined through an ad
+without a number. That is what stops a chain of plausible links (a shared agency phone,
+a reused pseudonym) from gluing unrelated persons into one giant cluster. Ages are
 not a rule here: a distant age weighs against a link when pairs are scored.
 
 Networks: persons joined by a shared phone or a shared template text, found as
@@ -157,12 +158,13 @@ def cluster_persons(
     at least `link_threshold` are applied, strongest first; ties are broken by
     the ads' content keys so that row order never matters.
 
-    A group of linked ads that holds one pseudonym core at most, at most `max_phones`
-    numbers, and no ad without a number when it holds two or more, can break no rule,
-    so it becomes one person at once (connected components); the greedy union runs only over the other groups, with the same
-    result as running it over all. Pseudonyms are read from `features["core"]` (the
-    folded name when there is no such column). `flat` is `flat_phones(features["phones"])` when the
-    caller has it already.
+    When no pair was reviewed, a group of linked ads that holds one pseudonym core at
+    most, at most `max_phones` numbers, and no ad without a number when it holds two or
+    more, can break no rule, so it becomes one person at once (connected components);
+    the greedy union runs only over the other groups, with the same result as running it
+    over all. Pseudonyms are read from `features["core"]` (`features["name"]` when there
+    is no such column). `flat` is `flat_phones(features["phones"])` when the caller has
+    it already.
     """
     n = len(features)
     name_column = features["core"] if "core" in features else features["name"]
@@ -266,14 +268,14 @@ def group_networks(
         same_text = text_sim >= TEXT_SAME
     # Compared as a pandas column, in Arrow: .to_numpy() first would make 7M Python strings.
     joins = (scored["shared_phone"] != "").to_numpy(dtype=bool) | same_text
-    # The graph is over persons (kept whole by construction), not over ads joined to
-    # the first ad of their person: fewer nodes, no extra edge per ad.
+    # The graph is over persons, so that each person stays whole in one network.
     n_persons = int(labels.max()) + 1 if n else 0
     a, b = labels[scored["a"].to_numpy()[joins]], labels[scored["b"].to_numpy()[joins]]
     graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n_persons, n_persons))
     count, of_person = connected_components(graph, directed=False)
     network = of_person[labels]
-    # Numbered in the order of each network's first ad, as components over the ads were.
+    # Numbered in the order of each network's first ad: the numbering connected
+    # components over the ads would give.
     first = np.full(count, n, dtype=np.int64)
     np.minimum.at(first, network, np.arange(n))
     number = np.empty(count, dtype=np.int64)
@@ -311,7 +313,7 @@ class IdMaker:
         present = positions[positions >= 0]
         todo = present[pd.isna(self._digests[present])]  # not hashed yet (None)
         sha = hashlib.sha256
-        # Trailing NULs dropped, as numpy's fixed-width strings always did here.
+        # Trailing NULs dropped, as `stable_ids`' fixed-width keys (astype(str)) drop them.
         self._digests[todo] = [
             sha(key.rstrip("\x00").encode("utf-8")).hexdigest()[:10]
             for key in self.keys[todo].tolist()

@@ -15,7 +15,6 @@ commune (`gazetteer_places`), an approximation of départements, not their borde
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -171,11 +170,3 @@ def by_department(cities: pd.DataFrame, places: dict[str, Place]) -> pd.DataFram
     table = frame.groupby("label").agg(ads=("ads", "sum"), communes=("ads", "size"))
     table = table.reset_index().sort_values(["ads", "label"], ascending=[False, True])
     return table.reset_index(drop=True)
-
-
-def distance_km(a: Place, b: Place) -> float:
-    """Great-circle distance between two places, in kilometres."""
-    lat_a, lat_b = math.radians(a.lat), math.radians(b.lat)
-    dlat, dlon = lat_b - lat_a, math.radians(b.lon - a.lon)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat_a) * math.cos(lat_b) * math.sin(dlon / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))

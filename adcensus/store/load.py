@@ -48,9 +48,6 @@ from adcensus.store.schema import (
     utc_now,
 )
 
-_AD_STATE = ("person_id", "network_id", "phones", "link_reason", "flags")
-_PERSON_FIELDS = tuple(c for c in col.PERSONS_COLUMNS if c != "person_id")
-
 
 @dataclass(frozen=True)
 class FileLoad:

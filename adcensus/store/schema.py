@@ -163,11 +163,6 @@ CREATE TABLE pairs (
     + CONTACT_TABLES
 )
 
-TABLES: tuple[str, ...] = (
-    "meta", "loads", "files", "persons", "ads", "merges", "splits", "moves", "pairs",
-    "contacts", "contact_ads",
-)  # fmt: skip
-
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 

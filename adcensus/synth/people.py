@@ -247,15 +247,15 @@ def _fill(template: str, picks: tuple[int, ...], cache: dict[tuple[object, ...],
     return filled
 
 
-PRESENTATION_STREAM = 18  # the presentations' own random stream: other draws stay as they were
+PRESENTATION_STREAM = 18  # the presentations' own random stream: they change no other draw
 
 
 def draw_presentations(spec: CensusSpec) -> np.ndarray:
     """Each person's presentation ("woman", "trans", "man", "couple"), at the spec's shares.
 
     Drawn from a stream of its own (seed, PRESENTATION_STREAM), so that turning the shares
-    up changes no other draw: at the default shares (0) every person is a woman, and the
-    census is the one generated before presentations existed.
+    up changes no other draw: at the default shares (0) every person is a woman, and her
+    ads say nothing of it.
     """
     rng = np.random.default_rng([spec.seed, PRESENTATION_STREAM])
     shares = np.array([spec.trans_share, spec.man_share, spec.couple_share])

@@ -33,7 +33,7 @@ class CensusSpec:
     edit_rate: float = 0.50
     seed: int = 2018
     # Persons presented as trans, as a man, as a couple (the others as women); drawn from
-    # a stream of their own, so the default 0 leaves the census as it was.
+    # a stream of their own, so that these shares change no other draw.
     trans_share: float = 0.0
     man_share: float = 0.0
     couple_share: float = 0.0

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from adcensus import columns as col
 from adcensus.phones.scan import extract_phones_many
-from adcensus.read import AdTable
 
 # A column is judged only when at least half its rows are filled. A site's phone field is
 # filled in nearly every ad (the shipped sample 88 %, the issue's file 96 %); a column
@@ -37,7 +38,26 @@ _TRIED_REGIONS = ("FR", "BE", "CH", "DE", "ES", "IT", "GB", "US", "AU")
 _SPACES = re.compile(r"\s+")
 
 
-def phone_column_warnings(table: AdTable, region: str) -> list[str]:
+class _Input(Protocol):
+    """An input file, by the name the user gave it."""
+
+    @property
+    def path(self) -> str: ...
+
+
+class PhoneTable(Protocol):
+    """What `phone_column_warnings` reads of a table, as `adcensus.read.AdTable` holds it
+    (phones sit below read: they name no type of it)."""
+
+    @property
+    def frame(self) -> pd.DataFrame: ...
+    @property
+    def roles(self) -> Mapping[str, str]: ...
+    @property
+    def inputs(self) -> Sequence[_Input]: ...
+
+
+def phone_column_warnings(table: PhoneTable, region: str) -> list[str]:
     """One warning per input file whose phone column is mostly filled (FILLED_SHARE) but
     gives an allocated or fictional number, read in `region`, in few filled cells
     (FOUND_SHARE), with what to do; [] when there is no phone column.

@@ -92,7 +92,11 @@ def _imports() -> tuple[dict[str, set[str]], list[tuple[str, str, str]]]:
                     module = child if child in MODULES else target
                     if module in MODULES and module != name:
                         edges[name].add(module)
-                    if module in MODULES and alias.name.startswith("_"):
+                    if (
+                        module in MODULES
+                        and alias.name.startswith("_")
+                        and not alias.name.startswith("__")
+                    ):
                         private.append((name, target, alias.name))
             elif isinstance(node, ast.Import):
                 edges[name] |= {a.name for a in node.names if a.name in MODULES} - {name}

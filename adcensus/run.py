@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
@@ -199,7 +199,7 @@ def _into_store(
             delimiter=options.out_delimiter,
             xlsx=options.xlsx,
         )
-    return DedupeRun(summary=cast(Summary, loaded.summary), out=options.out, load=loaded)
+    return DedupeRun(summary=loaded.summary, out=options.out, load=loaded)
 
 
 def _decisions(

@@ -24,7 +24,8 @@ import pandas as pd
 
 from adcensus import __version__
 from adcensus import columns as col
-from adcensus.dedupe import DedupeResult, dedupe_table
+from adcensus.dedupe import dedupe_table
+from adcensus.outputs import DedupeResult, Summary
 from adcensus.progress import Progress, silent
 from adcensus.quality import columns_text, data_quality
 from adcensus.read import AdTable, InputInfo, read_ads
@@ -75,7 +76,7 @@ class LoadResult:
     merges: int = 0
     splits: int = 0
     ads_moved: int = 0
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: Summary = field(default_factory=lambda: Summary())
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -198,7 +199,7 @@ def _load(
         (ads,) = conn.execute("SELECT COUNT(*) FROM ads").fetchone()
         (persons,) = conn.execute("SELECT COUNT(*) FROM persons WHERE status = 'active'").fetchone()
         last = conn.execute("SELECT summary FROM loads ORDER BY load_id DESC LIMIT 1").fetchone()
-        summary = json.loads(last[0]) if last else {}
+        summary: Summary = json.loads(last[0]) if last else {}
         return LoadResult(store, None, file_loads, 0, ads, persons, summary=summary)
 
     note("store")
@@ -301,7 +302,7 @@ def _summary(
     load_id: int,
     rec: Reconciliation,
     quality: dict[str, Any],
-) -> dict[str, Any]:
+) -> Summary:
     """summary.json of the store after this load: dedupe's summary with the files' roles.
 
     `rows_read` and `rows_set_aside` are this load's: the rows of its files, and those
@@ -318,7 +319,7 @@ def _summary(
             if header not in headers[role]:
                 headers[role].append(header)
     (merged,) = conn.execute("SELECT COUNT(*) FROM persons WHERE status = 'merged'").fetchone()
-    summary = dict(result.summary)
+    summary: Summary = {**result.summary}
     summary["rows_read"] = sum(info.rows for table in tables for info in table.inputs)
     summary["rows_set_aside"] = {
         **result.summary["rows_set_aside"],

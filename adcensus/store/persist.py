@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from adcensus import columns as col
-from adcensus.dedupe import DedupeResult
+from adcensus.outputs import DedupeResult
 from adcensus.store import evidence
 from adcensus.store.ingest import NewRows
 from adcensus.store.reconcile import Reconciliation

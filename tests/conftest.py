@@ -1,3 +1,4 @@
+import signal
 from datetime import date
 from pathlib import Path
 
@@ -5,6 +6,14 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# A suite started in the background (`nohup … &`, a job without job control) inherits
+# SIGINT ignored, and so would every adcensus process it starts: the tests that press
+# Ctrl-C on one would wait for it in vain. With a handler here, a child starts with
+# SIGINT at its default, as in a terminal (an exec resets handled signals, not ignored
+# ones).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
